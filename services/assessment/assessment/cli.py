@@ -1,0 +1,29 @@
+"""Command-line entry points: ``flask --app assessment init-db`` and ``... events run``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from assessment.models import Base, OutboxMessage
+from shared.eventloop import run_event_process
+
+
+def register(app: Flask) -> None:
+    """Attach the service's commands to ``app``."""
+
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create the service's tables if they do not exist."""
+        current_app.extensions["db"].create_all(Base)
+        click.echo("assessment: tables ready")
+
+    events = AppGroup("events", help="The event process: outbox relay and consumers.")
+
+    @events.command("run")
+    def run() -> None:
+        """Relay the outbox to the stream until stopped."""
+        run_event_process(current_app._get_current_object(), outbox=OutboxMessage)  # type: ignore[attr-defined]
+
+    app.cli.add_command(events)

@@ -1,0 +1,49 @@
+"""Events the assessment service publishes, and its event process (the outbox relay)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from assessment.models import Assessment, OutboxMessage
+from shared.bus import stream_name
+from shared.events import new_event
+from shared.outbox import add_event
+
+SOURCE = "assessment"
+STREAM = stream_name(SOURCE)
+
+
+def stage(session: Session, event_type: str, data: dict[str, object], subject: str) -> None:
+    """Stage an event in the outbox within the session's transaction."""
+    add_event(session, OutboxMessage, STREAM, new_event(event_type, source=SOURCE, data=data,
+                                                        subject=subject))
+
+
+def started_payload(assessment: Assessment) -> dict[str, object]:
+    """Return the ``assessment.started`` payload."""
+    return {
+        "assessment_id": assessment.id,
+        "administration_id": assessment.administration_id,
+        "title": assessment.title,
+        "language": assessment.language,
+        "framework": {"key": assessment.framework_key, "version": assessment.framework_version},
+        "started_by": assessment.created_by,
+    }
+
+
+def submitted_payload(assessment: Assessment, notify: list[str]) -> dict[str, object]:
+    """Return the ``assessment.submitted`` payload: what the report needs to be built."""
+    submitted_at = assessment.submitted_at.isoformat() if assessment.submitted_at else ""
+    return {
+        "assessment_id": assessment.id,
+        "administration_id": assessment.administration_id,
+        "version": assessment.version,
+        "title": assessment.title,
+        "language": assessment.language,
+        "framework": {"key": assessment.framework_key, "version": assessment.framework_version},
+        "submitted_by": assessment.submitted_by or "",
+        "submitted_at": submitted_at,
+        "areas": [],
+        "priorities": [],
+        "notify": notify,
+    }

@@ -1,0 +1,219 @@
+"""Verification of access tokens, and who is asking (``Principal``).
+
+Services verify JWTs (EdDSA, RS256 or ES256) locally against the issuer's JWKS, fetched once and
+cached; an unknown key id triggers one refetch (key rotation) at most every ``refetch_s``. No
+service calls the issuer per request. An external OpenID Connect issuer works by configuration
+(``AUTH_ISSUER``, ``AUTH_JWKS_URL``, ``AUTH_AUDIENCE``, claim names).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import jwt
+from flask import current_app, g, request
+
+from shared.errors import ApiError
+
+ALGORITHMS = ["EdDSA", "RS256", "ES256"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Role(StrEnum):
+    """Roles a user can hold."""
+
+    RESPONDENT = "respondent"
+    COORDINATOR = "coordinator"
+    EDITOR = "editor"
+    OPERATOR = "operator"
+    MEMBER = "member"
+    CLIENT = "client"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller: a user, or an administration's machine client."""
+
+    subject: str
+    administration_id: str | None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    name: str = ""
+    language: str = "en"
+    claims: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def has_any(self, *roles: str) -> bool:
+        """Return whether the principal holds at least one of ``roles``."""
+        return bool(self.roles.intersection(roles))
+
+
+class AuthError(ApiError):
+    """Missing, malformed, forged or expired credentials (401)."""
+
+    def __init__(self, code: str = "invalid_token", detail: str | None = None) -> None:
+        super().__init__(401, code, detail, headers={"WWW-Authenticate": 'Bearer realm="api"'})
+
+
+JwksSource = Callable[[], dict[str, Any]]
+
+
+def http_jwks_source(url: str, *, timeout_s: float = 5.0) -> JwksSource:
+    """Return a source that downloads the JWKS document at ``url``."""
+
+    def fetch() -> dict[str, Any]:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"AUTH_JWKS_URL must be http(s), got {url!r}")
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310
+            document: dict[str, Any] = json.loads(response.read())
+        return document
+
+    return fetch
+
+
+class TokenVerifier:
+    """Verifies bearer tokens against a cached JWKS."""
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks_source: JwksSource,
+        administration_claim: str = "administration_id",
+        roles_claim: str = "roles",
+        cache_s: float = 300.0,
+        refetch_s: float = 10.0,
+        leeway_s: int = 30,
+    ) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.jwks_source = jwks_source
+        self.administration_claim = administration_claim
+        self.roles_claim = roles_claim
+        self.cache_s = cache_s
+        self.refetch_s = refetch_s
+        self.leeway_s = leeway_s
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = 0.0
+        self._lock = threading.Lock()
+
+    def verify(self, token: str) -> Principal:
+        """Return the principal of a valid token, else raise ``AuthError``."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise AuthError(detail="malformed token") from exc
+        if header.get("alg") not in ALGORITHMS:
+            raise AuthError(detail="unsupported token algorithm")
+        key = self._key(str(header.get("kid", "")))
+        try:
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=[str(header["alg"])],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway_s,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise AuthError(detail=str(exc)) from exc
+        return self._principal(claims)
+
+    def _principal(self, claims: dict[str, Any]) -> Principal:
+        roles = claims.get(self.roles_claim) or []
+        if isinstance(roles, str):
+            roles = roles.split()
+        admin = claims.get(self.administration_claim)
+        return Principal(
+            subject=str(claims["sub"]),
+            administration_id=str(admin) if admin is not None else None,
+            roles=frozenset(str(r) for r in roles),
+            name=str(claims.get("name", "")),
+            language=str(claims.get("locale", "en"))[:2],
+            claims=claims,
+        )
+
+    def _key(self, kid: str) -> jwt.PyJWK:
+        now = time.monotonic()
+        with self._lock:
+            stale = now - self._fetched_at > self.cache_s
+            unknown = kid not in self._keys and now - self._fetched_at > self.refetch_s
+            if stale or unknown:
+                self._refresh(now)
+            key = self._keys.get(kid)
+        if key is None:
+            raise AuthError(detail="unknown signing key")
+        return key
+
+    def _refresh(self, now: float) -> None:
+        try:
+            document = self.jwks_source()
+        except Exception as exc:
+            if not self._keys:
+                raise ApiError(503, "service_unavailable", "token keys unavailable") from exc
+            return  # keep serving with the keys we have
+        keys: dict[str, jwt.PyJWK] = {}
+        for entry in document.get("keys", []):
+            try:
+                keys[str(entry.get("kid", ""))] = jwt.PyJWK(entry)
+            except jwt.PyJWTError:
+                continue
+        self._keys = keys
+        self._fetched_at = now
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """Return the token of a ``Bearer`` authorization header, if any."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("unauthenticated", "use an Authorization: Bearer token")
+    return token.strip()
+
+
+def current_principal() -> Principal:
+    """Return the verified caller of the current request, or raise 401."""
+    cached = g.get("principal")
+    if isinstance(cached, Principal):
+        return cached
+    token = bearer_token(request.headers.get("Authorization"))
+    if token is None:
+        raise AuthError("unauthenticated")
+    verifier: TokenVerifier = current_app.extensions["auth"]
+    principal = verifier.verify(token)
+    g.principal = principal
+    return principal
+
+
+def optional_principal() -> Principal | None:
+    """Return the caller when credentials were sent (they must then be valid), else None."""
+    if not request.headers.get("Authorization"):
+        return None
+    return current_principal()
+
+
+def require(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a view: the caller must be authenticated and hold one of ``roles`` (if given)."""
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            principal = current_principal()
+            if roles and not principal.has_any(*roles):
+                raise ApiError(403, "forbidden")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

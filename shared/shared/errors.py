@@ -1,0 +1,200 @@
+"""One error format for every service: RFC 9457 problem details with a machine code.
+
+Validation errors (marshmallow/webargs), HTTP errors and unexpected exceptions all become
+``application/problem+json`` with ``type``, ``title``, ``status``, ``detail``, ``code`` and, for
+validation, ``errors`` (field -> messages). Stack traces never reach clients.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, json, request
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+
+from shared.i18n import pick
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_log = logging.getLogger(__name__)
+
+# code -> its title in each language
+_MESSAGES: dict[str, dict[str, str]] = {
+    "bad_request": {"en": "Bad request", "fr": "Requête invalide"},
+    "invalid_json": {"en": "The request body is not valid JSON", "fr": "Le corps de la requête n'est pas un JSON valide"},
+    "validation_failed": {"en": "The request has invalid fields", "fr": "La requête contient des champs invalides"},
+    "unauthenticated": {"en": "Authentication required", "fr": "Authentification requise"},
+    "invalid_token": {"en": "The access token is invalid or expired", "fr": "Le jeton d'accès est invalide ou expiré"},
+    "forbidden": {"en": "You are not allowed to do this", "fr": "Vous n'êtes pas autorisé à effectuer cette action"},
+    "not_found": {"en": "Not found", "fr": "Introuvable"},
+    "method_not_allowed": {"en": "Method not allowed", "fr": "Méthode non autorisée"},
+    "conflict": {"en": "Conflict with the current state", "fr": "Conflit avec l'état actuel"},
+    "payload_too_large": {"en": "The request body is too large", "fr": "Le corps de la requête est trop volumineux"},
+    "unsupported_media_type": {"en": "Unsupported media type", "fr": "Type de média non pris en charge"},
+    "precondition_failed": {"en": "Precondition failed", "fr": "Condition préalable non remplie"},
+    "rate_limited": {"en": "Too many requests", "fr": "Trop de requêtes"},
+    "internal_error": {"en": "An unexpected error occurred", "fr": "Une erreur inattendue s'est produite"},
+    "service_unavailable": {"en": "The service is unavailable", "fr": "Le service est indisponible"},
+}
+
+_CODE_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def register_messages(messages: Mapping[str, Mapping[str, str]]) -> None:
+    """Add a service's error codes with their English and French titles."""
+    for code, texts in messages.items():
+        if "en" not in texts or "fr" not in texts:
+            raise ValueError(f"error code {code!r} needs both an English and a French title")
+        _MESSAGES[code] = dict(texts)
+
+
+class ApiError(Exception):
+    """An error a use case raises on purpose; becomes a problem response."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str | None = None,
+        *,
+        errors: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or code)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.errors = dict(errors) if errors else None
+        self.headers = dict(headers) if headers else {}
+
+
+class NotFound(ApiError):
+    """The resource does not exist or belongs to another administration."""
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(404, "not_found", detail)
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details as documented in OpenAPI."""
+
+    type = fields.String(metadata={"description": "URI reference naming the problem type"})
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String(metadata={"description": "Stable machine-readable code"})
+    errors = fields.Dict(metadata={"description": "Field name -> list of messages"})
+    request_id = fields.String()
+
+
+def problem_body(
+    status: int,
+    code: str,
+    detail: str | None = None,
+    errors: Mapping[str, Any] | None = None,
+    language: str = "en",
+) -> dict[str, Any]:
+    """Return the problem document for ``code`` in ``language``."""
+    title = pick(_MESSAGES.get(code, _MESSAGES["internal_error"]), language)
+    body: dict[str, Any] = {
+        "type": f"/problems/{code.replace('_', '-')}",
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = dict(errors)
+    return body
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str | None = None,
+    errors: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """Return a Flask problem response in the request's language."""
+    language = getattr(g, "language", "en") if _has_request() else "en"
+    body = problem_body(status, code, detail, errors, language)
+    rid = getattr(g, "request_id", None) if _has_request() else None
+    if rid:
+        body["request_id"] = rid
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _has_request() -> bool:
+    return bool(request)
+
+
+def _flatten_webargs(messages: Any) -> tuple[str, dict[str, Any]]:
+    """Turn webargs' ``{location: {field: [msgs]}}`` into a code and field errors."""
+    if not isinstance(messages, Mapping):
+        return "validation_failed", {"_schema": [str(messages)]}
+    if set(messages) == {"json"} and messages["json"] == ["Invalid JSON body."]:
+        return "invalid_json", {}
+    flat: dict[str, Any] = {}
+    for location, errors in messages.items():
+        if isinstance(errors, Mapping):
+            flat.update(errors)
+        else:
+            flat[location] = errors
+    return "validation_failed", flat
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    """Render any HTTP exception (including smorest's validation aborts) as a problem."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, Mapping) else None
+    if messages is not None:
+        code, field_errors = _flatten_webargs(messages)
+        status = 400 if code == "invalid_json" else status
+        return problem_response(status, code, None, field_errors or None)
+    code = _CODE_BY_STATUS.get(status, "bad_request" if status < 500 else "internal_error")
+    headers: dict[str, str] = {}
+    valid_methods = getattr(error, "valid_methods", None)
+    if status == 405 and valid_methods:
+        headers["Allow"] = ", ".join(valid_methods)
+    # werkzeug's descriptions are English-only prose: the localized title is the detail.
+    return problem_response(status, code, None, None, headers)
+
+
+def handle_api_error(error: ApiError) -> Response:
+    """Render an ``ApiError`` as a problem."""
+    return problem_response(error.status, error.code, error.detail, error.errors, error.headers)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    """Log an unexpected exception and answer 500 without leaking details."""
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    _log.exception("unhandled error", extra={"path": request.path if request else None})
+    return problem_response(500, "internal_error")
+
+
+def init_errors(app: Flask) -> None:
+    """Register the problem handlers on ``app`` (after flask-smorest's, to replace them)."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,161 @@
+"""Versioned payload schemas of every event on the bus (additive only).
+
+Rules: never remove or retype a field; a new field is optional (``load_default``); a breaking
+change is a new event type or a new version registered beside the old one.
+"""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+
+class _Payload(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class FrameworkRefSchema(_Payload):
+    """Which framework and version an assessment is pinned to."""
+
+    key = fields.String(required=True)
+    version = fields.String(required=True)
+
+
+class AssessmentStartedV1(_Payload):
+    """``assessment.started`` v1."""
+
+    assessment_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    title = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(["en", "fr"]))
+    framework = fields.Nested(FrameworkRefSchema, required=True)
+    started_by = fields.String(required=True)
+
+
+class AreaScoreSchema(_Payload):
+    """One area's result as carried in events."""
+
+    area = fields.String(required=True)
+    name = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    level = fields.Float(allow_none=True, load_default=None)
+    percentage = fields.Float(allow_none=True, load_default=None)
+    target = fields.Float(allow_none=True, load_default=None)
+    coverage = fields.Float(allow_none=True, load_default=None)
+    confidence = fields.Float(allow_none=True, load_default=None)
+
+
+class PrioritySchema(_Payload):
+    """One prioritized recommendation, tagged so reports can match portal resources."""
+
+    indicator = fields.String(required=True)
+    area = fields.String(required=True)
+    rank = fields.Integer(required=True)
+    text = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    horizon = fields.String(load_default=None, allow_none=True)
+    tags = fields.List(fields.String(), load_default=list)
+
+
+class AssessmentSubmittedV1(_Payload):
+    """``assessment.submitted`` v1: everything a report needs (event-carried state)."""
+
+    assessment_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    administration_name = fields.String(load_default="")
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    title = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(["en", "fr"]))
+    framework = fields.Nested(FrameworkRefSchema, required=True)
+    submitted_by = fields.String(required=True)
+    submitted_at = fields.String(required=True)
+    areas = fields.List(fields.Nested(AreaScoreSchema), load_default=list)
+    overall = fields.Float(allow_none=True, load_default=None)
+    priorities = fields.List(fields.Nested(PrioritySchema), load_default=list)
+    notify = fields.List(fields.String(), load_default=list)
+    details = fields.Dict(load_default=dict)
+
+
+class AssessmentReopenedV1(_Payload):
+    """``assessment.reopened`` v1."""
+
+    assessment_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    reopened_by = fields.String(required=True)
+    reason = fields.String(load_default="")
+
+
+class ReportReadyV1(_Payload):
+    """``report.ready`` v1."""
+
+    report_id = fields.String(required=True)
+    assessment_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    language = fields.String(required=True)
+    title = fields.String(load_default="")
+    formats = fields.List(fields.String(), required=True)
+    notify = fields.List(fields.String(), load_default=list)
+
+
+class ReportFailedV1(_Payload):
+    """``report.failed`` v1."""
+
+    report_id = fields.String(required=True)
+    assessment_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    language = fields.String(required=True)
+    title = fields.String(load_default="")
+    reason = fields.String(required=True)
+    notify = fields.List(fields.String(), load_default=list)
+
+
+class AdministrationCreatedV1(_Payload):
+    """``administration.created`` v1."""
+
+    administration_id = fields.String(required=True)
+    name = fields.String(required=True)
+    country_code = fields.String(load_default=None, allow_none=True)
+    language = fields.String(load_default="fr")
+
+
+class ContentChangedV1(_Payload):
+    """``content.published`` / ``content.updated`` / ``content.archived`` v1."""
+
+    item_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    visibility = fields.String(required=True)
+    languages = fields.List(fields.String(), load_default=list)
+    titles = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    tags = fields.List(fields.String(), load_default=list)
+    url = fields.String(load_default="")
+
+
+class TestPingV1(_Payload):
+    """``test.pinged`` v1: used by the bus's own tests and smoke checks."""
+
+    n = fields.Integer(required=True)
+    fail_times = fields.Integer(load_default=0)
+
+
+REGISTRY: dict[str, tuple[int, type[Schema]]] = {
+    "assessment.started": (1, AssessmentStartedV1),
+    "assessment.submitted": (1, AssessmentSubmittedV1),
+    "assessment.reopened": (1, AssessmentReopenedV1),
+    "report.ready": (1, ReportReadyV1),
+    "report.failed": (1, ReportFailedV1),
+    "administration.created": (1, AdministrationCreatedV1),
+    "content.published": (1, ContentChangedV1),
+    "content.updated": (1, ContentChangedV1),
+    "content.archived": (1, ContentChangedV1),
+    "test.pinged": (1, TestPingV1),
+}
+
+
+def schema_for(event_type: str) -> tuple[int, Schema]:
+    """Return the current version and a schema instance for ``event_type``."""
+    try:
+        version, schema_cls = REGISTRY[event_type]
+    except KeyError as exc:
+        raise KeyError(f"unknown event type {event_type!r}") from exc
+    return version, schema_cls()

@@ -1,0 +1,141 @@
+"""Pytest fixtures shared by every service's tests (a pytest plugin, loaded by entry point).
+
+They give real dependencies: a Redis database (flushed per test) and a fresh database per
+service, SQLite by default or PostgreSQL when ``TEST_DB=postgresql`` (``TEST_POSTGRES_URL``,
+default ``postgresql://postgres@127.0.0.1:5432/postgres``), plus a signing key pair and a token
+factory for the tokens a real issuer would sign.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import jwt
+import pytest
+import redis
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+TEST_ISSUER = "http://issuer.test"
+TEST_AUDIENCE = "smartcustoms"
+TokenFactory = Callable[..., str]
+
+
+def _postgres_base() -> str:
+    return os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def uses_postgresql() -> bool:
+    """Return whether this test run targets PostgreSQL."""
+    return os.environ.get("TEST_DB", "sqlite").lower().startswith("postgres")
+
+
+def fresh_postgres_database(name: str) -> str:
+    """(Re)create database ``name`` on the test server; return its SQLAlchemy URL."""
+    import psycopg
+
+    base = _postgres_base()
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(base)
+    return urlunsplit(("postgresql+psycopg", parts.netloc, f"/{name}", parts.query, ""))
+
+
+def drop_postgres_database(name: str) -> None:
+    """Drop database ``name`` on the test server, closing its connections."""
+    import psycopg
+
+    with psycopg.connect(_postgres_base(), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(tmp_path: Any) -> Iterator[str]:
+    """Yield the URL of an empty database for one test (dropped afterwards)."""
+    if not uses_postgresql():
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    name = f"sc_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    yield fresh_postgres_database(name)
+    drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """Return the URL of the Redis database the tests may flush (``REDIS_TEST_DB``, default 9)."""
+    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    parts = urlsplit(base)
+    db = os.environ.get("REDIS_TEST_DB", "9")
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    """Yield a client on an emptied test database of a real Redis server."""
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def signing_key() -> Ed25519PrivateKey:
+    """Return an Ed25519 key standing for the issuer's signing key."""
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture(scope="session")
+def jwks(signing_key: Ed25519PrivateKey) -> dict[str, Any]:
+    """Return the JWKS publishing the test issuer's public key."""
+    entry = dict(jwt.algorithms.OKPAlgorithm.to_jwk(signing_key.public_key(), as_dict=True))
+    entry.update(kid="test-key", use="sig", alg="EdDSA")
+    return {"keys": [entry]}
+
+
+@pytest.fixture(scope="session")
+def make_token(signing_key: Ed25519PrivateKey) -> TokenFactory:
+    """Return a function that signs a token as the test issuer would."""
+
+    def factory(
+        sub: str = "user-1",
+        administration_id: str | None = "adm-1",
+        roles: tuple[str, ...] = ("coordinator",),
+        *,
+        name: str = "Test User",
+        locale: str = "en",
+        expires_in: int = 600,
+        key: Ed25519PrivateKey | None = None,
+        **extra: Any,
+    ) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": TEST_ISSUER, "aud": TEST_AUDIENCE, "sub": sub, "iat": now,
+            "exp": now + expires_in, "administration_id": administration_id,
+            "roles": list(roles), "name": name, "locale": locale, **extra,
+        }
+        return jwt.encode(claims, key or signing_key, algorithm="EdDSA",
+                          headers={"kid": "test-key"})
+
+    return factory
+
+
+@pytest.fixture
+def service_config(
+    database_url: str, redis_url: str, jwks: dict[str, Any], redis_client: redis.Redis
+) -> dict[str, Any]:
+    """Return the ``test_config`` a service's ``create_app`` needs for real dependencies."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "AUTH_ISSUER": TEST_ISSUER,
+        "AUTH_AUDIENCE": TEST_AUDIENCE,
+        "AUTH_JWKS": jwks,
+        "LOG_FORMAT": "text",
+    }

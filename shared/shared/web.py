@@ -1,0 +1,148 @@
+"""The parts every service's Flask app shares: config, context, errors, API docs, health, metrics.
+
+A service's ``create_app`` calls ``create_service_app`` and then registers its own blueprints;
+everything a request needs lives in ``app.extensions`` (``db``, ``redis``, ``bus``, ``auth``,
+``metrics``). Nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import redis
+import swagger_ui_bundle
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, send_from_directory
+from flask_smorest import Api
+
+from shared.auth import JwksSource, TokenVerifier, http_jwks_source
+from shared.bus import EventBus
+from shared.config import common_settings
+from shared.db import Database
+from shared.errors import ProblemSchema, init_errors, problem_response
+from shared.i18n import negotiate
+from shared.logs import bind_context, clean_request_id, clean_traceparent, configure_logging
+from shared.metrics import init_metrics
+
+ReadinessCheck = Callable[[], None]
+
+
+def create_service_app(
+    import_name: str,
+    *,
+    service: str,
+    title: str,
+    settings: Mapping[str, Any] | None = None,
+    test_config: Mapping[str, Any] | None = None,
+    jwks_source: JwksSource | None = None,
+) -> tuple[Flask, Api]:
+    """Build a service's Flask app with the platform's shared behaviour; return it and its Api."""
+    app = Flask(import_name)
+    app.config.from_mapping(common_settings(service))
+    app.config.from_mapping(settings or {})
+    prefix = f"/api/v1/{service}"
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=prefix,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=f"{prefix}/docs/static/",
+        API_SPEC_OPTIONS={
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    app.config.update(test_config or {})
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    configure_logging(service, level=app.config["LOG_LEVEL"], fmt=app.config["LOG_FORMAT"])
+
+    Api.ERROR_SCHEMA = ProblemSchema
+    api = Api(app)
+    init_errors(app)  # after Api: replaces its error handlers with problem details
+    _init_context(app)
+    _init_adapters(app, jwks_source)
+    init_metrics(app, service)
+    app.register_blueprint(_health_blueprint(service, prefix))
+    return app, api
+
+
+def _init_context(app: Flask) -> None:
+    @app.before_request
+    def _bind() -> None:
+        g.request_id = clean_request_id(request.headers.get("X-Request-ID"))
+        g.traceparent = clean_traceparent(request.headers.get("traceparent"))
+        bind_context(g.request_id, g.traceparent)
+        g.language = negotiate(
+            request.args.get("lang"),
+            request.cookies.get("lang"),
+            request.headers.get("Accept-Language"),
+        )
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Request-ID", g.get("request_id", ""))
+        response.headers.setdefault("Content-Language", g.get("language", "en"))
+        response.vary.add("Accept-Language")
+        return response
+
+
+def _init_adapters(app: Flask, jwks_source: JwksSource | None) -> None:
+    app.extensions["db"] = Database(app.config["DATABASE_URL"])
+    client = redis.Redis.from_url(
+        app.config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=2, health_check_interval=30
+    )
+    app.extensions["redis"] = client
+    app.extensions["bus"] = EventBus(client, maxlen=app.config["EVENTS_STREAM_MAXLEN"])
+    static_jwks = app.config.get("AUTH_JWKS")
+    source = jwks_source or (
+        (lambda: static_jwks) if static_jwks else http_jwks_source(app.config["AUTH_JWKS_URL"])
+    )
+    app.extensions["auth"] = TokenVerifier(
+        issuer=app.config["AUTH_ISSUER"],
+        audience=app.config["AUTH_AUDIENCE"],
+        jwks_source=source,
+        administration_claim=app.config["AUTH_ADMINISTRATION_CLAIM"],
+        roles_claim=app.config["AUTH_ROLES_CLAIM"],
+    )
+
+
+def readiness_problems() -> dict[str, str]:
+    """Return the failing dependencies of the current app (empty when ready)."""
+    problems: dict[str, str] = {}
+    try:
+        current_app.extensions["db"].ping()
+    except Exception as exc:
+        problems["database"] = type(exc).__name__
+    try:
+        current_app.extensions["redis"].ping()
+    except Exception as exc:
+        problems["redis"] = type(exc).__name__
+    return problems
+
+
+def _health_blueprint(service: str, prefix: str) -> Blueprint:
+    blueprint = Blueprint("health", __name__)
+
+    def healthz() -> Response:
+        return jsonify(status="ok", service=service)
+
+    def readyz() -> Response:
+        problems = readiness_problems()
+        if problems:
+            return problem_response(503, "service_unavailable", None, {"checks": problems})
+        return jsonify(status="ready", service=service, checks={"database": "ok", "redis": "ok"})
+
+    def docs_static(filename: str) -> Response:
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
+
+    for base in ("", prefix):
+        blueprint.add_url_rule(f"{base}/healthz", f"healthz{base}", healthz)
+        blueprint.add_url_rule(f"{base}/readyz", f"readyz{base}", readyz)
+    blueprint.add_url_rule(f"{prefix}/docs/static/<path:filename>", "docs_static", docs_static)
+    return blueprint
