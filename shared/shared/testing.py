@@ -21,6 +21,7 @@ import redis
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 TEST_ISSUER = "http://issuer.test"
+_LOCK_KEY = "smartcustoms:test-lock"
 TEST_AUDIENCE = "smartcustoms"
 TokenFactory = Callable[..., str]
 
@@ -66,22 +67,47 @@ def database_url(tmp_path: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    """Return the URL of the Redis database the tests may flush (``REDIS_TEST_DB``, default 9)."""
+def redis_url() -> Iterator[str]:
+    """Yield the URL of a Redis database this test run owns and may flush.
+
+    Databases 9-15 are candidates (``REDIS_TEST_DB`` forces one); a lock key claims one, so two
+    test runs on the same server never flush each other's data.
+    """
     base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     parts = urlsplit(base)
-    db = os.environ.get("REDIS_TEST_DB", "9")
-    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
+    forced = os.environ.get("REDIS_TEST_DB")
+    candidates = [int(forced)] if forced else list(range(9, 16))
+    owner = f"{os.getpid()}-{uuid.uuid4().hex}"
+    for db in candidates:
+        url = urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
+        client = redis.Redis.from_url(url)
+        if forced or client.set(_LOCK_KEY, owner, nx=True, ex=3600):
+            try:
+                yield url
+            finally:
+                if client.get(_LOCK_KEY) == owner.encode():
+                    client.delete(_LOCK_KEY)
+                client.close()
+            return
+        client.close()
+    raise RuntimeError("no free Redis test database among 9-15")
 
 
 @pytest.fixture
 def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     """Yield a client on an emptied test database of a real Redis server."""
     client = redis.Redis.from_url(redis_url)
-    client.flushdb()
+    _flush_keeping_lock(client)
     yield client
-    client.flushdb()
+    _flush_keeping_lock(client)
     client.close()
+
+
+def _flush_keeping_lock(client: redis.Redis) -> None:
+    owner = client.get(_LOCK_KEY)
+    client.flushdb()
+    if owner is not None:
+        client.set(_LOCK_KEY, owner, ex=3600)
 
 
 @pytest.fixture(scope="session")

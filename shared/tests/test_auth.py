@@ -1,0 +1,89 @@
+"""Token verification against a JWKS, key rotation and refusals."""
+
+import time
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from shared.auth import AuthError, TokenVerifier
+from shared.testing import TEST_AUDIENCE, TEST_ISSUER
+
+
+def _jwk(key, kid):
+    entry = dict(jwt.algorithms.OKPAlgorithm.to_jwk(key.public_key(), as_dict=True))
+    entry.update(kid=kid, alg="EdDSA", use="sig")
+    return entry
+
+
+def _token(key, kid, **claims):
+    now = int(time.time())
+    base = {"iss": TEST_ISSUER, "aud": TEST_AUDIENCE, "sub": "u1", "iat": now, "exp": now + 60,
+            "administration_id": "adm-1", "roles": ["coordinator"], "name": "Awa", "locale": "fr"}
+    base.update(claims)
+    return jwt.encode(base, key, algorithm="EdDSA", headers={"kid": kid})
+
+
+class Source:
+    def __init__(self, *keys):
+        self.document = {"keys": list(keys)}
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.document
+
+
+def _verifier(source):
+    return TokenVerifier(issuer=TEST_ISSUER, audience=TEST_AUDIENCE, jwks_source=source,
+                         refetch_s=0)
+
+
+def test_a_valid_token_gives_its_principal():
+    key = Ed25519PrivateKey.generate()
+    principal = _verifier(Source(_jwk(key, "k1"))).verify(_token(key, "k1"))
+    assert principal.subject == "u1"
+    assert principal.administration_id == "adm-1"
+    assert principal.roles == {"coordinator"}
+    assert principal.language == "fr"
+
+
+def test_keys_are_cached_between_requests():
+    key = Ed25519PrivateKey.generate()
+    source = Source(_jwk(key, "k1"))
+    verifier = _verifier(source)
+    for _ in range(5):
+        verifier.verify(_token(key, "k1"))
+    assert source.calls == 1
+
+
+def test_a_rotated_key_is_fetched_when_first_seen():
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    source = Source(_jwk(old, "k1"))
+    verifier = _verifier(source)
+    verifier.verify(_token(old, "k1"))
+    source.document = {"keys": [_jwk(old, "k1"), _jwk(new, "k2")]}
+    assert verifier.verify(_token(new, "k2")).subject == "u1"
+    assert verifier.verify(_token(old, "k1")).subject == "u1"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [{"exp": int(time.time()) - 120}, {"aud": "someone-else"}, {"iss": "http://evil.test"}],
+)
+def test_expired_or_misaddressed_tokens_are_refused(claims):
+    key = Ed25519PrivateKey.generate()
+    with pytest.raises(AuthError):
+        _verifier(Source(_jwk(key, "k1"))).verify(_token(key, "k1", **claims))
+
+
+def test_a_token_signed_by_another_key_is_refused():
+    real, forger = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    with pytest.raises(AuthError):
+        _verifier(Source(_jwk(real, "k1"))).verify(_token(forger, "k1"))
+
+
+def test_unsigned_tokens_are_refused():
+    key = Ed25519PrivateKey.generate()
+    unsigned = jwt.encode({"sub": "u1"}, None, algorithm="none")
+    with pytest.raises(AuthError):
+        _verifier(Source(_jwk(key, "k1"))).verify(unsigned)

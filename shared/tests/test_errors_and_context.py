@@ -1,0 +1,73 @@
+"""The problem format, language negotiation, request ids and JSON logs."""
+
+import json
+import logging
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from shared.i18n import negotiate
+from shared.logs import JsonFormatter, bind_context
+from shared.web import create_service_app
+
+
+class Body(Schema):
+    n = fields.Integer(required=True)
+
+
+def _app(service_config):
+    app, api = create_service_app("probe", service="probe", title="probe",
+                                  test_config=service_config)
+    blp = Blueprint("probe", __name__, url_prefix="/api/v1/probe")
+
+    @blp.route("/echo", methods=["POST"])
+    @blp.arguments(Body)
+    def echo(body):
+        return body
+
+    @blp.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    api.register_blueprint(blp)
+    return app
+
+
+def test_unexpected_errors_hide_internals(service_config):
+    response = _app(service_config).test_client().get("/api/v1/probe/boom")
+    assert response.status_code == 500
+    assert response.content_type == "application/problem+json"
+    assert "secret" not in response.get_data(as_text=True)
+    assert response.json["code"] == "internal_error"
+
+
+def test_request_id_is_echoed_or_created(service_config):
+    client = _app(service_config).test_client()
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
+    generated = client.get("/healthz", headers={"X-Request-ID": "bad id <script>"}).headers["X-Request-ID"]
+    assert len(generated) == 32
+
+
+def test_problem_lists_field_errors(service_config):
+    response = _app(service_config).test_client().post("/api/v1/probe/echo", json={"n": "x"})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"n": ["Not a valid integer."]}
+    assert response.json["type"] == "/problems/validation-failed"
+
+
+def test_language_negotiation_prefers_query_then_cookie_then_header():
+    assert negotiate("fr", "en", "en") == "fr"
+    assert negotiate(None, "fr", "en") == "fr"
+    assert negotiate(None, None, "de, fr;q=0.8, en;q=0.5") == "fr"
+    assert negotiate(None, None, "en;q=0.1, fr;q=0") == "en"
+    assert negotiate("xx", None, None) == "en"
+
+
+def test_json_logs_carry_the_request_id():
+    bind_context("rid-1", "00-" + "a" * 32 + "-" + "b" * 16 + "-01")
+    record = logging.makeLogRecord({"msg": "hello %s", "args": ("é",), "levelname": "INFO",
+                                    "name": "x", "event_id": "e1"})
+    line = json.loads(JsonFormatter("svc").format(record))
+    assert line["message"] == "hello é"
+    assert line["request_id"] == "rid-1"
+    assert line["event_id"] == "e1"
+    assert line["service"] == "svc"
