@@ -8,6 +8,7 @@ service calls the issuer per request. An external OpenID Connect issuer works by
 
 from __future__ import annotations
 
+import hmac
 import json
 import threading
 import time
@@ -24,6 +25,9 @@ from flask import current_app, g, request
 from shared.errors import ApiError
 
 ALGORITHMS = ["EdDSA", "RS256", "ES256"]
+SESSION_COOKIE = "sc_session"
+CSRF_COOKIE = "sc_csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -182,12 +186,32 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
+def _request_token() -> str | None:
+    """Return the request's token: the Authorization header, else the browser session cookie.
+
+    A cookie-borne token on a state-changing request must come with the CSRF token (double
+    submit: header ``X-CSRF-Token`` or form field ``csrf_token`` equal to the ``sc_csrf`` cookie).
+    """
+    token = bearer_token(request.headers.get("Authorization"))
+    if token is not None:
+        return token
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    if request.method not in SAFE_METHODS:
+        expected = request.cookies.get(CSRF_COOKIE, "")
+        sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
+        if not expected or not hmac.compare_digest(expected, sent):
+            raise ApiError(403, "csrf_failed")
+    return cookie
+
+
 def current_principal() -> Principal:
     """Return the verified caller of the current request, or raise 401."""
     cached = g.get("principal")
     if isinstance(cached, Principal):
         return cached
-    token = bearer_token(request.headers.get("Authorization"))
+    token = _request_token()
     if token is None:
         raise AuthError("unauthenticated")
     verifier: TokenVerifier = current_app.extensions["auth"]
@@ -197,10 +221,13 @@ def current_principal() -> Principal:
 
 
 def optional_principal() -> Principal | None:
-    """Return the caller when credentials were sent (they must then be valid), else None."""
-    if not request.headers.get("Authorization"):
+    """Return the caller when credentials were sent and are valid, else None (for pages)."""
+    if not request.headers.get("Authorization") and not request.cookies.get(SESSION_COOKIE):
         return None
-    return current_principal()
+    try:
+        return current_principal()
+    except AuthError:
+        return None
 
 
 def require(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -145,7 +145,11 @@ class Consumer:
         handled = 0
         for stream in self.streams:
             pending = self.client.xpending_range(
-                stream, self.group, min="-", max="+", count=self.settings.batch,
+                stream,
+                self.group,
+                min="-",
+                max="+",
+                count=self.settings.batch,
                 idle=self.settings.retry_base_ms,
             )
             for item in pending:
@@ -165,10 +169,16 @@ class Consumer:
     def _retry_one(self, stream: str, entry_id: str, deliveries: int, wait_ms: int) -> int:
         if deliveries >= self.settings.max_deliveries:
             fields = self._entry_fields(stream, entry_id)
-            self._dead_letter(stream, entry_id, fields, deliveries, self._last_error(stream, entry_id))
+            self._dead_letter(
+                stream, entry_id, fields, deliveries, self._last_error(stream, entry_id)
+            )
             return 1
         claimed = self.client.xclaim(
-            stream, self.group, self.name, min_idle_time=wait_ms, message_ids=[entry_id],
+            stream,
+            self.group,
+            self.name,
+            min_idle_time=wait_ms,
+            message_ids=[entry_id],
         )
         for claimed_id, fields in claimed:
             if fields is None:  # trimmed away while pending: nothing left to handle
@@ -199,8 +209,13 @@ class Consumer:
             self.client.hset(self._errors_key(stream), entry_id, reason)
             _log.warning(
                 "event handler failed",
-                extra={"event_id": event.id, "event_type": event.type, "group": self.group,
-                       "deliveries": deliveries, "reason": reason},
+                extra={
+                    "event_id": event.id,
+                    "event_type": event.type,
+                    "group": self.group,
+                    "deliveries": deliveries,
+                    "reason": reason,
+                },
             )
             if isinstance(exc, InvalidEvent) or deliveries >= self.settings.max_deliveries:
                 self._dead_letter(stream, entry_id, fields, deliveries, reason)
@@ -212,16 +227,28 @@ class Consumer:
         pipe.execute()
 
     def _dead_letter(
-        self, stream: str, entry_id: str, fields: Mapping[Any, Any] | None, deliveries: int,
+        self,
+        stream: str,
+        entry_id: str,
+        fields: Mapping[Any, Any] | None,
+        deliveries: int,
         reason: str,
     ) -> None:
         raw = (fields or {}).get(b"event", (fields or {}).get("event", b""))
         pipe = self.client.pipeline()
         pipe.xadd(
             dlq_name(stream),
-            {"event": raw or b"", "reason": reason, "deliveries": deliveries, "group": self.group,
-             "stream": stream, "entry_id": entry_id, "time": f"{time.time():.3f}"},
-            maxlen=100_000, approximate=True,
+            {
+                "event": raw or b"",
+                "reason": reason,
+                "deliveries": deliveries,
+                "group": self.group,
+                "stream": stream,
+                "entry_id": entry_id,
+                "time": f"{time.time():.3f}",
+            },
+            maxlen=100_000,
+            approximate=True,
         )
         pipe.xack(stream, self.group, entry_id)
         pipe.hdel(self._errors_key(stream), entry_id)

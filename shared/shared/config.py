@@ -73,7 +73,7 @@ def data_dir() -> Path:
 
 
 def database_url(service: str) -> str:
-    """Return the service's database URL: ``<SERVICE>_DATABASE_URL``, else an embedded SQLite file."""
+    """Return ``<SERVICE>_DATABASE_URL``, else an embedded SQLite file under the data folder."""
     default = f"sqlite:///{data_dir() / (service + '.db')}"
     return env_str(f"{service.upper()}_DATABASE_URL", default)
 

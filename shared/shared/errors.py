@@ -23,20 +23,48 @@ _log = logging.getLogger(__name__)
 # code -> its title in each language
 _MESSAGES: dict[str, dict[str, str]] = {
     "bad_request": {"en": "Bad request", "fr": "Requête invalide"},
-    "invalid_json": {"en": "The request body is not valid JSON", "fr": "Le corps de la requête n'est pas un JSON valide"},
-    "validation_failed": {"en": "The request has invalid fields", "fr": "La requête contient des champs invalides"},
+    "invalid_json": {
+        "en": "The request body is not valid JSON",
+        "fr": "Le corps de la requête n'est pas un JSON valide",
+    },
+    "validation_failed": {
+        "en": "The request has invalid fields",
+        "fr": "La requête contient des champs invalides",
+    },
     "unauthenticated": {"en": "Authentication required", "fr": "Authentification requise"},
-    "invalid_token": {"en": "The access token is invalid or expired", "fr": "Le jeton d'accès est invalide ou expiré"},
-    "forbidden": {"en": "You are not allowed to do this", "fr": "Vous n'êtes pas autorisé à effectuer cette action"},
+    "invalid_token": {
+        "en": "The access token is invalid or expired",
+        "fr": "Le jeton d'accès est invalide ou expiré",
+    },
+    "forbidden": {
+        "en": "You are not allowed to do this",
+        "fr": "Vous n'êtes pas autorisé à effectuer cette action",
+    },
     "not_found": {"en": "Not found", "fr": "Introuvable"},
+    "csrf_failed": {
+        "en": "The form expired or came from another site; reload the page",
+        "fr": "Le formulaire a expiré ou provient d'un autre site ; rechargez la page",
+    },
     "method_not_allowed": {"en": "Method not allowed", "fr": "Méthode non autorisée"},
     "conflict": {"en": "Conflict with the current state", "fr": "Conflit avec l'état actuel"},
-    "payload_too_large": {"en": "The request body is too large", "fr": "Le corps de la requête est trop volumineux"},
-    "unsupported_media_type": {"en": "Unsupported media type", "fr": "Type de média non pris en charge"},
+    "payload_too_large": {
+        "en": "The request body is too large",
+        "fr": "Le corps de la requête est trop volumineux",
+    },
+    "unsupported_media_type": {
+        "en": "Unsupported media type",
+        "fr": "Type de média non pris en charge",
+    },
     "precondition_failed": {"en": "Precondition failed", "fr": "Condition préalable non remplie"},
     "rate_limited": {"en": "Too many requests", "fr": "Trop de requêtes"},
-    "internal_error": {"en": "An unexpected error occurred", "fr": "Une erreur inattendue s'est produite"},
-    "service_unavailable": {"en": "The service is unavailable", "fr": "Le service est indisponible"},
+    "internal_error": {
+        "en": "An unexpected error occurred",
+        "fr": "Une erreur inattendue s'est produite",
+    },
+    "service_unavailable": {
+        "en": "The service is unavailable",
+        "fr": "Le service est indisponible",
+    },
 }
 
 _CODE_BY_STATUS = {

@@ -37,7 +37,12 @@ def run_event_process(
     if outbox is not None:
         threads.append(
             _thread(
-                "relay", run_relay, app.extensions["db"], outbox, app.extensions["bus"], stop,
+                "relay",
+                run_relay,
+                app.extensions["db"],
+                outbox,
+                app.extensions["bus"],
+                stop,
                 interval_s=app.config.get("OUTBOX_POLL_INTERVAL_S", 0.1),
             )
         )

@@ -6,8 +6,13 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
-from prometheus_client import generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -20,12 +25,17 @@ class Metrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"],
+            "http_requests_total",
+            "HTTP requests",
+            ["service", "method", "endpoint", "status"],
             registry=self.registry,
         )
         self.latency = Histogram(
-            "http_request_duration_seconds", "HTTP request latency",
-            ["service", "method", "endpoint"], buckets=_BUCKETS, registry=self.registry,
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            ["service", "method", "endpoint"],
+            buckets=_BUCKETS,
+            registry=self.registry,
         )
         self.service = service
 
@@ -72,7 +82,9 @@ def init_metrics(app: Flask, service: str) -> Metrics:
         return response
 
     def metrics_view() -> Response:
-        return Response(generate_latest(metrics.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
+        return Response(
+            generate_latest(metrics.registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
 
     app.add_url_rule("/metrics", "metrics", metrics_view)
     return metrics

@@ -55,12 +55,7 @@ def relay_pending(
 ) -> int:
     """Publish up to ``batch`` unpublished outbox rows in order; return how many."""
     with database.session(write=True) as session, session.begin():
-        query = (
-            select(model)
-            .where(model.published_at.is_(None))
-            .order_by(model.id)
-            .limit(batch)
-        )
+        query = select(model).where(model.published_at.is_(None)).order_by(model.id).limit(batch)
         if not database.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         rows = list(session.scalars(query))

@@ -141,12 +141,20 @@ def make_token(signing_key: Ed25519PrivateKey) -> TokenFactory:
     ) -> str:
         now = int(time.time())
         claims = {
-            "iss": TEST_ISSUER, "aud": TEST_AUDIENCE, "sub": sub, "iat": now,
-            "exp": now + expires_in, "administration_id": administration_id,
-            "roles": list(roles), "name": name, "locale": locale, **extra,
+            "iss": TEST_ISSUER,
+            "aud": TEST_AUDIENCE,
+            "sub": sub,
+            "iat": now,
+            "exp": now + expires_in,
+            "administration_id": administration_id,
+            "roles": list(roles),
+            "name": name,
+            "locale": locale,
+            **extra,
         }
-        return jwt.encode(claims, key or signing_key, algorithm="EdDSA",
-                          headers={"kid": "test-key"})
+        return jwt.encode(
+            claims, key or signing_key, algorithm="EdDSA", headers={"kid": "test-key"}
+        )
 
     return factory
 

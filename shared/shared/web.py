@@ -20,7 +20,7 @@ from shared.bus import EventBus
 from shared.config import common_settings
 from shared.db import Database
 from shared.errors import ProblemSchema, init_errors, problem_response
-from shared.i18n import negotiate
+from shared.i18n import SUPPORTED, negotiate
 from shared.logs import bind_context, clean_request_id, clean_traceparent, configure_logging
 from shared.metrics import init_metrics
 
@@ -88,6 +88,9 @@ def _init_context(app: Flask) -> None:
     def _headers(response: Response) -> Response:
         response.headers.setdefault("X-Request-ID", g.get("request_id", ""))
         response.headers.setdefault("Content-Language", g.get("language", "en"))
+        chosen = request.args.get("lang")
+        if chosen in SUPPORTED and request.cookies.get("lang") != chosen:
+            response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="Lax")
         response.vary.add("Accept-Language")
         return response
 
@@ -95,7 +98,10 @@ def _init_context(app: Flask) -> None:
 def _init_adapters(app: Flask, jwks_source: JwksSource | None) -> None:
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
     client = redis.Redis.from_url(
-        app.config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=2, health_check_interval=30
+        app.config["REDIS_URL"],
+        socket_timeout=5,
+        socket_connect_timeout=2,
+        health_check_interval=30,
     )
     app.extensions["redis"] = client
     app.extensions["bus"] = EventBus(client, maxlen=app.config["EVENTS_STREAM_MAXLEN"])

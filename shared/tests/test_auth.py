@@ -5,6 +5,7 @@ import time
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from shared.auth import AuthError, TokenVerifier
 from shared.testing import TEST_AUDIENCE, TEST_ISSUER
 
@@ -17,8 +18,17 @@ def _jwk(key, kid):
 
 def _token(key, kid, **claims):
     now = int(time.time())
-    base = {"iss": TEST_ISSUER, "aud": TEST_AUDIENCE, "sub": "u1", "iat": now, "exp": now + 60,
-            "administration_id": "adm-1", "roles": ["coordinator"], "name": "Awa", "locale": "fr"}
+    base = {
+        "iss": TEST_ISSUER,
+        "aud": TEST_AUDIENCE,
+        "sub": "u1",
+        "iat": now,
+        "exp": now + 60,
+        "administration_id": "adm-1",
+        "roles": ["coordinator"],
+        "name": "Awa",
+        "locale": "fr",
+    }
     base.update(claims)
     return jwt.encode(base, key, algorithm="EdDSA", headers={"kid": kid})
 
@@ -34,8 +44,9 @@ class Source:
 
 
 def _verifier(source):
-    return TokenVerifier(issuer=TEST_ISSUER, audience=TEST_AUDIENCE, jwks_source=source,
-                         refetch_s=0)
+    return TokenVerifier(
+        issuer=TEST_ISSUER, audience=TEST_AUDIENCE, jwks_source=source, refetch_s=0
+    )
 
 
 def test_a_valid_token_gives_its_principal():

@@ -4,6 +4,7 @@ import json
 import time
 
 import pytest
+
 from shared.bus import Consumer, ConsumerSettings, EventBus, dlq_name
 from shared.events import CloudEvent, new_event
 
@@ -23,8 +24,13 @@ def _drain(consumer: Consumer, rounds: int = 30, pause: float = 0.03) -> None:
 
 def test_published_event_reaches_the_handler_once_and_is_acknowledged(redis_client):
     seen = []
-    consumer = Consumer(redis_client, group="g", streams=[STREAM], settings=FAST,
-                        handlers={"test.pinged": lambda e: seen.append(e.data["n"])})
+    consumer = Consumer(
+        redis_client,
+        group="g",
+        streams=[STREAM],
+        settings=FAST,
+        handlers={"test.pinged": lambda e: seen.append(e.data["n"])},
+    )
     consumer.ensure_groups()
     EventBus(redis_client).publish(STREAM, _ping(1))
     _drain(consumer, rounds=3)
@@ -40,8 +46,9 @@ def test_an_event_whose_handler_crashes_is_redelivered_until_it_succeeds(redis_c
         if len(attempts) < 3:
             raise RuntimeError("database went away")
 
-    consumer = Consumer(redis_client, group="g", streams=[STREAM], settings=FAST,
-                        handlers={"test.pinged": flaky})
+    consumer = Consumer(
+        redis_client, group="g", streams=[STREAM], settings=FAST, handlers={"test.pinged": flaky}
+    )
     consumer.ensure_groups()
     EventBus(redis_client).publish(STREAM, _ping(1))
     _drain(consumer)
@@ -53,15 +60,27 @@ def test_an_event_whose_handler_crashes_is_redelivered_until_it_succeeds(redis_c
 
 def test_events_held_by_a_dead_consumer_are_claimed_by_another(redis_client):
     bus = EventBus(redis_client)
-    dead = Consumer(redis_client, group="g", streams=[STREAM], name="dead", settings=FAST,
-                    handlers={"test.pinged": lambda e: None})
+    dead = Consumer(
+        redis_client,
+        group="g",
+        streams=[STREAM],
+        name="dead",
+        settings=FAST,
+        handlers={"test.pinged": lambda e: None},
+    )
     dead.ensure_groups()
     bus.publish(STREAM, _ping(7))
     # The dead member reads the event but dies before handling it: it stays pending.
     redis_client.xreadgroup("g", "dead", {STREAM: ">"}, count=10)
     seen = []
-    alive = Consumer(redis_client, group="g", streams=[STREAM], name="alive", settings=FAST,
-                     handlers={"test.pinged": lambda e: seen.append(e.data["n"])})
+    alive = Consumer(
+        redis_client,
+        group="g",
+        streams=[STREAM],
+        name="alive",
+        settings=FAST,
+        handlers={"test.pinged": lambda e: seen.append(e.data["n"])},
+    )
     alive.poll(block_ms=10)
     assert seen == [], "a live member must not steal an event before claim_idle_ms"
     time.sleep(0.15)
@@ -72,8 +91,13 @@ def test_events_held_by_a_dead_consumer_are_claimed_by_another(redis_client):
 
 def test_an_event_delivered_twice_is_processed_once(redis_client):
     seen = []
-    consumer = Consumer(redis_client, group="g", streams=[STREAM], settings=FAST,
-                        handlers={"test.pinged": lambda e: seen.append(e.id)})
+    consumer = Consumer(
+        redis_client,
+        group="g",
+        streams=[STREAM],
+        settings=FAST,
+        handlers={"test.pinged": lambda e: seen.append(e.id)},
+    )
     consumer.ensure_groups()
     event = _ping(3)
     bus = EventBus(redis_client)
@@ -86,10 +110,15 @@ def test_an_event_delivered_twice_is_processed_once(redis_client):
 
 def test_a_poison_event_ends_in_the_dead_letter_stream_with_its_reason(redis_client):
     def always_fails(event):
-        raise ValueError("cannot handle n=%d" % event.data["n"])
+        raise ValueError(f"cannot handle n={event.data['n']}")
 
-    consumer = Consumer(redis_client, group="g", streams=[STREAM], settings=FAST,
-                        handlers={"test.pinged": always_fails})
+    consumer = Consumer(
+        redis_client,
+        group="g",
+        streams=[STREAM],
+        settings=FAST,
+        handlers={"test.pinged": always_fails},
+    )
     consumer.ensure_groups()
     event = _ping(9)
     EventBus(redis_client).publish(STREAM, event)
@@ -105,8 +134,13 @@ def test_a_poison_event_ends_in_the_dead_letter_stream_with_its_reason(redis_cli
 
 def test_a_malformed_entry_goes_straight_to_the_dead_letter_stream(redis_client):
     seen = []
-    consumer = Consumer(redis_client, group="g", streams=[STREAM], settings=FAST,
-                        handlers={"test.pinged": seen.append})
+    consumer = Consumer(
+        redis_client,
+        group="g",
+        streams=[STREAM],
+        settings=FAST,
+        handlers={"test.pinged": seen.append},
+    )
     consumer.ensure_groups()
     redis_client.xadd(STREAM, {"event": b"{not json"})
     _drain(consumer, rounds=2)
@@ -118,12 +152,29 @@ def test_a_malformed_entry_goes_straight_to_the_dead_letter_stream(redis_client)
 def test_consumer_groups_share_work_and_each_group_sees_every_event(redis_client):
     bus = EventBus(redis_client)
     a_seen, b_seen, other_seen = [], [], []
-    a = Consumer(redis_client, group="g", streams=[STREAM], name="a", settings=FAST,
-                 handlers={"test.pinged": lambda e: a_seen.append(e.data["n"])})
-    b = Consumer(redis_client, group="g", streams=[STREAM], name="b", settings=FAST,
-                 handlers={"test.pinged": lambda e: b_seen.append(e.data["n"])})
-    other = Consumer(redis_client, group="other", streams=[STREAM], settings=FAST,
-                     handlers={"test.pinged": lambda e: other_seen.append(e.data["n"])})
+    a = Consumer(
+        redis_client,
+        group="g",
+        streams=[STREAM],
+        name="a",
+        settings=FAST,
+        handlers={"test.pinged": lambda e: a_seen.append(e.data["n"])},
+    )
+    b = Consumer(
+        redis_client,
+        group="g",
+        streams=[STREAM],
+        name="b",
+        settings=FAST,
+        handlers={"test.pinged": lambda e: b_seen.append(e.data["n"])},
+    )
+    other = Consumer(
+        redis_client,
+        group="other",
+        streams=[STREAM],
+        settings=FAST,
+        handlers={"test.pinged": lambda e: other_seen.append(e.data["n"])},
+    )
     for consumer in (a, b, other):
         consumer.ensure_groups()
     for n in range(10):
@@ -137,8 +188,10 @@ def test_consumer_groups_share_work_and_each_group_sees_every_event(redis_client
     assert sorted(other_seen) == list(range(10))
 
 
-@pytest.mark.parametrize("raw", [b"[]", b'{"id": "x"}', b'{"id":"x","source":"s","type":"t",'
-                                 b'"specversion":"0.3","time":"t"}'])
+@pytest.mark.parametrize(
+    "raw",
+    [b"[]", b'{"id": "x"}', b'{"id":"x","source":"s","type":"t","specversion":"0.3","time":"t"}'],
+)
 def test_invalid_envelopes_are_rejected(raw):
     from shared.events import InvalidEvent
 

@@ -5,6 +5,7 @@ import logging
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+
 from shared.i18n import negotiate
 from shared.logs import JsonFormatter, bind_context
 from shared.web import create_service_app
@@ -15,8 +16,9 @@ class Body(Schema):
 
 
 def _app(service_config):
-    app, api = create_service_app("probe", service="probe", title="probe",
-                                  test_config=service_config)
+    app, api = create_service_app(
+        "probe", service="probe", title="probe", test_config=service_config
+    )
     blp = Blueprint("probe", __name__, url_prefix="/api/v1/probe")
 
     @blp.route("/echo", methods=["POST"])
@@ -42,8 +44,13 @@ def test_unexpected_errors_hide_internals(service_config):
 
 def test_request_id_is_echoed_or_created(service_config):
     client = _app(service_config).test_client()
-    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
-    generated = client.get("/healthz", headers={"X-Request-ID": "bad id <script>"}).headers["X-Request-ID"]
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"]
+        == "abc-123"
+    )
+    generated = client.get("/healthz", headers={"X-Request-ID": "bad id <script>"}).headers[
+        "X-Request-ID"
+    ]
     assert len(generated) == 32
 
 
@@ -64,8 +71,9 @@ def test_language_negotiation_prefers_query_then_cookie_then_header():
 
 def test_json_logs_carry_the_request_id():
     bind_context("rid-1", "00-" + "a" * 32 + "-" + "b" * 16 + "-01")
-    record = logging.makeLogRecord({"msg": "hello %s", "args": ("é",), "levelname": "INFO",
-                                    "name": "x", "event_id": "e1"})
+    record = logging.makeLogRecord(
+        {"msg": "hello %s", "args": ("é",), "levelname": "INFO", "name": "x", "event_id": "e1"}
+    )
     line = json.loads(JsonFormatter("svc").format(record))
     assert line["message"] == "hello é"
     assert line["request_id"] == "rid-1"

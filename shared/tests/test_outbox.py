@@ -3,12 +3,13 @@
 import threading
 
 import pytest
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
 from shared.bus import EventBus
 from shared.db import Database
 from shared.events import CloudEvent, new_event
 from shared.outbox import OutboxMixin, add_event, relay_pending, run_relay
-from sqlalchemy import String, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -36,7 +37,9 @@ def database(database_url):
 def _write(db, name, n):
     with db.session(write=True) as session, session.begin():
         session.add(Thing(name=name))
-        add_event(session, Outbox, "test:events", new_event("test.pinged", source="t", data={"n": n}))
+        add_event(
+            session, Outbox, "test:events", new_event("test.pinged", source="t", data={"n": n})
+        )
 
 
 def _count(db, model):
@@ -52,7 +55,7 @@ def test_change_and_event_commit_together(database):
 
 def test_a_failed_change_leaves_no_event_behind(database):
     _write(database, "a", 1)
-    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
         _write(database, "a", 2)
     assert _count(database, Thing) == 1
     assert _count(database, Outbox) == 1
@@ -73,7 +76,8 @@ def test_relay_loop_stops_when_asked(database, redis_client):
     _write(database, "x", 42)
     stop = threading.Event()
     thread = threading.Thread(
-        target=run_relay, args=(database, Outbox, EventBus(redis_client), stop),
+        target=run_relay,
+        args=(database, Outbox, EventBus(redis_client), stop),
         kwargs={"interval_s": 0.01},
     )
     thread.start()

@@ -9,14 +9,51 @@ from flask import Flask
 
 from assessment import api, cli
 from assessment.config import SERVICE, settings
+from assessment.frameworks import FrameworkCache, sync_repository_frameworks
 from assessment.models import Base
 from shared.errors import register_messages
 from shared.web import create_service_app
 
 ERRORS = {
-    "already_submitted": {
-        "en": "The assessment is already submitted",
-        "fr": "L'évaluation est déjà soumise",
+    "assessment_submitted": {
+        "en": "The assessment is submitted and read-only",
+        "fr": "L'évaluation est soumise et en lecture seule",
+    },
+    "assessment_not_submitted": {
+        "en": "The assessment is not submitted",
+        "fr": "L'évaluation n'est pas soumise",
+    },
+    "unknown_indicator": {
+        "en": "The framework has no such indicator",
+        "fr": "Le référentiel ne contient pas cet indicateur",
+    },
+    "area_not_assigned": {
+        "en": "This area is not assigned to you",
+        "fr": "Ce domaine ne vous est pas attribué",
+    },
+    "unknown_framework": {
+        "en": "No such framework is published",
+        "fr": "Aucun référentiel de ce nom n'est publié",
+    },
+    "invalid_framework": {
+        "en": "The framework document is invalid",
+        "fr": "Le document du référentiel est invalide",
+    },
+    "framework_version_exists": {
+        "en": "This framework version is already published",
+        "fr": "Cette version du référentiel est déjà publiée",
+    },
+    "invalid_interchange": {
+        "en": "The interchange file is invalid",
+        "fr": "Le fichier d'échange est invalide",
+    },
+    "idempotency_key_reused": {
+        "en": "This Idempotency-Key was used with another request",
+        "fr": "Cette clé d'idempotence a été utilisée pour une autre requête",
+    },
+    "idempotency_in_progress": {
+        "en": "A request with this Idempotency-Key is in progress",
+        "fr": "Une requête avec cette clé d'idempotence est en cours",
     },
 }
 
@@ -24,12 +61,19 @@ ERRORS = {
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the assessment service's Flask application."""
     app, rest = create_service_app(
-        __name__, service=SERVICE, title="Smart Customs assessment API",
-        settings=settings(), test_config=test_config,
+        __name__,
+        service=SERVICE,
+        title="Smart Customs assessment API",
+        settings=settings(),
+        test_config=test_config,
     )
     register_messages(ERRORS)
+    app.extensions["frameworks"] = FrameworkCache()
     rest.register_blueprint(api.blp)
     cli.register(app)
     if app.config.get("TESTING"):
-        app.extensions["db"].create_all(Base)
+        database = app.extensions["db"]
+        database.create_all(Base)
+        with database.session(write=True) as session:
+            sync_repository_frameworks(session=session)
     return app

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from assessment.frameworks import sync_repository_frameworks
 from assessment.models import Base, OutboxMessage
 from shared.eventloop import run_event_process
 
@@ -16,8 +17,11 @@ def register(app: Flask) -> None:
     @app.cli.command("init-db")
     def init_db() -> None:
         """Create the service's tables if they do not exist."""
-        current_app.extensions["db"].create_all(Base)
-        click.echo("assessment: tables ready")
+        database = current_app.extensions["db"]
+        database.create_all(Base)
+        with database.session(write=True) as session:
+            added = sync_repository_frameworks(session=session)
+        click.echo(f"assessment: tables ready; frameworks published: {added or 'none new'}")
 
     events = AppGroup("events", help="The event process: outbox relay and consumers.")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from assessment.models import Assessment, OutboxMessage
@@ -13,13 +15,17 @@ SOURCE = "assessment"
 STREAM = stream_name(SOURCE)
 
 
-def stage(session: Session, event_type: str, data: dict[str, object], subject: str) -> None:
+def stage(session: Session, event_type: str, data: dict[str, Any], subject: str) -> None:
     """Stage an event in the outbox within the session's transaction."""
-    add_event(session, OutboxMessage, STREAM, new_event(event_type, source=SOURCE, data=data,
-                                                        subject=subject))
+    add_event(
+        session,
+        OutboxMessage,
+        STREAM,
+        new_event(event_type, source=SOURCE, data=data, subject=subject),
+    )
 
 
-def started_payload(assessment: Assessment) -> dict[str, object]:
+def started_payload(assessment: Assessment) -> dict[str, Any]:
     """Return the ``assessment.started`` payload."""
     return {
         "assessment_id": assessment.id,
@@ -31,19 +37,45 @@ def started_payload(assessment: Assessment) -> dict[str, object]:
     }
 
 
-def submitted_payload(assessment: Assessment, notify: list[str]) -> dict[str, object]:
-    """Return the ``assessment.submitted`` payload: what the report needs to be built."""
+def submitted_payload(
+    assessment: Assessment, results: dict[str, Any], notify: list[str], administration_name: str
+) -> dict[str, Any]:
+    """Return the ``assessment.submitted`` payload: everything the report needs to be built."""
     submitted_at = assessment.submitted_at.isoformat() if assessment.submitted_at else ""
     return {
         "assessment_id": assessment.id,
         "administration_id": assessment.administration_id,
+        "administration_name": administration_name,
         "version": assessment.version,
         "title": assessment.title,
         "language": assessment.language,
         "framework": {"key": assessment.framework_key, "version": assessment.framework_version},
         "submitted_by": assessment.submitted_by or "",
         "submitted_at": submitted_at,
-        "areas": [],
-        "priorities": [],
+        "areas": [
+            {
+                "area": a["area"],
+                "name": a["name"],
+                "level": a["score"],
+                "percentage": a["percentage"],
+                "target": a["target"],
+                "coverage": a["coverage"],
+                "confidence": a["confidence"],
+            }
+            for a in results["areas"]
+        ],
+        "overall": results["overall"]["score"],
+        "priorities": [
+            {
+                "indicator": p["indicator"],
+                "area": p["area"],
+                "rank": p["rank"],
+                "text": p["recommendation"]["text"],
+                "horizon": p["recommendation"]["horizon"],
+                "tags": p["recommendation"]["tags"],
+            }
+            for p in results["priorities"]
+        ],
         "notify": notify,
+        "details": results,
     }

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.outbox import OutboxMixin
@@ -22,6 +32,24 @@ def _uuid() -> str:
 class Base(DeclarativeBase):
     """Declarative base of the assessment service."""
 
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class FrameworkVersion(Base):
+    """A published framework version; sessions are pinned to one and it never changes."""
+
+    __tablename__ = "framework_versions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    checksum: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16), default="file")
+    published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
 
 class Assessment(Base):
     """One administration's self-assessment."""
@@ -35,8 +63,10 @@ class Assessment(Base):
     language: Mapped[str] = mapped_column(String(2), default="en")
     framework_key: Mapped[str] = mapped_column(String(64))
     framework_version: Mapped[str] = mapped_column(String(32))
+    targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="in_progress")
     version: Mapped[int] = mapped_column(Integer, default=0)
+    previous_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(
@@ -44,6 +74,112 @@ class Assessment(Base):
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     submitted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Participant(Base):
+    """A person taking part in an assessment, and the areas assigned to them."""
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("assessment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    role: Mapped[str] = mapped_column(String(16), default="respondent")
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    invited_by: Mapped[str] = mapped_column(String(64))
+    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Answer(Base):
+    """One respondent's answer to one indicator (saved at once, kept when others answer)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator", "respondent_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    indicator: Mapped[str] = mapped_column(String(64))
+    respondent_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
+
+
+class AgreedAnswer(Base):
+    """The answer the team agreed on for an indicator, recorded by the coordinator."""
+
+    __tablename__ = "agreed_answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    indicator: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
+
+
+class ScoreSnapshot(Base):
+    """The results frozen at each submission (what the report was built from)."""
+
+    __tablename__ = "score_snapshots"
+    __table_args__ = (UniqueConstraint("assessment_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    results: Mapped[dict[str, Any]] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class HistoryEntry(Base):
+    """What happened to an assessment, by whom (start, submit, reopen, invitations...)."""
+
+    __tablename__ = "history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a create request sent with an ``Idempotency-Key``."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("principal", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    principal: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(128))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class OutboxMessage(OutboxMixin, Base):

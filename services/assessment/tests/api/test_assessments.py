@@ -1,7 +1,8 @@
 import json
 
-from assessment.models import OutboxMessage
 from sqlalchemy import func, select
+
+from assessment.models import OutboxMessage
 
 
 def _count(app, model):
@@ -23,16 +24,20 @@ def test_coordinator_starts_and_submits_an_assessment(client, auth, app):
 
 
 def test_submitting_twice_is_a_conflict_and_publishes_nothing_more(client, auth, app):
-    aid = client.post("/api/v1/assessment/assessments", json={"title": "x"}, headers=auth()).json["id"]
+    aid = client.post("/api/v1/assessment/assessments", json={"title": "x"}, headers=auth()).json[
+        "id"
+    ]
     client.post(f"/api/v1/assessment/assessments/{aid}/submit", headers=auth())
     again = client.post(f"/api/v1/assessment/assessments/{aid}/submit", headers=auth())
     assert again.status_code == 409
-    assert again.json["code"] == "already_submitted"
+    assert again.json["code"] == "assessment_submitted"
     assert _count(app, OutboxMessage) == 2
 
 
 def test_another_administration_gets_404(client, auth):
-    aid = client.post("/api/v1/assessment/assessments", json={"title": "x"}, headers=auth()).json["id"]
+    aid = client.post("/api/v1/assessment/assessments", json={"title": "x"}, headers=auth()).json[
+        "id"
+    ]
     other = auth(sub="coord-2", administration_id="adm-2")
     assert client.get(f"/api/v1/assessment/assessments/{aid}", headers=other).status_code == 404
     response = client.post(f"/api/v1/assessment/assessments/{aid}/submit", headers=other)
@@ -46,15 +51,26 @@ def test_missing_and_forged_tokens_are_401_and_store_nothing(client, app, make_t
 
     assert client.post("/api/v1/assessment/assessments", json={"title": "x"}).status_code == 401
     forged = make_token(key=Ed25519PrivateKey.generate())
-    response = client.post("/api/v1/assessment/assessments", json={"title": "x"},
-                           headers={"Authorization": f"Bearer {forged}"})
+    response = client.post(
+        "/api/v1/assessment/assessments",
+        json={"title": "x"},
+        headers={"Authorization": f"Bearer {forged}"},
+    )
     assert response.status_code == 401
     assert response.json["code"] == "invalid_token"
     expired = make_token(expires_in=-3600)
-    assert client.get("/api/v1/assessment/assessments",
-                      headers={"Authorization": f"Bearer {expired}"}).status_code == 401
-    assert client.get("/api/v1/assessment/assessments",
-                      headers={"Authorization": "Bearer not-a-jwt"}).status_code == 401
+    assert (
+        client.get(
+            "/api/v1/assessment/assessments", headers={"Authorization": f"Bearer {expired}"}
+        ).status_code
+        == 401
+    )
+    assert (
+        client.get(
+            "/api/v1/assessment/assessments", headers={"Authorization": "Bearer not-a-jwt"}
+        ).status_code
+        == 401
+    )
     assert _count(app, OutboxMessage) == 0
 
 
@@ -69,16 +85,21 @@ def test_bad_input_gets_one_problem_format(client, auth, app):
     unknown = client.post(url, json={"title": "x", "owner": "me"}, headers=auth())
     assert unknown.status_code == 422
     assert "owner" in unknown.json["errors"]
-    huge = client.post(url, data=json.dumps({"title": "x" * 2_000_000}),
-                       content_type="application/json", headers=auth())
+    huge = client.post(
+        url,
+        data=json.dumps({"title": "x" * 2_000_000}),
+        content_type="application/json",
+        headers=auth(),
+    )
     assert huge.status_code == 413
     assert huge.json["code"] == "payload_too_large"
     assert _count(app, OutboxMessage) == 0
 
 
 def test_respondent_cannot_start_an_assessment(client, auth):
-    response = client.post("/api/v1/assessment/assessments", json={"title": "x"},
-                           headers=auth(roles=("respondent",)))
+    response = client.post(
+        "/api/v1/assessment/assessments", json={"title": "x"}, headers=auth(roles=("respondent",))
+    )
     assert response.status_code == 403
     assert response.json["code"] == "forbidden"
 

@@ -1,0 +1,247 @@
+"""Use cases of answering: autosave, bulk answers filled offline, disagreements, agreed answers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment import scoring
+from assessment.access import Access, access, record, require_open
+from assessment.frameworks import FrameworkCache
+from assessment.models import AgreedAnswer, Answer, Participant
+from shared.auth import Principal
+from shared.errors import ApiError
+
+
+def stored_value(value: int | str) -> str:
+    """Return the stored form of an answer value."""
+    return str(value)
+
+
+def answer_value(stored: str) -> int | str:
+    """Return the answer value of its stored form."""
+    return int(stored) if stored.isdigit() else stored
+
+
+def _check_indicator(seen: Access, indicator: str, path: str = "indicator") -> str:
+    """Return the indicator's area, or refuse an indicator the framework does not have."""
+    found = seen.framework.indicator(indicator)
+    if found is None:
+        raise ApiError(
+            422, "unknown_indicator", errors={path: [f"unknown indicator {indicator!r}"]}
+        )
+    return found.area
+
+
+def save_answer(
+    *,
+    session: Session,
+    principal: Principal,
+    cache: FrameworkCache,
+    assessment_id: str,
+    indicator: str,
+    value: int | str,
+    confidence: str | None = None,
+    comment: str = "",
+    evidence: str = "",
+) -> Answer:
+    """Save the caller's answer to one indicator at once (autosave; last write wins)."""
+    with session.begin():
+        seen = access(
+            session=session, principal=principal, assessment_id=assessment_id, cache=cache
+        )
+        require_open(seen.assessment)
+        area = _check_indicator(seen, indicator)
+        if area not in seen.assigned_areas():
+            raise ApiError(403, "area_not_assigned", errors={"indicator": [indicator]})
+        row = _upsert(session, assessment_id, indicator, principal.subject)
+        row.value, row.confidence = stored_value(value), confidence
+        row.comment, row.evidence = comment, evidence
+    return row
+
+
+def _upsert(session: Session, assessment_id: str, indicator: str, respondent: str) -> Answer:
+    row = session.scalar(
+        select(Answer).where(
+            Answer.assessment_id == assessment_id,
+            Answer.indicator == indicator,
+            Answer.respondent_id == respondent,
+        )
+    )
+    if row is None:
+        row = Answer(assessment_id=assessment_id, indicator=indicator, respondent_id=respondent)
+        session.add(row)
+    return row
+
+
+def clear_answer(
+    *,
+    session: Session,
+    principal: Principal,
+    cache: FrameworkCache,
+    assessment_id: str,
+    indicator: str,
+) -> None:
+    """Withdraw the caller's answer to one indicator."""
+    with session.begin():
+        seen = access(
+            session=session, principal=principal, assessment_id=assessment_id, cache=cache
+        )
+        require_open(seen.assessment)
+        _check_indicator(seen, indicator)
+        row = session.scalar(
+            select(Answer).where(
+                Answer.assessment_id == assessment_id,
+                Answer.indicator == indicator,
+                Answer.respondent_id == principal.subject,
+            )
+        )
+        if row is not None:
+            session.delete(row)
+
+
+def list_answers(
+    *, session: Session, seen: Access, principal: Principal, mine: bool
+) -> list[Answer]:
+    """Return the caller's answers, or everyone's for a coordinator who asks."""
+    query = select(Answer).where(Answer.assessment_id == seen.assessment.id)
+    if mine or not seen.is_coordinator:
+        query = query.where(Answer.respondent_id == principal.subject)
+    return list(session.scalars(query.order_by(Answer.indicator, Answer.respondent_id)))
+
+
+def import_answers(
+    *,
+    session: Session,
+    principal: Principal,
+    cache: FrameworkCache,
+    assessment_id: str,
+    respondents: list[dict[str, Any]],
+) -> int:
+    """Save many respondents' answers at once (filled offline): all valid, or nothing stored."""
+    with session.begin():
+        seen = access(
+            session=session, principal=principal, assessment_id=assessment_id, cache=cache
+        )
+        if not seen.is_coordinator:
+            raise ApiError(403, "forbidden")
+        require_open(seen.assessment)
+        errors: dict[str, list[str]] = {}
+        for r, respondent in enumerate(respondents):
+            for a, item in enumerate(respondent["answers"]):
+                if seen.framework.indicator(item["indicator"]) is None:
+                    errors[f"respondents.{r}.answers.{a}.indicator"] = [
+                        f"unknown indicator {item['indicator']!r}"
+                    ]
+        if errors:
+            raise ApiError(422, "unknown_indicator", errors=errors)
+        saved = 0
+        for respondent in respondents:
+            _ensure_participant(session, seen, principal, respondent)
+            for item in respondent["answers"]:
+                row = _upsert(session, assessment_id, item["indicator"], respondent["user_id"])
+                row.value, row.confidence = stored_value(item["value"]), item.get("confidence")
+                row.comment, row.evidence = item.get("comment", ""), item.get("evidence", "")
+                saved += 1
+        record(
+            session,
+            seen.assessment,
+            "imported",
+            principal.subject,
+            respondents=len(respondents),
+            answers=saved,
+        )
+    return saved
+
+
+def _ensure_participant(
+    session: Session, seen: Access, principal: Principal, respondent: dict[str, Any]
+) -> None:
+    exists = session.scalar(
+        select(Participant.id).where(
+            Participant.assessment_id == seen.assessment.id,
+            Participant.user_id == respondent["user_id"],
+        )
+    )
+    if exists is None:
+        session.add(
+            Participant(
+                assessment_id=seen.assessment.id,
+                user_id=respondent["user_id"],
+                name=respondent.get("name", ""),
+                role="respondent",
+                areas=[],
+                invited_by=principal.subject,
+            )
+        )
+
+
+def record_agreed(
+    *,
+    session: Session,
+    principal: Principal,
+    cache: FrameworkCache,
+    assessment_id: str,
+    indicator: str,
+    value: int | str,
+    confidence: str | None = None,
+    comment: str = "",
+) -> AgreedAnswer:
+    """Record the answer the team agreed on for an indicator (coordinators)."""
+    with session.begin():
+        seen = access(
+            session=session, principal=principal, assessment_id=assessment_id, cache=cache
+        )
+        if not seen.is_coordinator:
+            raise ApiError(403, "forbidden")
+        require_open(seen.assessment)
+        _check_indicator(seen, indicator)
+        row = session.scalar(
+            select(AgreedAnswer).where(
+                AgreedAnswer.assessment_id == assessment_id, AgreedAnswer.indicator == indicator
+            )
+        )
+        if row is None:
+            row = AgreedAnswer(assessment_id=assessment_id, indicator=indicator)
+            session.add(row)
+        row.value, row.confidence, row.comment = stored_value(value), confidence, comment
+        row.recorded_by = principal.subject
+    return row
+
+
+def team_answers(
+    session: Session, assessment_id: str
+) -> tuple[dict[str, list[Answer]], dict[str, AgreedAnswer]]:
+    """Return every respondent's answers and the agreed answers, by indicator."""
+    by_indicator: dict[str, list[Answer]] = defaultdict(list)
+    for row in session.scalars(select(Answer).where(Answer.assessment_id == assessment_id)):
+        by_indicator[row.indicator].append(row)
+    agreed = {
+        row.indicator: row
+        for row in session.scalars(
+            select(AgreedAnswer).where(AgreedAnswer.assessment_id == assessment_id)
+        )
+    }
+    return by_indicator, agreed
+
+
+def as_scoring_answer(row: Answer | AgreedAnswer) -> scoring.Answer:
+    """Return the scoring view of a stored answer."""
+    return scoring.Answer(answer_value(row.value), row.confidence)
+
+
+def consensus(session: Session, seen: Access) -> dict[str, scoring.Consensus]:
+    """Return the team's combined answer and spread for every answered indicator."""
+    by_indicator, agreed = team_answers(session, seen.assessment.id)
+    keys = [i.key for i in seen.framework.indicators if i.key in by_indicator or i.key in agreed]
+    return {
+        key: scoring.consolidate(
+            key,
+            [as_scoring_answer(r) for r in by_indicator.get(key, [])],
+            as_scoring_answer(agreed[key]) if key in agreed else None,
+        )
+        for key in keys
+    }
