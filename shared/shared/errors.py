@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, g, json, request
+from flask import Flask, Response, current_app, g, json, render_template, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
@@ -165,7 +165,11 @@ def problem_response(
     rid = getattr(g, "request_id", None) if _has_request() else None
     if rid:
         body["request_id"] = rid
-    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    if _wants_page():
+        html = render_template("error.html", problem=body)
+        response = Response(html, status=status, mimetype="text/html")
+    else:
+        response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -173,6 +177,16 @@ def problem_response(
 
 def _has_request() -> bool:
     return bool(request)
+
+
+def _wants_page() -> bool:
+    """Return whether a browser asked for a page (not an API) that can render the layout."""
+    if not _has_request() or request.path.startswith(("/api/", "/.well-known/")):
+        return False
+    if "catalog" not in current_app.extensions:
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
 
 
 def _flatten_webargs(messages: Any) -> tuple[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared.auth import CSRF_COOKIE, optional_principal
-from shared.i18n import LAYOUT_TEXTS, SUPPORTED, Catalog
+from shared.i18n import LAYOUT_TEXTS, SUPPORTED, Catalog, pick
 
 _HERE = Path(__file__).parent
 
@@ -44,6 +44,7 @@ def init_pages(app: Flask, *, prefix: str, texts: Mapping[str, Mapping[str, str]
             "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
             "static_base": static_base,
             "_": lambda key, **params: catalog.text(key, language, **params),
+            "tr": lambda texts: pick(texts, language) if texts else "",
         }
 
     blueprint = Blueprint("shared_static", __name__)

@@ -7,11 +7,13 @@ from typing import Any
 
 from flask import Flask
 
-from assessment import api, cli
+from assessment import api, cli, pages
 from assessment.config import SERVICE, settings
 from assessment.frameworks import FrameworkCache, sync_repository_frameworks
 from assessment.models import Base
+from assessment.texts import TEXTS
 from shared.errors import register_messages
+from shared.pages import init_pages
 from shared.web import create_service_app
 
 ERRORS = {
@@ -70,6 +72,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_messages(ERRORS)
     app.extensions["frameworks"] = FrameworkCache()
     rest.register_blueprint(api.blp)
+    init_pages(app, prefix="/assessment", texts=TEXTS)
+    app.register_blueprint(pages.bp)
     cli.register(app)
     if app.config.get("TESTING"):
         database = app.extensions["db"]

@@ -1,0 +1,315 @@
+"""Browser pages of the self-assessment under ``/assessment``: thin views over the use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from assessment import access, answers, results, sessions
+from assessment.frameworks import FrameworkCache
+from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
+from shared.auth import Principal, Role, optional_principal
+from shared.charts import Axis, radar_svg
+from shared.errors import ApiError, problem_body
+from shared.i18n import pick
+
+bp = Blueprint(
+    "pages",
+    __name__,
+    url_prefix="/assessment",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets",
+)
+CHOICES = ("1", "2", "3", "4", "5", DONT_KNOW, NOT_APPLICABLE)
+
+
+class LoginRequired(Exception):
+    """The page needs a signed-in user."""
+
+
+@bp.errorhandler(LoginRequired)
+def _to_login(_: LoginRequired) -> ResponseReturnValue:
+    return redirect(f"/login?next={request.full_path.rstrip('?')}")
+
+
+@contextmanager
+def _uow() -> Iterator[tuple[Session, Principal, FrameworkCache]]:
+    principal = optional_principal()
+    if principal is None:
+        raise LoginRequired()
+    with current_app.extensions["db"].session(write=True) as session:
+        yield session, principal, current_app.extensions["frameworks"]
+
+
+def _error_text(code: str | None) -> str | None:
+    if not code:
+        return None
+    return str(problem_body(400, code, language=g.get("language", "en"))["title"])
+
+
+def _back(endpoint: str, error: ApiError | None = None, **values: Any) -> ResponseReturnValue:
+    if error is not None:
+        values["error"] = error.code
+    return redirect(url_for(endpoint, **values))
+
+
+@bp.get("/")
+def dashboard() -> ResponseReturnValue:
+    """The caller's assessments, and a form to start one (coordinators)."""
+    with _uow() as (session, principal, _cache):
+        items = sessions.list_assessments(session=session, principal=principal)
+        return render_template(
+            "assessment/dashboard.html",
+            items=items,
+            can_start=principal.has_any(Role.COORDINATOR),
+            error=_error_text(request.args.get("error")),
+        )
+
+
+@bp.post("/new")
+def start() -> ResponseReturnValue:
+    """Start an assessment from the dashboard form."""
+    with _uow() as (session, principal, cache):
+        try:
+            created = sessions.start_assessment(
+                session=session,
+                principal=principal,
+                cache=cache,
+                title=request.form.get("title", "").strip()[:200] or "-",
+                language=request.form.get("language")
+                if request.form.get("language") in ("en", "fr")
+                else g.language,
+            )
+        except ApiError as exc:
+            return _back("pages.dashboard", exc)
+    return redirect(url_for("pages.overview", assessment_id=created.id))
+
+
+def _seen(
+    session: Session, principal: Principal, cache: FrameworkCache, assessment_id: str
+) -> access.Access:
+    return access.access(
+        session=session, principal=principal, assessment_id=assessment_id, cache=cache
+    )
+
+
+@bp.get("/<assessment_id>")
+def overview(assessment_id: str) -> ResponseReturnValue:
+    """An assessment's team, progress per area and actions."""
+    with _uow() as (session, principal, cache):
+        seen = _seen(session, principal, cache, assessment_id)
+        detail = results.detail(session=session, seen=seen, principal=principal)
+        return render_template(
+            "assessment/overview.html",
+            a=seen.assessment,
+            detail=detail,
+            framework=seen.framework,
+            seen=seen,
+            error=_error_text(request.args.get("error")),
+        )
+
+
+@bp.post("/<assessment_id>/participants")
+def invite(assessment_id: str) -> ResponseReturnValue:
+    """Invite a respondent from the overview form."""
+    with _uow() as (session, principal, cache):
+        try:
+            sessions.invite(
+                session=session,
+                principal=principal,
+                cache=cache,
+                assessment_id=assessment_id,
+                user_id=request.form.get("user_id", "").strip()[:64],
+                name=request.form.get("name", "").strip()[:200],
+                email=None,
+                role="respondent",
+                areas=request.form.getlist("areas"),
+            )
+        except ApiError as exc:
+            return _back("pages.overview", exc, assessment_id=assessment_id)
+    return redirect(url_for("pages.overview", assessment_id=assessment_id))
+
+
+@bp.post("/<assessment_id>/targets")
+def targets(assessment_id: str) -> ResponseReturnValue:
+    """Save the target level of each area."""
+    wanted = {
+        k.removeprefix("target-"): v
+        for k, v in request.form.items()
+        if k.startswith("target-") and v in ("1", "2", "3", "4", "5")
+    }
+    with _uow() as (session, principal, cache):
+        try:
+            sessions.update_assessment(
+                session=session,
+                principal=principal,
+                cache=cache,
+                assessment_id=assessment_id,
+                changes={"targets": {k: float(v) for k, v in wanted.items()}},
+            )
+        except ApiError as exc:
+            return _back("pages.overview", exc, assessment_id=assessment_id)
+    return redirect(url_for("pages.overview", assessment_id=assessment_id))
+
+
+@bp.route("/<assessment_id>/areas/<area>", methods=["GET", "POST"])
+def questionnaire(assessment_id: str, area: str) -> ResponseReturnValue:
+    """The questions of one area; answers autosave (and the form saves them without script)."""
+    with _uow() as (session, principal, cache):
+        seen = _seen(session, principal, cache, assessment_id)
+        definition = seen.framework.area(area)
+        if definition is None:
+            raise ApiError(404, "not_found")
+        error = _error_text(request.args.get("error"))
+        if request.method == "POST":
+            keys = [indicator.key for indicator in definition.indicators]
+            session.rollback()  # end the read transaction: each save is its own unit of work
+            error = _save_form(session, principal, cache, assessment_id, keys, request.form)
+            if error is None:
+                return redirect(
+                    url_for("pages.questionnaire", assessment_id=assessment_id, area=area, saved=1)
+                )
+        mine = {
+            a.indicator: a
+            for a in answers.list_answers(
+                session=session, seen=seen, principal=principal, mine=True
+            )
+        }
+        return render_template(
+            "assessment/questionnaire.html",
+            a=seen.assessment,
+            area=definition,
+            mine=mine,
+            framework=seen.framework,
+            editable=seen.assessment.status == "in_progress" and area in seen.assigned_areas(),
+            choices=CHOICES,
+            error=error,
+            saved=request.args.get("saved"),
+        )
+
+
+def _save_form(
+    session: Session,
+    principal: Principal,
+    cache: FrameworkCache,
+    assessment_id: str,
+    keys: list[str],
+    form: MultiDict[str, str],
+) -> str | None:
+    for key in keys:
+        value = form.get(f"value-{key}")
+        if not value:
+            continue
+        try:
+            answers.save_answer(
+                session=session,
+                principal=principal,
+                cache=cache,
+                assessment_id=assessment_id,
+                indicator=key,
+                value=int(value) if value.isdigit() else value,
+                confidence=form.get(f"confidence-{key}") or None,
+                comment=form.get(f"comment-{key}", "")[:4000],
+                evidence=form.get(f"evidence-{key}", "")[:4000],
+            )
+        except ApiError as exc:
+            return _error_text(exc.code)
+    return None
+
+
+@bp.get("/<assessment_id>/consensus")
+def consensus(assessment_id: str) -> ResponseReturnValue:
+    """The disagreement view: everyone's answers, spread, and the agreed answer."""
+    with _uow() as (session, principal, cache):
+        seen = _seen(session, principal, cache, assessment_id)
+        access.require_coordinator(seen)
+        rows = results.consensus_rows(session=session, seen=seen)
+        return render_template(
+            "assessment/consensus.html",
+            a=seen.assessment,
+            rows=rows,
+            framework=seen.framework,
+            choices=CHOICES,
+            error=_error_text(request.args.get("error")),
+        )
+
+
+@bp.post("/<assessment_id>/agreed/<indicator>")
+def agree(assessment_id: str, indicator: str) -> ResponseReturnValue:
+    """Record the agreed answer from the disagreement view."""
+    value = request.form.get("value", "")
+    with _uow() as (session, principal, cache):
+        try:
+            answers.record_agreed(
+                session=session,
+                principal=principal,
+                cache=cache,
+                assessment_id=assessment_id,
+                indicator=indicator,
+                value=int(value) if value.isdigit() else value,
+                comment=request.form.get("comment", "")[:4000],
+            )
+        except ApiError as exc:
+            return _back("pages.consensus", exc, assessment_id=assessment_id)
+    return redirect(url_for("pages.consensus", assessment_id=assessment_id))
+
+
+@bp.get("/<assessment_id>/results")
+def results_page(assessment_id: str) -> ResponseReturnValue:
+    """Scores with the radar chart, why each level, feasibility, priorities and roadmap."""
+    with _uow() as (session, principal, cache):
+        seen = _seen(session, principal, cache, assessment_id)
+        document = results.current(session=session, seen=seen, cache=cache)
+    language = g.language
+    radar = radar_svg(
+        [Axis(pick(a["name"], language), a["score"], a["target"]) for a in document["areas"]],
+        title=pick({"en": "Readiness profile", "fr": "Profil de préparation"}, language),
+        value_label=pick({"en": "Level", "fr": "Niveau"}, language),
+        target_label=pick({"en": "Target", "fr": "Cible"}, language),
+    )
+    priorities = {p["recommendation"]["key"]: p for p in document["priorities"]}
+    return render_template(
+        "assessment/results.html",
+        a=seen.assessment,
+        r=document,
+        radar=radar,
+        framework=seen.framework,
+        priorities=priorities,
+    )
+
+
+@bp.post("/<assessment_id>/submit")
+def submit(assessment_id: str) -> ResponseReturnValue:
+    """Submit from the overview page."""
+    with _uow() as (session, principal, cache):
+        try:
+            sessions.submit_assessment(
+                session=session, principal=principal, cache=cache, assessment_id=assessment_id
+            )
+        except ApiError as exc:
+            return _back("pages.overview", exc, assessment_id=assessment_id)
+    return redirect(url_for("pages.results_page", assessment_id=assessment_id))
+
+
+@bp.post("/<assessment_id>/reopen")
+def reopen(assessment_id: str) -> ResponseReturnValue:
+    """Reopen from the overview page (a reason is required and recorded)."""
+    with _uow() as (session, principal, cache):
+        try:
+            sessions.reopen_assessment(
+                session=session,
+                principal=principal,
+                cache=cache,
+                assessment_id=assessment_id,
+                reason=request.form.get("reason", "").strip()[:1000] or "-",
+            )
+        except ApiError as exc:
+            return _back("pages.overview", exc, assessment_id=assessment_id)
+    return redirect(url_for("pages.overview", assessment_id=assessment_id))

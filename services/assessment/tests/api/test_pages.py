@@ -1,0 +1,74 @@
+"""The assessment pages render for a signed-in signed_in session, in English and French."""
+
+import pytest
+
+from ..conftest import BASE
+
+
+@pytest.fixture
+def signed_in(client, make_token):
+    def sign_in(sub="coord-1", roles=("coordinator",), administration_id="adm-1"):
+        client.set_cookie("sc_session", make_token(sub, administration_id, roles))
+        client.set_cookie("sc_csrf", "csrf-123")
+        return client
+
+    return sign_in
+
+
+def test_pages_need_a_signed_in_user(client):
+    response = client.get("/assessment/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/assessment/")
+
+
+def test_a_coordinator_starts_answers_and_reads_results_in_french(signed_in, indicators):
+    b = signed_in()
+    created = b.post(
+        "/assessment/new",
+        data={"title": "Évaluation 2026", "language": "fr", "csrf_token": "csrf-123"},
+    )
+    assert created.status_code == 302
+    overview_url = created.headers["Location"]
+    page = b.get(overview_url + "?lang=fr").get_data(as_text=True)
+    assert "Évaluation 2026" in page and "Avancement par domaine" in page
+    aid = overview_url.rstrip("/").rsplit("/", 1)[-1]
+    form = {"csrf_token": "csrf-123"}
+    form.update({f"value-{k}": "2" for k in indicators["data"]})
+    saved = b.post(f"/assessment/{aid}/areas/data", data=form)
+    assert saved.status_code == 302 and "saved=1" in saved.headers["Location"]
+    results = b.get(f"/assessment/{aid}/results?lang=fr").get_data(as_text=True)
+    assert "<svg" in results and "Feuille de route" in results and "Données" in results
+    assert "2 — En développement" in results
+
+
+def test_a_form_without_the_csrf_token_is_refused(signed_in):
+    b = signed_in()
+    response = b.post("/assessment/new", data={"title": "x"})
+    assert response.status_code == 403
+
+
+def test_another_administration_gets_a_404_page(signed_in, client, auth, started):
+    b = signed_in(sub="coord-9", administration_id="adm-2")
+    response = b.get(f"/assessment/{started}", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert "text/html" in response.content_type
+
+
+def test_every_page_renders_in_both_languages(signed_in, client, auth, started, indicators):
+    client.put(
+        f"{BASE}/assessments/{started}/answers/{indicators['data'][0]}",
+        json={"value": 3},
+        headers=auth(),
+    )
+    b = signed_in()
+    for path in (
+        "/assessment/",
+        f"/assessment/{started}",
+        f"/assessment/{started}/areas/data",
+        f"/assessment/{started}/consensus",
+        f"/assessment/{started}/results",
+    ):
+        for lang in ("en", "fr"):
+            response = b.get(f"{path}?lang={lang}")
+            assert response.status_code == 200, (path, lang)
+            assert f'<html lang="{lang}">' in response.get_data(as_text=True)
