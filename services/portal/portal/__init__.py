@@ -1,0 +1,82 @@
+"""The portal service: administrations, accounts, API keys and the token issuer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from portal import api, cli, keys, pages, wellknown
+from portal.config import SERVICE, settings
+from portal.models import Base
+from portal.passwords import Passwords
+from shared.errors import register_messages
+from shared.pages import init_pages
+from shared.web import create_service_app
+
+ERRORS = {
+    "invalid_credentials": {
+        "en": "The e-mail address or password is incorrect",
+        "fr": "L'adresse e-mail ou le mot de passe est incorrect",
+    },
+    "invalid_api_key": {
+        "en": "The API key is invalid or revoked",
+        "fr": "La clé d'API est invalide ou révoquée",
+    },
+    "api_key_required": {
+        "en": "Send the API key as Authorization: ApiKey <key> or X-API-Key",
+        "fr": "Envoyez la clé d'API dans Authorization: ApiKey <clé> ou X-API-Key",
+    },
+    "email_taken": {
+        "en": "An account already uses this e-mail address",
+        "fr": "Un compte utilise déjà cette adresse e-mail",
+    },
+    "role_not_allowed": {
+        "en": "You may not grant these roles",
+        "fr": "Vous ne pouvez pas attribuer ces rôles",
+    },
+}
+
+
+class _OwnJwks:
+    """The portal verifies its own tokens with the keys in its database, never over HTTP."""
+
+    def __init__(self) -> None:
+        self.app: Flask | None = None
+
+    def __call__(self) -> dict[str, Any]:
+        if self.app is None:
+            raise RuntimeError("the portal app is not built yet")
+        with self.app.extensions["db"].session() as session:
+            return keys.published_jwks(
+                session=session, external_pem=self.app.config["PORTAL_SIGNING_KEY_PEM"]
+            )
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the portal service's Flask application."""
+    own_jwks = _OwnJwks()
+    app, rest = create_service_app(
+        __name__,
+        service=SERVICE,
+        title="Smart Customs portal API",
+        settings=settings(),
+        test_config=test_config,
+        jwks_source=own_jwks,
+    )
+    own_jwks.app = app
+    register_messages(ERRORS)
+    app.extensions["portal.passwords"] = Passwords.from_config(app.config)
+    rest.spec.components.security_scheme(
+        "apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    )
+    rest.register_blueprint(api.auth_blp)
+    rest.register_blueprint(api.admin_blp)
+    rest.register_blueprint(wellknown.blp)
+    init_pages(app, prefix="/", texts=pages.TEXTS)
+    app.register_blueprint(pages.blp)
+    cli.register(app)
+    if app.config.get("TESTING"):
+        app.extensions["db"].create_all(Base)
+    return app

@@ -1,0 +1,101 @@
+"""Command-line entry points: ``flask --app portal init-db|seed-demo|keys ...|events run``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from portal import demo, keys
+from portal.models import Base, OutboxMessage
+from shared.errors import ApiError
+from shared.eventloop import run_event_process
+
+
+def _external_pem() -> str:
+    return str(current_app.config["PORTAL_SIGNING_KEY_PEM"])
+
+
+def register(app: Flask) -> None:
+    """Attach the service's commands to ``app``."""
+
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create the service's tables and a signing key if they do not exist."""
+        database = current_app.extensions["db"]
+        database.create_all(Base)
+        with database.session(write=True) as session:
+            kid = keys.ensure_key(session=session, external_pem=_external_pem())
+        click.echo(f"portal: tables ready; signing key {kid}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Create the demo administrations and accounts (idempotent)."""
+        database = current_app.extensions["db"]
+        database.create_all(Base)
+        with database.session(write=True) as session:
+            created = demo.seed_demo(
+                session=session, passwords=current_app.extensions["portal.passwords"]
+            )
+        click.echo(f"portal: demo accounts ready ({len(created)} new)")
+        click.echo(f"  password for all: {demo.DEMO_PASSWORD}")
+        for spec in demo.USERS:
+            click.echo(f"  {spec.email:<28} {', '.join(spec.roles)}")
+
+    app.cli.add_command(_keys_group())
+    app.cli.add_command(_events_group())
+
+
+def _keys_group() -> AppGroup:
+    group = AppGroup("keys", help="Token signing keys: list, rotate, retire.")
+
+    @group.command("list")
+    def list_keys() -> None:
+        """List the signing keys, newest first."""
+        activation_s = current_app.config["PORTAL_KEY_ACTIVATION_S"]
+        with current_app.extensions["db"].session() as session:
+            signing = keys.signing_kid(
+                session=session, external_pem=_external_pem(), activation_s=activation_s
+            )
+            for row in keys.list_keys(session=session):
+                state = f"retired {row.retired_at:%Y-%m-%d}" if row.retired_at else "published"
+                if row.kid == signing:
+                    state += ", signing"
+                origin = "stored" if row.private_key_pem else "external"
+                click.echo(f"{row.kid}  {row.created_at:%Y-%m-%d %H:%M}  {origin}  {state}")
+
+    @group.command("rotate")
+    def rotate() -> None:
+        """Create a new signing key; older keys stay published so their tokens still verify."""
+        with current_app.extensions["db"].session(write=True) as session:
+            row = keys.rotate(session=session)
+        delay = current_app.config["PORTAL_KEY_ACTIVATION_S"]
+        click.echo(f"portal: new signing key {row.kid} (published now, signs in {delay} s)")
+
+    @group.command("retire")
+    @click.argument("kid")
+    def retire(kid: str) -> None:
+        """Retire a key: it leaves the JWKS and tokens it signed stop verifying."""
+        try:
+            with current_app.extensions["db"].session(write=True) as session:
+                keys.retire(
+                    session=session,
+                    kid=kid,
+                    activation_s=current_app.config["PORTAL_KEY_ACTIVATION_S"],
+                )
+        except ApiError as exc:
+            raise click.ClickException(exc.detail or exc.code) from exc
+        click.echo(f"portal: signing key {kid} retired")
+
+    return group
+
+
+def _events_group() -> AppGroup:
+    group = AppGroup("events", help="The event process: the outbox relay.")
+
+    @group.command("run")
+    def run() -> None:
+        """Relay the outbox to the stream until stopped."""
+        run_event_process(current_app._get_current_object(), outbox=OutboxMessage)  # type: ignore[attr-defined]
+
+    return group

@@ -1,0 +1,26 @@
+"""Settings of the portal service (environment variables ``PORTAL_*``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.config import env_int, env_str
+
+SERVICE = "portal"
+
+
+def settings() -> dict[str, Any]:
+    """Return the service's own settings as Flask config keys."""
+    return {
+        "PORTAL_TOKEN_TTL_S": env_int("PORTAL_TOKEN_TTL_S", 3600),
+        "PORTAL_CLIENT_TOKEN_TTL_S": env_int("PORTAL_CLIENT_TOKEN_TTL_S", 900),
+        # An Ed25519 private key (PKCS#8 PEM) from a secret store; when set it signs every token
+        # and only its public half is recorded in the database.
+        "PORTAL_SIGNING_KEY_PEM": env_str("PORTAL_SIGNING_KEY_PEM", ""),
+        # A rotated key signs only once it has been published this long (more than the
+        # verifiers' JWKS refetch interval), so no verifier meets its kid before it can know it.
+        "PORTAL_KEY_ACTIVATION_S": env_int("PORTAL_KEY_ACTIVATION_S", 30),
+        "PORTAL_ARGON2_TIME_COST": env_int("PORTAL_ARGON2_TIME_COST", 3),
+        "PORTAL_ARGON2_MEMORY_KIB": env_int("PORTAL_ARGON2_MEMORY_KIB", 65536),
+        "PORTAL_ARGON2_PARALLELISM": env_int("PORTAL_ARGON2_PARALLELISM", 4),
+    }

@@ -1,0 +1,100 @@
+import json
+
+from sqlalchemy import select
+
+from portal import events
+from portal.models import Administration, OutboxMessage
+
+URL = "/api/v1/portal/administrations"
+
+
+def test_an_operator_creates_an_administration_and_announces_it_in_the_same_transaction(
+    client, demo, login, app, count
+):
+    before = count(OutboxMessage)
+    response = client.post(
+        URL,
+        json={"name": "Customs of Testland", "country_code": "tl", "default_language": "fr"},
+        headers=login("operator@demo.example"),
+    )
+    assert response.status_code == 201, response.json
+    created = response.json
+    assert created["country_code"] == "TL"
+    assert created["default_language"] == "fr"
+    assert created["created_at"].endswith("+00:00")
+    assert count(OutboxMessage) == before + 1
+    with app.extensions["db"].session() as session:
+        row = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert row.event_type == "administration.created"
+    assert row.stream == "portal:events"
+    event = json.loads(row.payload)
+    assert event["source"] == "portal"
+    assert event["subject"] == created["id"]
+    assert event["data"] == {
+        "administration_id": created["id"],
+        "name": "Customs of Testland",
+        "country_code": "TL",
+        "language": "fr",
+    }
+
+
+def test_when_the_event_cannot_be_written_the_administration_is_not_created_either(
+    client, demo, login, count, monkeypatch
+):
+    headers = login("operator@demo.example")
+    administrations, messages = count(Administration), count(OutboxMessage)
+    # An invalid payload makes staging the event fail after the row was flushed.
+    monkeypatch.setattr(events, "administration_created_payload", lambda adm: {"name": 1})
+    response = client.post(URL, json={"name": "Doomed"}, headers=headers)
+    assert response.status_code == 500
+    assert response.content_type == "application/problem+json"
+    assert (count(Administration), count(OutboxMessage)) == (administrations, messages)
+
+
+def test_only_operators_create_administrations(client, demo, login, count):
+    before = count(Administration)
+    for email in ("coordinator@demo.example", "editor@demo.example", "respondent@demo.example"):
+        response = client.post(URL, json={"name": "Mine"}, headers=login(email))
+        assert response.status_code == 403
+        assert response.json["code"] == "forbidden"
+    assert client.post(URL, json={"name": "Anonymous"}).status_code == 401
+    assert count(Administration) == before
+
+
+def test_administration_input_is_validated_in_problem_format(client, demo, login):
+    headers = login("operator@demo.example")
+    bad = client.post(
+        URL,
+        json={"name": "", "country_code": "TLX", "default_language": "de", "owner": "me"},
+        headers=headers,
+    )
+    assert bad.status_code == 422
+    assert bad.content_type == "application/problem+json"
+    assert set(bad.json["errors"]) == {"name", "country_code", "default_language", "owner"}
+
+
+def test_operators_list_every_administration_others_only_their_own(client, demo, login):
+    everything = client.get(URL, headers=login("operator@demo.example"))
+    assert {a["id"] for a in everything.json} == {demo["demo"], demo["other"]}
+    assert json.loads(everything.headers["X-Pagination"])["total"] == 2
+    own = client.get(URL, headers=login("respondent@demo.example"))
+    assert [a["id"] for a in own.json] == [demo["demo"]]
+    assert client.get(URL, headers=login("editor@demo.example")).json == []
+    paged = client.get(
+        URL, query_string={"page": 2, "page_size": 1}, headers=login("operator@demo.example")
+    )
+    assert len(paged.json) == 1
+    assert json.loads(paged.headers["X-Pagination"])["page"] == 2
+
+
+def test_another_administration_is_404_like_one_that_does_not_exist(client, demo, login):
+    headers = login("coordinator@other.example")
+    assert client.get(f"{URL}/{demo['other']}", headers=headers).status_code == 200
+    foreign = client.get(f"{URL}/{demo['demo']}", headers=headers)
+    missing = client.get(f"{URL}/no-such-administration", headers=headers)
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json["code"] == missing.json["code"] == "not_found"
+    operator = login("operator@demo.example")
+    assert client.get(f"{URL}/{demo['demo']}", headers=operator).json["name"] == (
+        "Demo Customs Administration"
+    )
