@@ -1,0 +1,44 @@
+"""The reports service: report jobs and files, notifications, and the Celery worker's tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from reports import api, cli, metrics, tasks  # noqa: F401  (tasks: registers the shared tasks)
+from reports.celery_app import celery_init_app
+from reports.config import SERVICE, settings
+from reports.models import Base
+from reports.storage import store_from_config
+from shared.errors import register_messages
+from shared.web import create_service_app
+
+ERRORS = {
+    "administration_required": {
+        "en": "Only members of an administration can do this",
+        "fr": "Seuls les membres d'une administration peuvent effectuer cette action",
+    },
+}
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the reports service's Flask application and its Celery app."""
+    app, rest = create_service_app(
+        __name__,
+        service=SERVICE,
+        title="Smart Customs reports API",
+        settings=settings(),
+        test_config=test_config,
+    )
+    register_messages(ERRORS)
+    app.extensions["reports.store"] = store_from_config(app.config)
+    celery_init_app(app)
+    rest.register_blueprint(api.blp)
+    rest.register_blueprint(api.notifications_blp)
+    metrics.register(app)
+    cli.register(app)
+    if app.config.get("TESTING"):
+        app.extensions["db"].create_all(Base)
+    return app

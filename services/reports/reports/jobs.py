@@ -1,0 +1,247 @@
+"""Use cases of report jobs: accept a submission, build, fail, list, read, download, regenerate."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from reports.builder import RenderedFile, ReportDataError, build_files
+from reports.config import SERVICE, STREAM
+from reports.models import JobStatus, OutboxMessage, ReportFile, ReportJob
+from reports.storage import FileMissing, FileStore, load_file, save_file
+from shared.auth import Principal
+from shared.errors import ApiError, NotFound
+from shared.events import CloudEvent, load_payload, new_event
+from shared.outbox import add_event
+
+Enqueue = Callable[[str], None]
+Builder = Callable[[Mapping[str, Any], str], list[RenderedFile]]
+
+_log = logging.getLogger(__name__)
+MAX_REASON = 2000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- from the event process ------------------------------------------------------------------
+def accept_submission(event: CloudEvent, *, session: Session, enqueue: Enqueue) -> ReportJob:
+    """Record the report job of an ``assessment.submitted`` event and queue its build."""
+    data = load_payload(event)
+    with session.begin():
+        job = _get_or_create(
+            session,
+            data=data,
+            language=data["language"],
+            notify=list(data["notify"]),
+            source_event_id=event.id,
+        )
+        # A job already building, ready or failed is someone else's business: a second
+        # delivery only re-enqueues a job whose first enqueue may have been lost.
+        pending = job.status == JobStatus.QUEUED
+    if pending:
+        enqueue(job.id)
+    return job
+
+
+def _find(session: Session, assessment_id: str, version: int, language: str) -> ReportJob | None:
+    return session.scalar(
+        select(ReportJob).where(
+            ReportJob.assessment_id == assessment_id,
+            ReportJob.version == version,
+            ReportJob.language == language,
+        )
+    )
+
+
+def _get_or_create(
+    session: Session,
+    *,
+    data: Mapping[str, Any],
+    language: str,
+    notify: list[str],
+    source_event_id: str | None,
+) -> ReportJob:
+    key = (str(data["assessment_id"]), int(data["version"]), language)
+    existing = _find(session, *key)
+    if existing is not None:
+        return existing
+    job = ReportJob(
+        administration_id=str(data["administration_id"]),
+        assessment_id=key[0],
+        version=key[1],
+        language=language,
+        title=str(data.get("title", ""))[:300],
+        data=dict(data),
+        notify=sorted(set(notify)),
+        source_event_id=source_event_id,
+        status=JobStatus.QUEUED.value,
+        attempts=0,
+        files=[],
+    )
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except IntegrityError:
+        # Another delivery of the same event created it between our read and our insert.
+        found = _find(session, *key)
+        if found is None:
+            raise
+        return found
+    return job
+
+
+# -- from the worker -------------------------------------------------------------------------
+def _locked(session: Session, job_id: str) -> ReportJob | None:
+    return session.get(ReportJob, job_id, with_for_update=True, populate_existing=True)
+
+
+def build_report(
+    *, session: Session, store: FileStore, job_id: str, build: Builder = build_files
+) -> ReportJob | None:
+    """Build and store a job's files, mark it ready and stage ``report.ready`` (idempotent)."""
+    with session.begin():
+        job = _locked(session, job_id)
+        if job is None or job.finished:
+            return job
+        job.status = JobStatus.BUILDING.value
+        job.attempts += 1
+        data, language = dict(job.data), job.language
+    try:
+        rendered = build(data, language)
+    except ReportDataError as exc:
+        # Rebuilding the same data gives the same answer: fail now instead of retrying.
+        return fail_report(session=session, job_id=job_id, reason=f"invalid report data: {exc}")
+    with session.begin():
+        job = _locked(session, job_id)
+        if job is None or job.status == JobStatus.READY:
+            return job  # a concurrent run of the same task finished first
+        for file in rendered:
+            save_file(session, store, report_id=job.id, rendered=file)
+        job.status = JobStatus.READY.value
+        job.reason = None
+        job.finished_at = _now()
+        _stage(session, "report.ready", job, formats=[file.format for file in rendered])
+    _log.info("report ready", extra={"report_id": job_id, "attempts": job.attempts})
+    return job
+
+
+def fail_report(*, session: Session, job_id: str, reason: str) -> ReportJob | None:
+    """Mark a job failed with ``reason`` and stage ``report.failed`` (once; never after ready)."""
+    with session.begin():
+        job = _locked(session, job_id)
+        if job is None or job.finished:
+            return job
+        job.status = JobStatus.FAILED.value
+        job.reason = reason[:MAX_REASON]
+        job.finished_at = _now()
+        _stage(session, "report.failed", job, reason=job.reason)
+    _log.error(
+        "report failed",
+        extra={"report_id": job_id, "attempts": job.attempts, "reason": reason[:MAX_REASON]},
+    )
+    return job
+
+
+def _stage(session: Session, event_type: str, job: ReportJob, **extra: Any) -> None:
+    data = {
+        "report_id": job.id,
+        "assessment_id": job.assessment_id,
+        "administration_id": job.administration_id,
+        "version": job.version,
+        "language": job.language,
+        "title": job.title,
+        "notify": list(job.notify or []),
+        **extra,
+    }
+    event = new_event(event_type, source=SERVICE, data=data, subject=job.id)
+    add_event(session, OutboxMessage, STREAM, event)
+
+
+# -- from the API ----------------------------------------------------------------------------
+def _admin_of(principal: Principal) -> str:
+    if not principal.administration_id:
+        raise ApiError(403, "administration_required")
+    return principal.administration_id
+
+
+def list_reports(
+    *,
+    session: Session,
+    principal: Principal,
+    page: int,
+    page_size: int,
+    assessment_id: str | None = None,
+    status: str | None = None,
+) -> tuple[list[ReportJob], int]:
+    """Return one page of the administration's reports, newest first, and the total count."""
+    query = select(ReportJob).where(ReportJob.administration_id == _admin_of(principal))
+    if assessment_id:
+        query = query.where(ReportJob.assessment_id == assessment_id)
+    if status:
+        query = query.where(ReportJob.status == status)
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    rows = session.scalars(
+        query.order_by(ReportJob.created_at.desc(), ReportJob.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return list(rows), total
+
+
+def get_report(*, session: Session, principal: Principal, report_id: str) -> ReportJob:
+    """Return one report of the caller's administration (404 for any other)."""
+    job = session.get(ReportJob, report_id)
+    if job is None or job.administration_id != _admin_of(principal):
+        raise NotFound()
+    return job
+
+
+def get_file(
+    *, session: Session, store: FileStore, principal: Principal, report_id: str, fmt: str
+) -> tuple[ReportFile, bytes]:
+    """Return the metadata and bytes of one format of a ready report (404 otherwise)."""
+    job = get_report(session=session, principal=principal, report_id=report_id)
+    if job.status != JobStatus.READY:
+        raise NotFound()
+    try:
+        found = load_file(session, store, report_id=job.id, fmt=fmt)
+    except FileMissing as exc:
+        raise NotFound() from exc
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def regenerate_report(
+    *, session: Session, principal: Principal, report_id: str, language: str, enqueue: Enqueue
+) -> tuple[ReportJob, bool]:
+    """Queue the report of the same submission in ``language``; return it and whether queued.
+
+    The report is found or created by (assessment, version, language), so repeating the request
+    returns the same job; a failed one is queued again.
+    """
+    with session.begin():
+        source = get_report(session=session, principal=principal, report_id=report_id)
+        job = _get_or_create(
+            session,
+            data=source.data,
+            language=language,
+            notify=[*source.notify, principal.subject],
+            source_event_id=None,
+        )
+        if job.status == JobStatus.FAILED:
+            job.status = JobStatus.QUEUED.value
+            job.reason = None
+            job.finished_at = None
+        pending = job.status == JobStatus.QUEUED
+    if pending:
+        enqueue(job.id)
+    return job, pending

@@ -1,0 +1,134 @@
+"""The reports service's tables (its own database only)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.outbox import OutboxMixin
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the reports service."""
+
+
+class JobStatus(StrEnum):
+    """Where a report job stands."""
+
+    QUEUED = "queued"
+    BUILDING = "building"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class ReportJob(Base):
+    """One report of one submitted assessment version in one language (also the dead letter)."""
+
+    __tablename__ = "report_jobs"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "version", "language", name="uq_report_jobs_key"),
+        Index("ix_report_jobs_admin_created", "administration_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    administration_id: Mapped[str] = mapped_column(String(64))
+    assessment_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED.value)
+    # The validated ``assessment.submitted`` payload: the worker builds from it alone.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notify: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source_event_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    files: Mapped[list[ReportFile]] = relationship(
+        back_populates="job",
+        lazy="selectin",
+        order_by="ReportFile.format",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def finished(self) -> bool:
+        """Return whether no build is pending for this job."""
+        return self.status in (JobStatus.READY, JobStatus.FAILED)
+
+
+class ReportFile(Base):
+    """One rendered format of a report; the bytes live where ``backend`` says."""
+
+    __tablename__ = "report_files"
+    __table_args__ = (UniqueConstraint("report_id", "format", name="uq_report_files_format"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("report_jobs.id", ondelete="CASCADE"), index=True
+    )
+    format: Mapped[str] = mapped_column(String(16))
+    media_type: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    backend: Mapped[str] = mapped_column(String(16), default="database")
+    # Deferred: listing reports must not read every file's bytes.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    job: Mapped[ReportJob] = relationship(back_populates="files")
+
+
+class Notification(Base):
+    """An in-app notification of one user about one event (texts rendered when read)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id", name="uq_notifications_event_user"),
+        Index("ix_notifications_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    event_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    administration_id: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(32))
+    report_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class OutboxMessage(OutboxMixin, Base):
+    """Events written with the change that caused them, relayed to the stream."""
+
+    __tablename__ = "outbox"

@@ -1,0 +1,186 @@
+"""Use cases of in-app notifications: record them from report events, list, mark read.
+
+A notification stores a code and its parameters; its title and body are rendered in the reader's
+language when read, so a French and an English colleague see the same notification in their own
+language.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from reports.models import Notification
+from shared.auth import Principal
+from shared.errors import NotFound
+from shared.events import CloudEvent, load_payload
+from shared.i18n import pick
+
+Publish = Callable[[str, str], Any]
+
+_log = logging.getLogger(__name__)
+
+CODES = {"report.ready": "report_ready", "report.failed": "report_failed"}
+
+TEXTS: dict[str, dict[str, dict[str, str]]] = {
+    "report_ready": {
+        "title": {"en": "Your report is ready", "fr": "Votre rapport est prêt"},
+        "body": {
+            "en": "The report “{title}” (version {version}, {language_name}) can be downloaded.",
+            "fr": "Le rapport « {title} » (version {version}, {language_name}) peut être "
+            "téléchargé.",
+        },
+    },
+    "report_failed": {
+        "title": {"en": "A report could not be built", "fr": "Un rapport n'a pas pu être créé"},
+        "body": {
+            "en": "The report “{title}” (version {version}, {language_name}) could not be "
+            "built. A coordinator can ask for it again.",
+            "fr": "Le rapport « {title} » (version {version}, {language_name}) n'a pas pu être "
+            "créé. Un coordinateur peut le demander à nouveau.",
+        },
+    },
+}
+
+LANGUAGE_NAMES = {
+    "en": {"en": "English", "fr": "French"},
+    "fr": {"en": "anglais", "fr": "français"},
+}
+
+
+def channel(user_id: str) -> str:
+    """Return the Redis pub/sub channel of a user's live notifications."""
+    return f"reports:notifications:{user_id}"
+
+
+def record_report_event(
+    event: CloudEvent, *, session: Session, publish: Publish
+) -> list[Notification]:
+    """Create one notification per user to notify (a repeated event adds nothing); push them."""
+    data = load_payload(event)
+    code = CODES[event.type]
+    created: list[Notification] = []
+    with session.begin():
+        known = set(
+            session.scalars(select(Notification.user_id).where(Notification.event_id == event.id))
+        )
+        for user_id in sorted(set(data["notify"]) - known):
+            notification = Notification(
+                event_id=event.id,
+                user_id=user_id,
+                administration_id=data["administration_id"],
+                code=code,
+                report_id=data["report_id"],
+                params=_params(data),
+            )
+            session.add(notification)
+            created.append(notification)
+    for notification in created:
+        _push(notification, publish)
+    return created
+
+
+def _params(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "title": data.get("title", ""),
+        "version": data["version"],
+        "language": data["language"],
+        "formats": list(data.get("formats", [])),
+    }
+
+
+def _push(notification: Notification, publish: Publish) -> None:
+    # Pub/sub may drop messages (nobody listening, Redis down): the table is the record.
+    message = json.dumps(
+        {
+            "id": notification.id,
+            "code": notification.code,
+            "report_id": notification.report_id,
+            "created_at": notification.created_at.isoformat(),
+        }
+    )
+    try:
+        publish(channel(notification.user_id), message)
+    except Exception:
+        _log.warning("live notification not pushed", extra={"notification_id": notification.id})
+
+
+def render(notification: Notification, language: str) -> dict[str, str]:
+    """Return the title and body of a notification in ``language``."""
+    texts = TEXTS.get(notification.code, {})
+    params = dict(notification.params or {})
+    report_language = str(params.get("language", ""))
+    params["language_name"] = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"]).get(
+        report_language, report_language
+    )
+    return {
+        "title": pick(texts.get("title", {}), language),
+        "body": pick(texts.get("body", {}), language).format_map(_Default(params)),
+    }
+
+
+class _Default(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _mine(principal: Principal) -> Any:
+    return (Notification.user_id == principal.subject) & (
+        Notification.administration_id == (principal.administration_id or "")
+    )
+
+
+def list_notifications(
+    *,
+    session: Session,
+    principal: Principal,
+    page: int,
+    page_size: int,
+    unread_only: bool = False,
+) -> tuple[list[Notification], int, int]:
+    """Return one page of the caller's notifications (newest first), the total and unread counts."""
+    query = select(Notification).where(_mine(principal))
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(
+        query.order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    unread = session.scalar(
+        select(func.count()).where(_mine(principal), Notification.read_at.is_(None))
+    )
+    return list(rows), int(total or 0), int(unread or 0)
+
+
+def mark_read(*, session: Session, principal: Principal, notification_id: str) -> Notification:
+    """Mark one of the caller's notifications read (404 for anyone else's)."""
+    with session.begin():
+        notification = session.get(Notification, notification_id)
+        if (
+            notification is None
+            or notification.user_id != principal.subject
+            or (notification.administration_id != principal.administration_id)
+        ):
+            raise NotFound()
+        if notification.read_at is None:
+            notification.read_at = datetime.now(UTC)
+    return notification
+
+
+def mark_all_read(*, session: Session, principal: Principal) -> int:
+    """Mark every unread notification of the caller read; return how many."""
+    with session.begin():
+        result = session.execute(
+            update(Notification)
+            .where(_mine(principal), Notification.read_at.is_(None))
+            .values(read_at=datetime.now(UTC))
+        )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,141 @@
+from typing import Any
+
+import pytest
+
+from reports import create_app, jobs
+from reports.models import ReportJob
+from shared.events import CloudEvent, new_event
+
+
+@pytest.fixture
+def app(service_config: dict[str, Any]):
+    app = create_app(service_config)
+    yield app
+    app.extensions["celery"].close()
+    app.extensions["db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth(make_token):
+    def headers(sub="coord-1", administration_id="adm-1", roles=("coordinator",), **kw):
+        return {"Authorization": f"Bearer {make_token(sub, administration_id, roles, **kw)}"}
+
+    return headers
+
+
+def _submission_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "assessment_id": "asm-1",
+        "administration_id": "adm-1",
+        "administration_name": "Douanes du Testland",
+        "version": 1,
+        "title": "Readiness 2026",
+        "language": "en",
+        "framework": {"key": "ai-ml-readiness", "version": "1.0"},
+        "submitted_by": "coord-1",
+        "submitted_at": "2026-03-04T10:00:00+00:00",
+        "areas": [
+            {
+                "area": "strategy",
+                "name": {"en": "Strategy", "fr": "Stratégie"},
+                "level": 2.4,
+                "percentage": 35.0,
+                "target": 4.0,
+            },
+            {
+                "area": "data",
+                "name": {"en": "Data", "fr": "Données"},
+                "level": 3.0,
+                "percentage": 50.0,
+            },
+        ],
+        "overall": 2.7,
+        "priorities": [
+            {
+                "indicator": "data.quality",
+                "area": "data",
+                "rank": 2,
+                "text": {
+                    "en": "Automate data quality checks",
+                    "fr": "Automatiser les contrôles de qualité des données",
+                },
+                "horizon": "6-18",
+                "tags": ["data-quality"],
+            },
+            {
+                "indicator": "strategy.plan",
+                "area": "strategy",
+                "rank": 1,
+                "text": {
+                    "en": "Put AI in the strategic plan",
+                    "fr": "Inscrire l'IA dans le plan stratégique",
+                },
+                "horizon": "0-6",
+                "tags": ["strategy"],
+            },
+        ],
+        "notify": ["coord-1", "resp-1"],
+    }
+    data.update(overrides)
+    return data
+
+
+def _submitted_event(**overrides: Any) -> CloudEvent:
+    return new_event(
+        "assessment.submitted",
+        source="assessment",
+        data=_submission_data(**overrides),
+        subject=overrides.get("assessment_id", "asm-1"),
+    )
+
+
+@pytest.fixture
+def submission_data():
+    """Return a factory of valid ``assessment.submitted`` payloads."""
+    return _submission_data
+
+
+@pytest.fixture
+def submitted_event():
+    """Return a factory of ``assessment.submitted`` events."""
+    return _submitted_event
+
+
+class Recorder:
+    """Stands for the Celery queue where a test only needs to see what was enqueued."""
+
+    def __init__(self) -> None:
+        self.job_ids: list[str] = []
+
+    def __call__(self, job_id: str) -> None:
+        self.job_ids.append(job_id)
+
+
+@pytest.fixture
+def enqueued() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def make_report(app, enqueued):
+    """Accept a submission and, unless told otherwise, build it; return the job."""
+
+    def factory(*, build: bool = True, **overrides: Any) -> ReportJob:
+        db = app.extensions["db"]
+        with db.session(write=True) as session:
+            job = jobs.accept_submission(
+                _submitted_event(**overrides), session=session, enqueue=enqueued
+            )
+        if build:
+            with db.session(write=True) as session:
+                job = jobs.build_report(
+                    session=session, store=app.extensions["reports.store"], job_id=job.id
+                )
+        return job
+
+    return factory

@@ -1,0 +1,86 @@
+import json
+
+import pytest
+from sqlalchemy import select
+
+from reports.config import ASSESSMENT_STREAM, STREAM
+from reports.events import notifications_consumer, submissions_consumer
+from reports.models import Notification, OutboxMessage, ReportJob
+from shared.bus import dlq_name
+from shared.logs import bind_context
+from shared.outbox import relay_pending
+
+pytestmark = pytest.mark.integration
+
+
+def _all(app, model):
+    with app.extensions["db"].session() as session:
+        return list(session.scalars(select(model)))
+
+
+def test_a_submission_published_twice_gives_one_job_and_one_task(
+    app, submitted_event, redis_client
+):
+    consumer = submissions_consumer(app, name="test-1")
+    consumer.ensure_groups()
+    bind_context("req-from-api", None)
+    event = submitted_event()
+    bind_context(None, None)
+    bus = app.extensions["bus"]
+    bus.publish(ASSESSMENT_STREAM, event)
+    bus.publish(ASSESSMENT_STREAM, event)
+    assert consumer.poll(block_ms=100) == 2
+    (job,) = _all(app, ReportJob)
+    assert job.status == "queued"
+    assert redis_client.llen("reports") == 1
+    task = json.loads(redis_client.lindex("reports", 0))
+    assert task["headers"]["task"] == "reports.build_report"
+    assert task["headers"]["argsrepr"] == repr([job.id])
+    assert task["headers"]["request_id"] == "req-from-api"
+    assert redis_client.xpending(ASSESSMENT_STREAM, "reports")["pending"] == 0
+
+
+def test_a_redelivery_after_a_crash_re_enqueues_a_job_still_queued(
+    app, submitted_event, redis_client
+):
+    consumer = submissions_consumer(app, name="test-1")
+    event = submitted_event()
+    bus = app.extensions["bus"]
+    bus.publish(ASSESSMENT_STREAM, event)
+    consumer.poll(block_ms=100)
+    # as if the process died after its commit and before remembering the event
+    redis_client.delete(f"reports:processed-event:{event.id}")
+    bus.publish(ASSESSMENT_STREAM, event)
+    consumer.poll(block_ms=100)
+    assert len(_all(app, ReportJob)) == 1
+    assert redis_client.llen("reports") == 2  # the idempotent task tolerates the second
+
+
+def test_an_invalid_submission_goes_to_the_dead_letter_stream(app, submitted_event, redis_client):
+    consumer = submissions_consumer(app, name="test-1")
+    event = submitted_event()
+    event.data["version"] = 0  # published as is: only producers validate on the way out
+    app.extensions["bus"].publish(ASSESSMENT_STREAM, event)
+    consumer.poll(block_ms=100)
+    assert _all(app, ReportJob) == []
+    ((_, fields),) = redis_client.xrange(dlq_name(ASSESSMENT_STREAM))
+    assert b"payload is invalid" in fields[b"reason"]
+
+
+def test_report_events_become_notifications_and_live_pushes(app, make_report, redis_client):
+    job = make_report()
+    pubsub = redis_client.pubsub()
+    pubsub.subscribe("reports:notifications:resp-1")
+    assert pubsub.get_message(timeout=1)["type"] == "subscribe"
+    db, bus = app.extensions["db"], app.extensions["bus"]
+    assert relay_pending(db, OutboxMessage, bus) == 1
+    consumer = notifications_consumer(app, name="test-1")
+    assert consumer.poll(block_ms=100) == 1
+    rows = _all(app, Notification)
+    assert sorted(row.user_id for row in rows) == ["coord-1", "resp-1"]
+    assert {row.report_id for row in rows} == {job.id}
+    message = pubsub.get_message(timeout=2)
+    assert message["channel"] == b"reports:notifications:resp-1"
+    assert json.loads(message["data"])["code"] == "report_ready"
+    pubsub.close()
+    assert redis_client.xpending(STREAM, "reports-notifications")["pending"] == 0
