@@ -7,12 +7,13 @@ from typing import Any
 
 from flask import Flask
 
-from reports import api, cli, metrics, tasks  # noqa: F401  (tasks: registers the shared tasks)
+from reports import api, cli, metrics, pages, tasks  # noqa: F401  (tasks: registers the shared tasks)
 from reports.celery_app import celery_init_app
 from reports.config import SERVICE, settings
 from reports.models import Base
 from reports.storage import store_from_config
 from shared.errors import register_messages
+from shared.pages import init_pages
 from shared.web import create_service_app
 
 ERRORS = {
@@ -37,6 +38,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     celery_init_app(app)
     rest.register_blueprint(api.blp)
     rest.register_blueprint(api.notifications_blp)
+    init_pages(app, prefix="/reports", texts=pages.TEXTS)
+    app.register_blueprint(pages.bp)
     metrics.register(app)
     cli.register(app)
     if app.config.get("TESTING"):

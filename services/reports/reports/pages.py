@@ -1,0 +1,78 @@
+"""Browser pages of the reports service under ``/reports``: notifications and reports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from reports import jobs, notifications
+from shared.auth import optional_principal
+from shared.errors import ApiError
+
+bp = Blueprint("pages", __name__, url_prefix="/reports", template_folder="templates")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "reports.title": {"en": "Reports and notifications", "fr": "Rapports et notifications"},
+    "reports.notifications": {"en": "Notifications", "fr": "Notifications"},
+    "reports.unread": {"en": "{count} unread", "fr": "{count} non lue(s)"},
+    "reports.none": {"en": "Nothing yet.", "fr": "Rien pour le moment."},
+    "reports.mark_all": {"en": "Mark all as read", "fr": "Tout marquer comme lu"},
+    "reports.list": {
+        "en": "Your administration's reports",
+        "fr": "Rapports de votre administration",
+    },
+    "reports.col.title": {"en": "Assessment", "fr": "Évaluation"},
+    "reports.col.version": {"en": "Submission", "fr": "Soumission"},
+    "reports.col.language": {"en": "Language", "fr": "Langue"},
+    "reports.col.status": {"en": "Status", "fr": "Statut"},
+    "reports.col.files": {"en": "Download", "fr": "Télécharger"},
+    "status.queued": {"en": "Queued", "fr": "En attente"},
+    "status.building": {"en": "Building", "fr": "En cours de production"},
+    "status.ready": {"en": "Ready", "fr": "Prêt"},
+    "status.failed": {"en": "Failed", "fr": "Échec"},
+    "reports.private": {
+        "en": "Reports are private to your administration: a self-assessment for internal "
+        "planning, not a benchmark.",
+        "fr": "Les rapports sont propres à votre administration : une auto-évaluation pour la "
+        "planification interne, et non un classement.",
+    },
+}
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """The caller's notifications and the administration's reports."""
+    principal = optional_principal()
+    if principal is None:
+        return redirect(f"/login?next={request.full_path.rstrip('?')}")
+    with current_app.extensions["db"].session() as session:
+        items, _total, unread = notifications.list_notifications(
+            session=session, principal=principal, page=1, page_size=20
+        )
+        rendered = [
+            {
+                **notifications.render(n, g.language),
+                "read": n.read_at is not None,
+                "created_at": n.created_at,
+            }
+            for n in items
+        ]
+        reports: list[jobs.ReportJob] = []
+        if principal.administration_id:
+            reports, _ = jobs.list_reports(
+                session=session, principal=principal, page=1, page_size=50
+            )
+        return render_template(
+            "reports/index.html", notifications=rendered, unread=unread, reports=reports
+        )
+
+
+@bp.post("/notifications/read-all")
+def read_all() -> ResponseReturnValue:
+    """Mark every notification read (form on the page)."""
+    principal = optional_principal()
+    if principal is None:
+        raise ApiError(401, "unauthenticated")
+    with current_app.extensions["db"].session(write=True) as session:
+        notifications.mark_all_read(session=session, principal=principal)
+    return redirect(url_for("pages.index"))
