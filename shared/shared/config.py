@@ -74,8 +74,8 @@ def data_dir() -> Path:
 
 def database_url(service: str) -> str:
     """Return ``<SERVICE>_DATABASE_URL``, else an embedded SQLite file under the data folder."""
-    default = f"sqlite:///{data_dir() / (service + '.db')}"
-    return env_str(f"{service.upper()}_DATABASE_URL", default)
+    configured = env_str(f"{service.upper()}_DATABASE_URL", "")
+    return configured or f"sqlite:///{data_dir() / (service + '.db')}"
 
 
 def common_settings(service: str) -> dict[str, object]:

@@ -66,31 +66,44 @@ def database_url(tmp_path: Any) -> Iterator[str]:
     drop_postgres_database(name)
 
 
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """Yield the URL of a Redis database this test run owns and may flush.
+REDIS_TEST_DBS = range(9, 16)
 
-    Databases 9-15 are candidates (``REDIS_TEST_DB`` forces one); a lock key claims one, so two
-    test runs on the same server never flush each other's data.
+
+def claim_redis_database(base_url: str, *, ttl_s: int = 6 * 3600) -> tuple[str, Callable[[], None]]:
+    """Claim and empty a Redis database (9-15) on ``base_url``'s server; return it and a release.
+
+    A lock key marks the owner, so two test runs (or a test run and the system-test stack) on
+    the same server never flush each other's data. ``REDIS_TEST_DB`` forces one database.
     """
-    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    parts = urlsplit(base)
+    parts = urlsplit(base_url)
     forced = os.environ.get("REDIS_TEST_DB")
-    candidates = [int(forced)] if forced else list(range(9, 16))
+    candidates = [int(forced)] if forced else list(REDIS_TEST_DBS)
     owner = f"{os.getpid()}-{uuid.uuid4().hex}"
     for db in candidates:
         url = urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
         client = redis.Redis.from_url(url)
-        if forced or client.set(_LOCK_KEY, owner, nx=True, ex=3600):
-            try:
-                yield url
-            finally:
+        if forced or client.set(_LOCK_KEY, owner, nx=True, ex=ttl_s):
+            client.flushdb()
+            client.set(_LOCK_KEY, owner, ex=ttl_s)
+
+            def release(client: redis.Redis = client) -> None:
                 if client.get(_LOCK_KEY) == owner.encode():
-                    client.delete(_LOCK_KEY)
+                    client.flushdb()
                 client.close()
-            return
+
+            return url, release
         client.close()
-    raise RuntimeError("no free Redis test database among 9-15")
+    raise RuntimeError(f"no free Redis test database among {candidates}")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """Yield the URL of a Redis database this test run owns and may flush."""
+    url, release = claim_redis_database(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    try:
+        yield url
+    finally:
+        release()
 
 
 @pytest.fixture

@@ -1,0 +1,45 @@
+# Smart Customs platform: `make run` and `make test` are all a fresh machine needs.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+
+# `make test TEST_DB=postgresql` runs the suite against PostgreSQL at TEST_POSTGRES_URL.
+TEST_DB ?= sqlite
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+
+TYPED := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
+
+.PHONY: help bootstrap run test lint typecheck fmt clean
+
+help: ## List the targets
+	@echo "Smart Customs: make <target>"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+bootstrap: ## Install uv if missing, sync .venv from uv.lock, find or fetch a redis-server
+	@deploy/local/bootstrap.sh
+
+run: bootstrap ## Start the whole platform (SQLite under data/, demo data) until Ctrl-C
+	@$(PYTHON) deploy/local/run.py
+
+test: bootstrap ## Run all tests (TEST_DB=postgresql for PostgreSQL; PYTEST_ARGS=... to pass on)
+	TEST_DB=$(TEST_DB) TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) \
+		$(PYTHON) deploy/local/with_redis.py $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: bootstrap ## ruff check, ruff format --check, import contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: bootstrap ## mypy on shared and the services
+	$(BIN)/mypy $(TYPED)
+
+fmt: bootstrap ## Format the code and apply ruff's safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## Remove data/ (local databases, logs) and tool caches
+	rm -rf data .pytest_cache .ruff_cache .mypy_cache
