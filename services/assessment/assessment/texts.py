@@ -47,6 +47,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.team": {"en": "Team", "fr": "Équipe"},
     "overview.progress": {"en": "Progress by area", "fr": "Avancement par domaine"},
     "overview.invite": {"en": "Invite a respondent", "fr": "Inviter un répondant"},
+    "overview.pick": {
+        "en": "Choose from your administration",
+        "fr": "Choisir dans votre administration",
+    },
     "overview.targets": {"en": "Target levels", "fr": "Niveaux cibles"},
     "overview.save_targets": {"en": "Save targets", "fr": "Enregistrer les cibles"},
     "overview.answer": {"en": "Answer", "fr": "Répondre"},
