@@ -40,16 +40,20 @@ def radar_svg(
     count = len(axes)
     if count < 3:
         raise ValueError("a radar chart needs at least three axes")
-    cx = cy = size / 2
-    radius = size / 2 - 70
+    pad_x = 110  # room for labels left and right of the chart
+    pad_y = 30
+    width, height = size + 2 * pad_x, size + 2 * pad_y
+    cx, cy = width / 2, height / 2
+    radius = size / 2 - 30
 
     def scale(value: float | None) -> float:
         clipped = min(max(value if value is not None else low, low), high)
         return radius * (clipped - low) / (high - low)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" '
-        f'height="{size}" role="img" aria-labelledby="radar-title">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-labelledby="radar-title" style="max-width:100%;'
+        'height:auto">',
         f'<title id="radar-title">{escape(title)}</title>',
     ]
     for ring in range(int(low), int(high) + 1):
@@ -60,9 +64,15 @@ def radar_svg(
         lx, ly = _point(cx, cy, radius + 22, i, count)
         anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
         parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#d5dbe3"/>')
+        lines = _wrap(axis.label)
+        first_dy = -0.6 * (len(lines) - 1)
+        spans = "".join(
+            f'<tspan x="{lx:.1f}" dy="{first_dy if n == 0 else 1.2:.1f}em">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
         parts.append(
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="12" text-anchor="{anchor}" '
-            f'dominant-baseline="middle">{escape(axis.label)}</text>'
+            f'dominant-baseline="middle">{spans}</text>'
         )
     if any(a.target is not None for a in axes):
         targets = [_point(cx, cy, scale(a.target), i, count) for i, a in enumerate(axes)]
@@ -78,3 +88,14 @@ def radar_svg(
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _wrap(label: str, width: int = 18) -> list[str]:
+    """Split a label into lines of about ``width`` characters, at spaces."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
