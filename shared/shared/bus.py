@@ -113,7 +113,7 @@ class Consumer:
             self.ensure_groups()
         handled = self._retry_pending()
         block = self.settings.block_ms if block_ms is None else block_ms
-        response = self.client.xreadgroup(
+        response: Any = self.client.xreadgroup(
             self.group,
             self.name,
             {stream: ">" for stream in self.streams},
@@ -121,7 +121,7 @@ class Consumer:
             block=block if handled == 0 else None,
         )
         for stream, entries in response or []:
-            stream_key = stream.decode() if isinstance(stream, bytes) else stream
+            stream_key = _text(stream)
             for entry_id, fields in entries:
                 self._process(stream_key, _text(entry_id), fields, deliveries=1)
                 handled += 1
@@ -173,7 +173,7 @@ class Consumer:
                 stream, entry_id, fields, deliveries, self._last_error(stream, entry_id)
             )
             return 1
-        claimed = self.client.xclaim(
+        claimed: Any = self.client.xclaim(
             stream,
             self.group,
             self.name,

@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from assessment import answers, frameworks, idempotency, interchange, results, sessions
+from assessment import access, answers, frameworks, idempotency, interchange, results, sessions
 from assessment import schemas as s
 from assessment.frameworks import FrameworkCache
 from shared.auth import Principal, Role, current_principal, require
@@ -108,7 +108,7 @@ class AssessmentItem(MethodView):
     def get(self, assessment_id: str) -> Any:
         """Read an assessment with its team and progress per area."""
         with _uow() as (session, principal, cache):
-            seen = sessions.access(
+            seen = access.access(
                 session=session, principal=principal, assessment_id=assessment_id, cache=cache
             )
             return results.detail(session=session, seen=seen, principal=principal)
@@ -158,7 +158,7 @@ class AnswerList(MethodView):
     def get(self, query: dict[str, Any], assessment_id: str) -> Any:
         """List the caller's answers (coordinators: everyone's unless mine=true)."""
         with _uow() as (session, principal, cache):
-            seen = sessions.access(
+            seen = access.access(
                 session=session, principal=principal, assessment_id=assessment_id, cache=cache
             )
             return answers.list_answers(
@@ -213,7 +213,7 @@ class Consensus(MethodView):
     def get(self, assessment_id: str) -> Any:
         """List each answered indicator's answers, median, spread and agreed answer."""
         with _uow() as (session, principal, cache):
-            seen = sessions.access(
+            seen = access.access(
                 session=session, principal=principal, assessment_id=assessment_id, cache=cache
             )
             return results.consensus_rows(session=session, seen=seen)
@@ -243,7 +243,7 @@ class Results(MethodView):
     def get(self, assessment_id: str) -> Any:
         """Return the results (frozen at submission, live while open)."""
         with _uow() as (session, principal, cache):
-            seen = sessions.access(
+            seen = access.access(
                 session=session, principal=principal, assessment_id=assessment_id, cache=cache
             )
             return results.current(session=session, seen=seen, cache=cache)
@@ -292,7 +292,7 @@ class History(MethodView):
     def get(self, assessment_id: str) -> Any:
         """List the assessment's history, oldest first."""
         with _uow() as (session, principal, cache):
-            sessions.access(
+            access.access(
                 session=session, principal=principal, assessment_id=assessment_id, cache=cache
             )
             return sessions.history(session=session, assessment_id=assessment_id)
@@ -307,7 +307,7 @@ class Export(MethodView):
     def get(self, assessment_id: str) -> Any:
         """Export framework version, answers and scores as a JSON interchange file."""
         with _uow() as (session, principal, cache):
-            seen = sessions.access(
+            seen = access.access(
                 session=session, principal=principal, assessment_id=assessment_id, cache=cache
             )
             document = interchange.export_assessment(session=session, seen=seen, cache=cache)

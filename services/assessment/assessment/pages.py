@@ -83,13 +83,15 @@ def start() -> ResponseReturnValue:
                 principal=principal,
                 cache=cache,
                 title=request.form.get("title", "").strip()[:200] or "-",
-                language=request.form.get("language")
-                if request.form.get("language") in ("en", "fr")
-                else g.language,
+                language=_language(request.form.get("language")),
             )
         except ApiError as exc:
             return _back("pages.dashboard", exc)
     return redirect(url_for("pages.overview", assessment_id=created.id))
+
+
+def _language(chosen: str | None) -> str:
+    return chosen if chosen in ("en", "fr") else str(g.language)
 
 
 def _seen(

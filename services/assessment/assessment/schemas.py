@@ -13,7 +13,7 @@ LANGUAGE = validate.OneOf(["en", "fr"])
 TEXT = validate.Length(max=4000)
 
 
-class AnswerValue(fields.Field):
+class AnswerValue(fields.Field):  # type: ignore[type-arg]
     """A level 1-5, ``dont_know`` or ``not_applicable``."""
 
     default_error_messages = {

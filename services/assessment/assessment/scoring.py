@@ -184,7 +184,7 @@ def explain_area(area: Area, answers: Mapping[str, Answer]) -> list[Contribution
         elif value == DONT_KNOW:
             counted, note = 1.0, "dont_know"
         else:
-            counted, note = float(value), "answered"
+            counted, note = float(answer.value), "answered"
         if result.cap is not None and result.cap.indicator == indicator.key:
             note = "caps_area"
         rows.append(

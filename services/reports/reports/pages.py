@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 
 from reports import jobs, notifications
+from reports.models import ReportJob
 from shared.auth import optional_principal
 from shared.errors import ApiError
 
@@ -57,7 +58,7 @@ def index() -> ResponseReturnValue:
             }
             for n in items
         ]
-        reports: list[jobs.ReportJob] = []
+        reports: list[ReportJob] = []
         if principal.administration_id:
             reports, _ = jobs.list_reports(
                 session=session, principal=principal, page=1, page_size=50
