@@ -26,6 +26,7 @@ from stack import (
     SERVICES,
     Stack,
     StackError,
+    free_port,
 )
 
 # Settings passed through from the caller's environment when set.
@@ -42,6 +43,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--gateway", choices=GATEWAY_MODES, default="auto", help="[auto]")
     parser.add_argument("--port", type=int, default=DEFAULT_PORTS["gateway"], help="[8080]")
     parser.add_argument("--no-seed", action="store_true", help="skip the demo data")
+    parser.add_argument(
+        "--free-ports", action="store_true", help="pick free ports for every process (tests)"
+    )
     return parser.parse_args(argv)
 
 
@@ -67,6 +71,12 @@ def _raise_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _ports(args: argparse.Namespace) -> dict[str, int]:
+    if args.free_ports:
+        return {name: free_port() for name in DEFAULT_PORTS}
+    return {"gateway": args.port}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start, wait for Ctrl-C, stop."""
     args = _parse_args(argv)
@@ -75,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {name: os.environ[name] for name in PASSED_THROUGH if os.environ.get(name)}
     stack = Stack(
         args.data_dir,
-        ports={"gateway": args.port},
+        ports=_ports(args),
         env=env,
         gateway=args.gateway,
         seed_demo=not args.no_seed,
