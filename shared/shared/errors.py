@@ -57,6 +57,14 @@ _MESSAGES: dict[str, dict[str, str]] = {
     },
     "precondition_failed": {"en": "Precondition failed", "fr": "Condition préalable non remplie"},
     "rate_limited": {"en": "Too many requests", "fr": "Trop de requêtes"},
+    "idempotency_key_reused": {
+        "en": "This Idempotency-Key was used with another request",
+        "fr": "Cette clé d'idempotence a été utilisée pour une autre requête",
+    },
+    "idempotency_in_progress": {
+        "en": "A request with this Idempotency-Key is in progress",
+        "fr": "Une requête avec cette clé d'idempotence est en cours",
+    },
     "internal_error": {
         "en": "An unexpected error occurred",
         "fr": "Une erreur inattendue s'est produite",

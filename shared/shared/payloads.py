@@ -55,6 +55,28 @@ class PrioritySchema(_Payload):
     tags = fields.List(fields.String(), load_default=list)
 
 
+class ResponseSchema(_Payload):
+    """One respondent's answer to an indicator (anonymous: the report needs what, not who)."""
+
+    value = fields.Raw(required=True, metadata={"description": "1-5, dont_know or not_applicable"})
+    confidence = fields.String(allow_none=True, load_default=None)
+    comment = fields.String(load_default="")
+
+
+class IndicatorAnswerSchema(_Payload):
+    """The team's answer to one indicator, with the question and every respondent's answer."""
+
+    indicator = fields.String(required=True)
+    area = fields.String(required=True)
+    question = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    value = fields.Raw(allow_none=True, load_default=None)
+    level_text = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    critical = fields.Boolean(load_default=False)
+    agreed = fields.Boolean(load_default=False)
+    agreed_comment = fields.String(load_default="")
+    responses = fields.List(fields.Nested(ResponseSchema), load_default=list)
+
+
 class AssessmentSubmittedV1(_Payload):
     """``assessment.submitted`` v1: everything a report needs (event-carried state)."""
 
@@ -72,6 +94,8 @@ class AssessmentSubmittedV1(_Payload):
     priorities = fields.List(fields.Nested(PrioritySchema), load_default=list)
     notify = fields.List(fields.String(), load_default=list)
     details = fields.Dict(load_default=dict)
+    # Added later (optional): the answers per indicator with comments, for the report workbook.
+    answers = fields.List(fields.Nested(IndicatorAnswerSchema), load_default=list)
 
 
 class AssessmentReopenedV1(_Payload):

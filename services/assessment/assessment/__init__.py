@@ -49,14 +49,6 @@ ERRORS = {
         "en": "The interchange file is invalid",
         "fr": "Le fichier d'échange est invalide",
     },
-    "idempotency_key_reused": {
-        "en": "This Idempotency-Key was used with another request",
-        "fr": "Cette clé d'idempotence a été utilisée pour une autre requête",
-    },
-    "idempotency_in_progress": {
-        "en": "A request with this Idempotency-Key is in progress",
-        "fr": "Une requête avec cette clé d'idempotence est en cours",
-    },
 }
 
 

@@ -11,9 +11,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from assessment import access, answers, frameworks, idempotency, interchange, results, sessions
+from assessment import access, answers, frameworks, interchange, results, sessions
 from assessment import schemas as s
 from assessment.frameworks import FrameworkCache
+from assessment.models import IdempotencyRecord
+from shared import idempotency
 from shared.auth import Principal, Role, current_principal, require
 
 blp = Blueprint(
@@ -47,6 +49,7 @@ def _idempotent_create(payload: Any, create: Any) -> Response:
     principal = current_principal()
     status, body = idempotency.run_once(
         db=current_app.extensions["db"],
+        model=IdempotencyRecord,
         principal=principal.subject,
         key=request.headers.get("Idempotency-Key"),
         request_fingerprint=idempotency.fingerprint(request.method, request.path, payload),

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.idempotency import IdempotencyMixin
 from shared.outbox import OutboxMixin
 
 
@@ -167,19 +168,10 @@ class HistoryEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
-class IdempotencyRecord(Base):
+class IdempotencyRecord(IdempotencyMixin, Base):
     """The first answer to a create request sent with an ``Idempotency-Key``."""
 
     __tablename__ = "idempotency_records"
-    __table_args__ = (UniqueConstraint("principal", "key"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    principal: Mapped[str] = mapped_column(String(64))
-    key: Mapped[str] = mapped_column(String(128))
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int] = mapped_column(Integer)
-    body: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class OutboxMessage(OutboxMixin, Base):

@@ -9,16 +9,37 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import JSON, DateTime, Integer, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from assessment.models import IdempotencyRecord
 from shared.db import Database
 from shared.errors import ApiError
 
 PENDING = 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class IdempotencyMixin:
+    """Columns of a service's ``Idempotency-Key`` table; mix into its declarative model."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[UniqueConstraint]:  # noqa: N805
+        return (UniqueConstraint("principal", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    principal: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(128))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 def fingerprint(method: str, path: str, body: Any) -> str:
@@ -30,6 +51,7 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 def run_once(
     *,
     db: Database,
+    model: type[IdempotencyMixin],
     principal: str,
     key: str | None,
     request_fingerprint: str,
@@ -44,7 +66,7 @@ def run_once(
         try:
             with session.begin():
                 session.add(
-                    IdempotencyRecord(
+                    model(  # type: ignore[call-arg]
                         principal=principal,
                         key=key,
                         status=PENDING,
@@ -53,32 +75,24 @@ def run_once(
                     )
                 )
         except IntegrityError:
-            return _replay(db, principal, key, request_fingerprint)
+            return _replay(db, model, principal, key, request_fingerprint)
     try:
         status, body = create()
     except Exception:
-        _release(db, principal, key)
+        _release(db, model, principal, key)
         raise
     with db.session(write=True) as session, session.begin():
-        record = session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
-            )
-        )
+        record = session.scalar(select(model).where(model.principal == principal, model.key == key))
         if record is not None:
             record.status, record.body = status, body
     return status, body
 
 
 def _replay(
-    db: Database, principal: str, key: str, request_fingerprint: str
+    db: Database, model: type[IdempotencyMixin], principal: str, key: str, request_fingerprint: str
 ) -> tuple[int, dict[str, Any]]:
     with db.session() as session:
-        record = session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
-            )
-        )
+        record = session.scalar(select(model).where(model.principal == principal, model.key == key))
     if record is None:
         raise ApiError(409, "idempotency_in_progress")
     if record.fingerprint != request_fingerprint:
@@ -88,10 +102,6 @@ def _replay(
     return record.status, dict(record.body)
 
 
-def _release(db: Database, principal: str, key: str) -> None:
+def _release(db: Database, model: type[IdempotencyMixin], principal: str, key: str) -> None:
     with db.session(write=True) as session, session.begin():
-        session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
-            )
-        )
+        session.execute(delete(model).where(model.principal == principal, model.key == key))
