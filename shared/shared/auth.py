@@ -2,8 +2,10 @@
 
 Services verify JWTs (EdDSA, RS256 or ES256) locally against the issuer's JWKS, fetched once and
 cached; an unknown key id triggers one refetch (key rotation) at most every ``refetch_s``. No
-service calls the issuer per request. An external OpenID Connect issuer works by configuration
-(``AUTH_ISSUER``, ``AUTH_JWKS_URL``, ``AUTH_AUDIENCE``, claim names).
+service calls the issuer per request. A token once verified is remembered until it expires or the
+keys are refetched, so a client's following requests skip the signature check. An external
+OpenID Connect issuer works by configuration (``AUTH_ISSUER``, ``AUTH_JWKS_URL``,
+``AUTH_AUDIENCE``, claim names).
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ class TokenVerifier:
         cache_s: float = 300.0,
         refetch_s: float = 10.0,
         leeway_s: int = 30,
+        remembered: int = 4096,
     ) -> None:
         self.issuer = issuer
         self.audience = audience
@@ -106,12 +109,30 @@ class TokenVerifier:
         self.cache_s = cache_s
         self.refetch_s = refetch_s
         self.leeway_s = leeway_s
+        self.remembered = remembered
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
         self._lock = threading.Lock()
+        # token -> its principal and the end of its validity (epoch seconds, leeway included)
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     def verify(self, token: str) -> Principal:
         """Return the principal of a valid token, else raise ``AuthError``."""
+        known = self._verified.get(token)
+        if (
+            known is not None
+            and time.time() < known[1]
+            and time.monotonic() - self._fetched_at <= self.cache_s  # keys not due a refetch
+        ):
+            return known[0]
+        principal = self._verify(token)
+        with self._lock:
+            if len(self._verified) >= self.remembered:
+                self._verified.pop(next(iter(self._verified)))
+            self._verified[token] = (principal, float(principal.claims["exp"]) + self.leeway_s)
+        return principal
+
+    def _verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -174,6 +195,7 @@ class TokenVerifier:
                 continue
         self._keys = keys
         self._fetched_at = now
+        self._verified = {}  # a withdrawn key's tokens must be checked again
 
 
 def bearer_token(authorization: str | None) -> str | None:

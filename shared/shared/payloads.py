@@ -96,6 +96,14 @@ class AssessmentSubmittedV1(_Payload):
     details = fields.Dict(load_default=dict)
     # Added later (optional): the answers per indicator with comments, for the report workbook.
     answers = fields.List(fields.Nested(IndicatorAnswerSchema), load_default=list)
+    # Added later (optional): e-mail addresses and languages of the users in ``notify`` that have
+    # them (user id -> value), for the reports service's optional e-mail notifications.
+    notify_emails = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    notify_languages = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=validate.OneOf(["en", "fr"])),
+        load_default=dict,
+    )
 
 
 class AssessmentReopenedV1(_Payload):
@@ -153,6 +161,16 @@ class ContentChangedV1(_Payload):
     titles = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     tags = fields.List(fields.String(), load_default=list)
     url = fields.String(load_default="")
+    # Added for the reports' read model and page links (optional, additive).
+    slug = fields.String(load_default="")
+    status = fields.String(load_default="published")
+    subtype = fields.String(load_default=None, allow_none=True)
+    summaries = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    technologies = fields.List(fields.String(), load_default=list)
+    domains = fields.List(fields.String(), load_default=list)
+    topics = fields.List(fields.String(), load_default=list)
+    region = fields.String(load_default=None, allow_none=True)
+    published_at = fields.String(load_default=None, allow_none=True)
 
 
 class TestPingV1(_Payload):

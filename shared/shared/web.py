@@ -72,26 +72,41 @@ def create_service_app(
     return app, api
 
 
+def _lang_choice() -> str | None:
+    """Return the ``?lang=`` of the request (no query string parsed when there is none)."""
+    return request.args.get("lang") if request.environ.get("QUERY_STRING") else None
+
+
 def _init_context(app: Flask) -> None:
+    # These run on every request: they read the WSGI environ directly, as a missing header or
+    # query looked up through werkzeug's structures costs an exception each.
     @app.before_request
     def _bind() -> None:
-        g.request_id = clean_request_id(request.headers.get("X-Request-ID"))
-        g.traceparent = clean_traceparent(request.headers.get("traceparent"))
+        environ = request.environ
+        g.request_id = clean_request_id(environ.get("HTTP_X_REQUEST_ID"))
+        g.traceparent = clean_traceparent(environ.get("HTTP_TRACEPARENT"))
         bind_context(g.request_id, g.traceparent)
         g.language = negotiate(
-            request.args.get("lang"),
-            request.cookies.get("lang"),
-            request.headers.get("Accept-Language"),
+            _lang_choice(),
+            request.cookies.get("lang") if environ.get("HTTP_COOKIE") else None,
+            environ.get("HTTP_ACCEPT_LANGUAGE"),
         )
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("X-Request-ID", g.get("request_id", ""))
-        response.headers.setdefault("Content-Language", g.get("language", "en"))
-        chosen = request.args.get("lang")
+        headers = response.headers
+        present = set(headers.keys(lower=True))
+        if "x-request-id" not in present:
+            headers["X-Request-ID"] = g.get("request_id", "")
+        if "content-language" not in present:
+            headers["Content-Language"] = g.get("language", "en")
+        chosen = _lang_choice()
         if chosen in SUPPORTED and request.cookies.get("lang") != chosen:
             response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="Lax")
-        response.vary.add("Accept-Language")
+        if "vary" in present:
+            response.vary.add("Accept-Language")
+        else:
+            headers["Vary"] = "Accept-Language"
         return response
 
 

@@ -98,3 +98,49 @@ def test_unsigned_tokens_are_refused():
     unsigned = jwt.encode({"sub": "u1"}, None, algorithm="none")
     with pytest.raises(AuthError):
         _verifier(Source(_jwk(key, "k1"))).verify(unsigned)
+
+
+def test_a_remembered_token_is_refused_once_it_expires():
+    key = Ed25519PrivateKey.generate()
+    verifier = TokenVerifier(
+        issuer=TEST_ISSUER,
+        audience=TEST_AUDIENCE,
+        jwks_source=Source(_jwk(key, "k1")),
+        leeway_s=0,
+    )
+    token = _token(key, "k1", exp=int(time.time()) + 1)
+    assert verifier.verify(token).subject == "u1"
+    assert verifier.verify(token).subject == "u1"
+    time.sleep(
+        max(0.0, jwt.decode(token, options={"verify_signature": False})["exp"] - time.time())
+    )
+    time.sleep(0.05)
+    with pytest.raises(AuthError):
+        verifier.verify(token)
+
+
+def test_a_remembered_token_is_refused_once_its_key_is_withdrawn_from_the_jwks():
+    key = Ed25519PrivateKey.generate()
+    source = Source(_jwk(key, "k1"))
+    verifier = TokenVerifier(
+        issuer=TEST_ISSUER, audience=TEST_AUDIENCE, jwks_source=source, cache_s=0.2
+    )
+    token = _token(key, "k1")
+    assert verifier.verify(token).subject == "u1"
+    source.document = {"keys": []}
+    time.sleep(0.25)  # the keys are due a refetch
+    with pytest.raises(AuthError):
+        verifier.verify(token)
+
+
+def test_a_tampered_copy_of_a_remembered_token_is_refused():
+    key = Ed25519PrivateKey.generate()
+    verifier = _verifier(Source(_jwk(key, "k1")))
+    token = _token(key, "k1")
+    verifier.verify(token)
+    header, payload, signature = token.split(".")
+    forged = jwt.utils.base64url_encode(
+        jwt.utils.base64url_decode(payload).replace(b"adm-1", b"adm-2")
+    ).decode()
+    with pytest.raises(AuthError):
+        verifier.verify(f"{header}.{forged}.{signature}")
