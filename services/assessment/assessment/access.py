@@ -6,10 +6,11 @@ too); respondents reach only the assessments they take part in.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from assessment.framework import Framework
@@ -30,9 +31,23 @@ class Access:
 
     def assigned_areas(self) -> set[str]:
         """Return the areas the caller may answer (coordinators and machine clients: all)."""
-        if self.is_coordinator or self.participant is None or not self.participant.areas:
-            return {area.key for area in self.framework.areas}
-        return set(self.participant.areas)
+        areas = None if self.participant is None else self.participant.areas
+        return answerable_areas(self.framework, self.is_coordinator, areas)
+
+
+@dataclass(frozen=True)
+class Answering:
+    """What saving an answer needs to know: the framework and the areas the caller may answer."""
+
+    framework: Framework
+    areas: set[str]
+
+
+def answerable_areas(framework: Framework, manager: bool, assigned: list[str] | None) -> set[str]:
+    """Return the areas a caller may answer (managers, and participants given no areas: all)."""
+    if manager or not assigned:
+        return {area.key for area in framework.areas}
+    return set(assigned)
 
 
 def administration_of(principal: Principal) -> str:
@@ -56,30 +71,99 @@ def record(
     )
 
 
+@functools.cache
+def _access_query() -> Select[Assessment, Participant]:
+    """Return the query of an assessment with the caller's participation: one round trip, on
+    every request, built once (building a statement costs more than running it)."""
+    return (
+        select(Assessment, Participant)
+        .outerjoin(
+            Participant,
+            (Participant.assessment_id == Assessment.id)
+            & (Participant.user_id == bindparam("subject")),
+        )
+        .where(Assessment.id == bindparam("assessment_id"))
+    )
+
+
+def _admit(principal: Principal, administration_id: str | None, takes_part: bool) -> bool:
+    """Return whether the caller manages the assessment; NotFound if it is not theirs to see."""
+    if administration_id is None or administration_id != principal.administration_id:
+        raise NotFound()
+    manager = is_manager(principal)
+    if not manager and not takes_part:
+        raise NotFound()
+    return manager
+
+
 def access(
     *, session: Session, principal: Principal, assessment_id: str, cache: FrameworkCache
 ) -> Access:
     """Return the caller's access to an assessment, or 404 when they have none."""
-    assessment = session.get(Assessment, assessment_id)
-    if assessment is None or assessment.administration_id != principal.administration_id:
-        raise NotFound()
-    participant = session.scalar(
-        select(Participant).where(
-            Participant.assessment_id == assessment.id, Participant.user_id == principal.subject
-        )
+    found = session.execute(
+        _access_query(), {"assessment_id": assessment_id, "subject": principal.subject}
+    ).first()
+    assessment, participant = found if found is not None else (None, None)
+    manager = _admit(
+        principal,
+        None if assessment is None else assessment.administration_id,
+        participant is not None,
     )
-    manager = is_manager(principal)
-    if not manager and participant is None:
-        raise NotFound()
+    assert assessment is not None
     framework = cache.get(
         session=session, key=assessment.framework_key, version=assessment.framework_version
     )
     return Access(assessment, framework, manager, participant)
 
 
+@functools.cache
+def _answering_query() -> Select[str, str, str, str, int | None, list[str] | None]:
+    """Return the columns that decide whether the caller may answer, built once."""
+    return (
+        select(
+            Assessment.administration_id,
+            Assessment.status,
+            Assessment.framework_key,
+            Assessment.framework_version,
+            Participant.id,
+            Participant.areas,
+        )
+        .outerjoin(
+            Participant,
+            (Participant.assessment_id == Assessment.id)
+            & (Participant.user_id == bindparam("subject")),
+        )
+        .where(Assessment.id == bindparam("assessment_id"))
+    )
+
+
+def answering(
+    *, connection: Connection, principal: Principal, assessment_id: str, cache: FrameworkCache
+) -> Answering:
+    """Return what the caller may answer in an open assessment (404 or 409 otherwise).
+
+    The same rules as ``access``, read as plain columns on the transaction's connection: saving
+    an answer is the hottest write, and loading ORM objects would cost more than the query.
+    """
+    row = connection.execute(
+        _answering_query(), {"assessment_id": assessment_id, "subject": principal.subject}
+    ).first()
+    if row is None:
+        raise NotFound()
+    administration_id, status, key, version, participant_id, assigned = row
+    manager = _admit(principal, administration_id, participant_id is not None)
+    _require_status_open(status)
+    framework = cache.get(session=connection, key=key, version=version)
+    return Answering(framework, answerable_areas(framework, manager, assigned))
+
+
 def require_open(assessment: Assessment) -> None:
     """Refuse changes to a submitted assessment."""
-    if assessment.status == "submitted":
+    _require_status_open(assessment.status)
+
+
+def _require_status_open(status: str) -> None:
+    if status == "submitted":
         raise ApiError(409, "assessment_submitted")
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assessment import scoring
-from assessment.access import Access, access, record, require_open
+from assessment.access import Access, access, answering, record, require_open
+from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache
 from assessment.models import AgreedAnswer, Answer, Participant
 from shared.auth import Principal
@@ -26,9 +30,9 @@ def answer_value(stored: str) -> int | str:
     return int(stored) if stored.isdigit() else stored
 
 
-def _check_indicator(seen: Access, indicator: str, path: str = "indicator") -> str:
+def _check_indicator(framework: Framework, indicator: str, path: str = "indicator") -> str:
     """Return the indicator's area, or refuse an indicator the framework does not have."""
-    found = seen.framework.indicator(indicator)
+    found = framework.indicator(indicator)
     if found is None:
         raise ApiError(
             422, "unknown_indicator", errors={path: [f"unknown indicator {indicator!r}"]}
@@ -38,7 +42,7 @@ def _check_indicator(seen: Access, indicator: str, path: str = "indicator") -> s
 
 def save_answer(
     *,
-    session: Session,
+    connection: Connection,
     principal: Principal,
     cache: FrameworkCache,
     assessment_id: str,
@@ -47,34 +51,59 @@ def save_answer(
     confidence: str | None = None,
     comment: str = "",
     evidence: str = "",
-) -> Answer:
-    """Save the caller's answer to one indicator at once (autosave; last write wins)."""
-    with session.begin():
-        seen = access(
-            session=session, principal=principal, assessment_id=assessment_id, cache=cache
-        )
-        require_open(seen.assessment)
-        area = _check_indicator(seen, indicator)
-        if area not in seen.assigned_areas():
-            raise ApiError(403, "area_not_assigned", errors={"indicator": [indicator]})
-        row = _upsert(session, assessment_id, indicator, principal.subject)
-        row.value, row.confidence = stored_value(value), confidence
-        row.comment, row.evidence = comment, evidence
-    return row
+) -> dict[str, Any]:
+    """Save the caller's answer to one indicator at once (autosave; last write wins).
 
-
-def _upsert(session: Session, assessment_id: str, indicator: str, respondent: str) -> Answer:
-    row = session.scalar(
-        select(Answer).where(
-            Answer.assessment_id == assessment_id,
-            Answer.indicator == indicator,
-            Answer.respondent_id == respondent,
-        )
+    Runs in the caller's transaction on a plain connection (``Database.transaction``): the
+    service's hottest write needs no ORM objects, and a session would cost more than the work.
+    """
+    may = answering(
+        connection=connection, principal=principal, assessment_id=assessment_id, cache=cache
     )
-    if row is None:
-        row = Answer(assessment_id=assessment_id, indicator=indicator, respondent_id=respondent)
-        session.add(row)
-    return row
+    if _check_indicator(may.framework, indicator) not in may.areas:
+        raise ApiError(403, "area_not_assigned", errors={"indicator": [indicator]})
+    return _upsert(
+        connection,
+        assessment_id=assessment_id,
+        indicator=indicator,
+        respondent_id=principal.subject,
+        value=stored_value(value),
+        confidence=confidence,
+        comment=comment,
+        evidence=evidence,
+    )
+
+
+_UPSERT_KEY = ("assessment_id", "indicator", "respondent_id")
+_UPSERT_SET = ("value", "confidence", "comment", "evidence", "updated_at")
+
+
+@functools.cache
+def _upsert_statement(dialect_name: str) -> Any:
+    """Return the answer upsert of a dialect, built once (building costs more than running)."""
+    table = Answer.__table__
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(
+        {name: bindparam(name) for name in (*_UPSERT_KEY, *_UPSERT_SET)}
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=list(_UPSERT_KEY),
+        set_={name: statement.excluded[name] for name in _UPSERT_SET},
+    )
+    return statement.returning(*table.columns)
+
+
+def _upsert(connection: Connection, **values: Any) -> dict[str, Any]:
+    """Insert or overwrite one respondent's answer in a single statement; return it as saved.
+
+    One INSERT ... ON CONFLICT DO UPDATE ... RETURNING instead of a SELECT then an INSERT or
+    UPDATE: half the round trips on the autosave path, and two first saves of the same answer
+    racing each other no longer fail on the unique constraint. A Core statement, as the ORM's
+    bulk-insert machinery would cost more than the database does.
+    """
+    statement = _upsert_statement(connection.dialect.name)
+    saved = connection.execute(statement, {**values, "updated_at": datetime.now(UTC)}).one()
+    return dict(saved._mapping)
 
 
 def clear_answer(
@@ -91,7 +120,7 @@ def clear_answer(
             session=session, principal=principal, assessment_id=assessment_id, cache=cache
         )
         require_open(seen.assessment)
-        _check_indicator(seen, indicator)
+        _check_indicator(seen.framework, indicator)
         row = session.scalar(
             select(Answer).where(
                 Answer.assessment_id == assessment_id,
@@ -142,9 +171,16 @@ def import_answers(
         for respondent in respondents:
             _ensure_participant(session, seen, principal, respondent)
             for item in respondent["answers"]:
-                row = _upsert(session, assessment_id, item["indicator"], respondent["user_id"])
-                row.value, row.confidence = stored_value(item["value"]), item.get("confidence")
-                row.comment, row.evidence = item.get("comment", ""), item.get("evidence", "")
+                _upsert(
+                    session.connection(),
+                    assessment_id=assessment_id,
+                    indicator=item["indicator"],
+                    respondent_id=respondent["user_id"],
+                    value=stored_value(item["value"]),
+                    confidence=item.get("confidence"),
+                    comment=item.get("comment", ""),
+                    evidence=item.get("evidence", ""),
+                )
                 saved += 1
         record(
             session,
@@ -198,7 +234,7 @@ def record_agreed(
         if not seen.is_coordinator:
             raise ApiError(403, "forbidden")
         require_open(seen.assessment)
-        _check_indicator(seen, indicator)
+        _check_indicator(seen.framework, indicator)
         row = session.scalar(
             select(AgreedAnswer).where(
                 AgreedAnswer.assessment_id == assessment_id, AgreedAnswer.indicator == indicator

@@ -174,13 +174,18 @@ class AnswerItem(MethodView):
     """The caller's answer to one indicator."""
 
     @require(*MEMBERS)
-    @blp.arguments(s.AnswerInSchema)
+    @blp.arguments(s.AnswerInSchema())  # an instance: a class would be instantiated per request
     @blp.response(200, s.AnswerSchema)
     def put(self, data: dict[str, Any], assessment_id: str, indicator: str) -> Any:
         """Save the caller's answer at once (autosave)."""
-        with _uow() as uow:
+        with current_app.extensions["db"].transaction(write=True) as connection:
             return answers.save_answer(
-                **_ids(uow=uow, assessment_id=assessment_id, indicator=indicator, **data)
+                connection=connection,
+                principal=current_principal(),
+                cache=current_app.extensions["frameworks"],
+                assessment_id=assessment_id,
+                indicator=indicator,
+                **data,
             )
 
     @require(*MEMBERS)

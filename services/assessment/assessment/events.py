@@ -38,7 +38,12 @@ def started_payload(assessment: Assessment) -> dict[str, Any]:
 
 
 def submitted_payload(
-    assessment: Assessment, results: dict[str, Any], notify: list[str], administration_name: str
+    assessment: Assessment,
+    results: dict[str, Any],
+    notify: list[str],
+    administration_name: str,
+    *,
+    answers: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Return the ``assessment.submitted`` payload: everything the report needs to be built."""
     submitted_at = assessment.submitted_at.isoformat() if assessment.submitted_at else ""
@@ -78,4 +83,5 @@ def submitted_payload(
         ],
         "notify": notify,
         "details": results,
+        "answers": answers or [],
     }

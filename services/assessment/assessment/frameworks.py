@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -129,19 +129,19 @@ class FrameworkCache:
         self._items: dict[tuple[str, str], Framework] = {}
         self._lock = threading.Lock()
 
-    def get(self, *, session: Session, key: str, version: str) -> Framework:
+    def get(self, *, session: Session | Connection, key: str, version: str) -> Framework:
         """Return the parsed framework version, loading it from the database once."""
         cached = self._items.get((key, version))
         if cached is not None:
             return cached
-        row = session.scalar(
-            select(FrameworkVersion).where(
+        document = session.scalar(
+            select(FrameworkVersion.document).where(
                 FrameworkVersion.key == key, FrameworkVersion.version == version
             )
         )
-        if row is None:
+        if document is None:
             raise NotFound()
-        framework = parse_framework(row.document)
+        framework = parse_framework(document)
         with self._lock:
             self._items[(key, version)] = framework
         return framework

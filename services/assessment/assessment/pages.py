@@ -210,17 +210,18 @@ def _save_form(
         if not value:
             continue
         try:
-            answers.save_answer(
-                session=session,
-                principal=principal,
-                cache=cache,
-                assessment_id=assessment_id,
-                indicator=key,
-                value=int(value) if value.isdigit() else value,
-                confidence=form.get(f"confidence-{key}") or None,
-                comment=form.get(f"comment-{key}", "")[:4000],
-                evidence=form.get(f"evidence-{key}", "")[:4000],
-            )
+            with session.begin():
+                answers.save_answer(
+                    connection=session.connection(),
+                    principal=principal,
+                    cache=cache,
+                    assessment_id=assessment_id,
+                    indicator=key,
+                    value=int(value) if value.isdigit() else value,
+                    confidence=form.get(f"confidence-{key}") or None,
+                    comment=form.get(f"comment-{key}", "")[:4000],
+                    evidence=form.get(f"evidence-{key}", "")[:4000],
+                )
         except ApiError as exc:
             return _error_text(exc.code)
     return None

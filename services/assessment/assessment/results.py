@@ -283,3 +283,44 @@ def consensus_rows(*, session: Session, seen: Access) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def answer_sheet(
+    session: Session, assessment: Assessment, framework: Framework, combined: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Return, per answered indicator, the question, the team's answer and every response.
+
+    ``combined`` is the team's answer per indicator (as ``compute`` serializes it). Responses are
+    anonymous: the report shows what was answered and commented, not by whom.
+    """
+    by_indicator, agreed = answering.team_answers(session, assessment.id)
+    sheet = []
+    for indicator in framework.indicators:
+        rows = by_indicator.get(indicator.key, [])
+        chosen = agreed.get(indicator.key)
+        team = combined.get(indicator.key)
+        if not rows and chosen is None and team is None:
+            continue
+        value: Any = None if team is None else team["value"]
+        described = int(value) if scoring.is_level(value) else 0  # a median may be 2.5
+        sheet.append(
+            {
+                "indicator": indicator.key,
+                "area": indicator.area,
+                "question": dict(indicator.question),
+                "value": value,
+                "level_text": dict(indicator.levels.get(described, {})),
+                "critical": indicator.critical,
+                "agreed": chosen is not None,
+                "agreed_comment": chosen.comment if chosen is not None else "",
+                "responses": [
+                    {
+                        "value": answering.answer_value(r.value),
+                        "confidence": r.confidence,
+                        "comment": r.comment or "",
+                    }
+                    for r in sorted(rows, key=lambda r: r.id)
+                ],
+            }
+        )
+    return sheet

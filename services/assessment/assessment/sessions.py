@@ -237,7 +237,13 @@ def submit_assessment(
         events.stage(
             session,
             "assessment.submitted",
-            events.submitted_payload(assessment, computed, notify, administration_name),
+            events.submitted_payload(
+                assessment,
+                computed,
+                notify,
+                administration_name,
+                answers=results.answer_sheet(session, assessment, seen.framework, answers),
+            ),
             assessment.id,
         )
     return assessment

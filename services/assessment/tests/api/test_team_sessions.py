@@ -212,3 +212,36 @@ def test_every_endpoint_hides_another_administrations_assessment(client, auth, s
         response = getattr(client, method)(f"{BASE}{path}", json=body, headers=other)
         assert response.status_code == 404, (method, path, response.status_code)
         assert response.content_type == "application/problem+json"
+
+
+def test_the_submitted_event_carries_each_answer_with_the_comments_for_the_report(
+    client, auth, app, started, indicators
+):
+    _invite(client, auth, started, user="r1", areas=("data",))
+    _invite(client, auth, started, user="r2", areas=("data",))
+    key = indicators["data"][0]
+    url = f"{BASE}/assessments/{started}/answers/{key}"
+    client.put(url, json={"value": 1, "comment": "Surtout papier"}, headers=_respondent(auth, "r1"))
+    client.put(url, json={"value": 4, "confidence": "high"}, headers=_respondent(auth, "r2"))
+    client.put(
+        f"{BASE}/assessments/{started}/answers/{indicators['data'][1]}",
+        json={"value": "dont_know"},
+        headers=_respondent(auth, "r1"),
+    )
+    assert client.post(f"{BASE}/assessments/{started}/submit", headers=auth()).status_code == 200
+    with app.extensions["db"].session() as session:
+        rows = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    sheet = CloudEvent.from_json(rows[-1].payload).data["answers"]
+    assert [item["indicator"] for item in sheet] == indicators["data"][:2]
+    first = sheet[0]
+    assert first["area"] == "data"
+    assert first["question"]["fr"].startswith("Quelle part des déclarations")
+    assert first["value"] == 2.5  # the median of the respondents
+    assert first["level_text"]["en"]  # what level 2 looks like
+    assert first["critical"] is True
+    assert first["responses"] == [
+        {"value": 1, "confidence": None, "comment": "Surtout papier"},
+        {"value": 4, "confidence": "high", "comment": ""},
+    ]
+    assert "respondent_id" not in str(first)
+    assert (sheet[1]["value"], sheet[1]["level_text"]) == ("dont_know", {})
