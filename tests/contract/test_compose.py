@@ -62,6 +62,8 @@ OPTIONAL = {
     "PORTAL_ARGON2_TIME_COST": "password hashing cost: the default is the production setting",
     "PORTAL_ARGON2_MEMORY_KIB": "password hashing memory: the default is the production setting",
     "PORTAL_ARGON2_PARALLELISM": "password hashing lanes: the default is the production setting",
+    "PORTAL_CACHE_TTL_S": "catalogue read cache lifetime: writes invalidate it at once; the "
+    "default (5 min) only bounds memory",
     # assessment
     "ASSESSMENT_MAX_TITLE_LENGTH": "a validation limit of the product, not a deployment choice",
     # reports
@@ -70,6 +72,29 @@ OPTIONAL = {
     "REPORTS_TASK_TIME_LIMIT_S": "default fits the report builds; tune only with the timeout",
     "REPORTS_FILE_STORE": "default keeps report files in the reports database; set it for an "
     "S3-compatible store",
+    "REPORTS_UNACKED_RESTORE_INTERVAL_S": "sweep period for tasks of dead workers: the default "
+    "(10 s) is small beside the visibility timeout",
+    "REPORTS_WEBHOOK_TIMEOUT_S": "webhook time-out: the default (5 s) is the product's choice",
+    "REPORTS_WEBHOOK_MAX_ATTEMPTS": "webhook attempts: the default (6) is the product's choice",
+    "REPORTS_WEBHOOK_BACKOFF_S": "first webhook retry wait: default (10 s, doubling) intended",
+    "REPORTS_WEBHOOK_BACKOFF_MAX_S": "longest webhook retry wait: the default stays below half "
+    "the default visibility timeout",
+    "REPORTS_WEBHOOK_ALLOW_PRIVATE": "off by default: webhooks only reach public addresses; "
+    "set it only where receivers are on an internal network",
+    "REPORTS_WEBHOOK_MAX_ENDPOINTS": "a limit of the product (10 per administration)",
+    "REPORTS_SSE_HEARTBEAT_S": "live stream heartbeat: the default (15 s) suits proxies",
+    "REPORTS_SSE_MAX_AGE_S": "live stream lifetime: the default (5 min) is intended",
+    "REPORTS_SSE_RETRY_MS": "browser reconnect delay: the default (3 s) is intended",
+    "REPORTS_SSE_MAX_STREAMS": "streams per web process: the default (12) stays below the "
+    "image's 16 gunicorn threads",
+    "REPORTS_SMTP_HOST": "e-mail is optional: unset, notifications stay in-app (and SSE)",
+    "REPORTS_SMTP_PORT": "only with REPORTS_SMTP_HOST",
+    "REPORTS_SMTP_FROM": "only with REPORTS_SMTP_HOST",
+    "REPORTS_SMTP_USERNAME": "only with REPORTS_SMTP_HOST, for a server that wants a login",
+    "REPORTS_SMTP_PASSWORD": "only with REPORTS_SMTP_HOST, for a server that wants a login",
+    "REPORTS_SMTP_STARTTLS": "only with REPORTS_SMTP_HOST",
+    "REPORTS_SMTP_TIMEOUT_S": "only with REPORTS_SMTP_HOST",
+    "REPORTS_TEST_BUILD_DELAY_S": "test hook only (a pause mid-build); never set in a deployment",
 }
 
 

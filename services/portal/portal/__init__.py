@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import api, cli, keys, pages, wellknown
+from portal import api, catalogue, cli, keys, pages, wellknown
 from portal.config import SERVICE, settings
 from portal.models import Base
 from portal.passwords import Passwords
@@ -74,9 +74,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(api.auth_blp)
     rest.register_blueprint(api.admin_blp)
     rest.register_blueprint(wellknown.blp)
+    catalogue.init_app(app, rest)
     init_pages(app, prefix="/", texts=pages.TEXTS)
     app.register_blueprint(pages.blp)
     cli.register(app)
     if app.config.get("TESTING"):
         app.extensions["db"].create_all(Base)
+        catalogue.ensure_schema(app)
     return app

@@ -6,7 +6,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal import demo, keys
+from portal import catalogue, demo, keys
+from portal.catalogue import items
 from portal.models import Base, OutboxMessage
 from shared.errors import ApiError
 from shared.eventloop import run_event_process
@@ -24,9 +25,13 @@ def register(app: Flask) -> None:
         """Create the service's tables and a signing key if they do not exist."""
         database = current_app.extensions["db"]
         database.create_all(Base)
+        catalogue.ensure_schema(current_app._get_current_object())  # type: ignore[attr-defined]
         with database.session(write=True) as session:
             kid = keys.ensure_key(session=session, external_pem=_external_pem())
-        click.echo(f"portal: tables ready; signing key {kid}")
+        click.echo(
+            f"portal: tables ready (search: {current_app.extensions['portal.search'].name}); "
+            f"signing key {kid}"
+        )
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
@@ -41,6 +46,16 @@ def register(app: Flask) -> None:
         click.echo(f"  password for all: {demo.DEMO_PASSWORD}")
         for spec in demo.USERS:
             click.echo(f"  {spec.email:<28} {', '.join(spec.roles)}")
+
+    @app.cli.command("reindex-content")
+    def reindex_content() -> None:
+        """Rebuild the catalogue's search rows from its items (after a bulk import)."""
+        database = current_app.extensions["db"]
+        with database.session(write=True) as session:
+            count = items.reindex_all(
+                session=session, index=current_app.extensions["portal.search"]
+            )
+        click.echo(f"portal: {count} items reindexed")
 
     app.cli.add_command(_keys_group())
     app.cli.add_command(_events_group())

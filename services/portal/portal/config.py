@@ -23,4 +23,7 @@ def settings() -> dict[str, Any]:
         "PORTAL_ARGON2_TIME_COST": env_int("PORTAL_ARGON2_TIME_COST", 3),
         "PORTAL_ARGON2_MEMORY_KIB": env_int("PORTAL_ARGON2_MEMORY_KIB", 65536),
         "PORTAL_ARGON2_PARALLELISM": env_int("PORTAL_ARGON2_PARALLELISM", 4),
+        # How long a cached catalogue read (item, search page) may live; 0 turns the cache off.
+        # Publishing, editing or archiving a published item invalidates the cache at once.
+        "PORTAL_CACHE_TTL_S": env_int("PORTAL_CACHE_TTL_S", 300),
     }

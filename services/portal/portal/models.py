@@ -7,8 +7,20 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Dialect, ForeignKey, Index, String, Text, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.outbox import OutboxMixin
 
@@ -134,3 +146,156 @@ class OutboxMessage(OutboxMixin, Base):
     """Events written with the change that caused them, relayed to the stream."""
 
     __tablename__ = "outbox"
+
+
+# -- content catalogue -------------------------------------------------------------------------
+class ContentItem(Base):
+    """A catalogue entry (resource, case study, tool, news, event) and its workflow state."""
+
+    __tablename__ = "content_items"
+    __table_args__ = (Index("ix_content_items_listing", "status", "visibility", "published_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    subtype: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    visibility: Mapped[str] = mapped_column(String(10), default="public")
+    region: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    # Case studies: the administration the case is about (free text, it may not use the portal).
+    administration_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Tools: where the tool runs (a site path such as /assessment/ or an https URL).
+    launch_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    event_start: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    event_end: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    # Who changed the content since it was last published (comma list): none of them may
+    # publish it, so every published change was seen by a second editor.
+    contributors_text: Mapped[str] = mapped_column("contributors", String(2000), default="")
+    proposed_by_administration: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    translations: Mapped[list[ContentTranslation]] = relationship(
+        back_populates="item",
+        cascade="all, delete-orphan",
+        order_by="ContentTranslation.language",
+        lazy="selectin",
+    )
+    labels: Mapped[list[ContentLabel]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    links: Mapped[list[ContentLink]] = relationship(
+        cascade="all, delete-orphan", order_by="ContentLink.position", lazy="selectin"
+    )
+
+    @property
+    def contributors(self) -> list[str]:
+        """Return who changed the content since its last publication."""
+        return split_roles(self.contributors_text)
+
+    def translation(self, language: str) -> ContentTranslation | None:
+        """Return the version in ``language``, if the item has one."""
+        return next((t for t in self.translations if t.language == language), None)
+
+    def values(self, facet: str) -> list[str]:
+        """Return the item's sorted values of ``facet`` (technology, domain, topic...)."""
+        return sorted(label.value for label in self.labels if label.facet == facet)
+
+
+class ContentTranslation(Base):
+    """One language version of an item's texts (Markdown, sanitized when shown)."""
+
+    __tablename__ = "content_translations"
+
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Case-study sections (empty for other kinds).
+    problem: Mapped[str] = mapped_column(Text, default="")
+    technology: Mapped[str] = mapped_column(Text, default="")
+    results: Mapped[str] = mapped_column(Text, default="")
+    lessons: Mapped[str] = mapped_column(Text, default="")
+
+    item: Mapped[ContentItem] = relationship(back_populates="translations")
+
+
+class ContentLabel(Base):
+    """One facet value of an item (kind, region, language, technology, domain, topic)."""
+
+    __tablename__ = "content_labels"
+    __table_args__ = (Index("ix_content_labels_value", "facet", "value", "item_id"),)
+
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    facet: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
+class ContentLink(Base):
+    """A link or attachment of an item, optionally in one language."""
+
+    __tablename__ = "content_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("content_items.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20), default="link")
+    url: Mapped[str] = mapped_column(String(1000))
+    label: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
+
+
+class ContentRevision(Base):
+    """The history of an item: who changed what, when, at which version."""
+
+    __tablename__ = "content_revisions"
+    __table_args__ = (UniqueConstraint("item_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("content_items.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(64))
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class VocabularyTerm(Base):
+    """A term of a managed vocabulary (technology, domain, topic, region) with its labels."""
+
+    __tablename__ = "vocabulary_terms"
+
+    scheme: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    label_en: Mapped[str] = mapped_column(String(200))
+    label_fr: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(64), default="seed")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Return the term's label in each language."""
+        return {"en": self.label_en, "fr": self.label_fr}
+
+
+class CatalogueState(Base):
+    """One row whose ``version`` every write to the catalogue increments (in its transaction),
+    so each web process knows when its in-memory copy of the facets is out of date."""
+
+    __tablename__ = "catalogue_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

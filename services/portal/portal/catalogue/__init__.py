@@ -1,0 +1,65 @@
+"""The portal's content catalogue: items, editorial workflow, search, cache, API.
+
+``init_app`` wires it into the portal app; ``ensure_schema`` creates what plain ``create_all``
+cannot (the search index) and seeds the vocabularies. Use cases for pages and scripts:
+``items`` (writes), ``reading.get_item``, ``listing.search_items``, ``vocabulary``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from portal.catalogue import api, vocabulary
+from portal.catalogue.cache import ContentCache
+from portal.catalogue.search import index_for
+from portal.catalogue.snapshot import SnapshotHolder
+from shared.errors import register_messages
+
+ERRORS = {
+    "second_editor_required": {
+        "en": "Another editor must publish this item: you changed it since its last publication",
+        "fr": "Un autre éditeur doit publier ce contenu : vous l'avez modifié depuis sa "
+        "dernière publication",
+    },
+    "invalid_transition": {
+        "en": "This step of the editorial workflow is not possible in the item's state",
+        "fr": "Cette étape du circuit éditorial n'est pas possible dans l'état du contenu",
+    },
+    "version_conflict": {
+        "en": "The item changed since you read it; reload it and apply your changes again",
+        "fr": "Le contenu a changé depuis votre lecture ; rechargez-le et refaites vos "
+        "modifications",
+    },
+    "slug_taken": {
+        "en": "Another item already uses this address",
+        "fr": "Un autre contenu utilise déjà cette adresse",
+    },
+    "term_exists": {
+        "en": "This vocabulary already has a term with this code",
+        "fr": "Ce vocabulaire contient déjà un terme avec ce code",
+    },
+}
+
+
+def init_app(app: Flask, rest: Api) -> None:
+    """Attach the catalogue's adapters (search index, cache), error texts and API."""
+    register_messages(ERRORS)
+    database = app.extensions["db"]
+    app.extensions["portal.search"] = index_for(database.engine.dialect.name)
+    app.extensions["portal.cache"] = ContentCache(
+        app.extensions["redis"],
+        ttl_s=app.config["PORTAL_CACHE_TTL_S"],
+        url=app.config["REDIS_URL"],
+    )
+    app.extensions["portal.snapshots"] = SnapshotHolder()
+    rest.register_blueprint(api.blp)
+
+
+def ensure_schema(app: Flask) -> None:
+    """Create the search index structures and seed the vocabularies (idempotent)."""
+    database = app.extensions["db"]
+    with database.engine.begin() as connection:
+        app.extensions["portal.search"].ensure_schema(connection)
+    with database.session(write=True) as session, session.begin():
+        vocabulary.seed(session)
