@@ -42,4 +42,5 @@ USER app
 EXPOSE 8003
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8003/healthz', timeout=4)"]
-CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8003", "reports:create_app()"]
+# gthread: live notification streams (SSE) hold a thread each, never a whole process.
+CMD ["gunicorn", "--workers", "2", "--worker-class", "gthread", "--threads", "16", "--config", "python:reports.gunicorn_conf", "--bind", "0.0.0.0:8003", "reports:create_app()"]

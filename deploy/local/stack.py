@@ -381,6 +381,10 @@ class Stack:
     def _web_argv(self, svc: str) -> list[str]:
         bind = f"{self.host}:{self.ports[svc]}"
         argv = ["gunicorn", "--workers", "2", "--bind", bind]
+        if svc == "reports":
+            # Live notification streams hold a thread each for minutes: threads, not processes.
+            argv += ["--worker-class", "gthread", "--threads", "16"]
+            argv += ["--config", "python:reports.gunicorn_conf"]  # streams end on shutdown
         # gunicorn's control socket defaults to one path per user: give each its own.
         control = self.run_dir / f"{svc}-web.ctl"
         if len(str(control)) < 100:  # unix socket paths are limited to 107 bytes

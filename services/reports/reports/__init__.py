@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import Flask
 
-from reports import api, cli, metrics, pages, tasks  # noqa: F401  (tasks: registers the shared tasks)
+# tasks, deliveries: importing them registers the Celery tasks.
+from reports import api, cli, deliveries, metrics, pages, sse, tasks, webhook_api  # noqa: F401
 from reports.celery_app import celery_init_app
 from reports.config import SERVICE, settings
 from reports.models import Base
@@ -38,6 +39,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     celery_init_app(app)
     rest.register_blueprint(api.blp)
     rest.register_blueprint(api.notifications_blp)
+    sse.register(app, rest)
+    webhook_api.register(rest)
     init_pages(app, prefix="/reports", texts=pages.TEXTS)
     app.register_blueprint(pages.bp)
     metrics.register(app)

@@ -86,7 +86,9 @@ class ReportFileItem(MethodView):
     """One format of a ready report."""
 
     @require(*READERS)
-    @blp.response(200, description="The file, as an attachment", content_type="text/html")
+    @blp.response(
+        200, description="The file (HTML, PDF or XLSX), as an attachment", content_type="text/html"
+    )
     def get(self, report_id: str, file_format: str) -> Response:
         """Download one format of a ready report."""
         with _session() as session:

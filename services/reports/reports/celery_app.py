@@ -34,6 +34,10 @@ def celery_settings(config: Mapping[str, Any]) -> dict[str, Any]:
         "worker_prefetch_multiplier": 1,
         "broker_transport_options": {
             "visibility_timeout": config["REPORTS_VISIBILITY_TIMEOUT_S"],
+            # Sweep for tasks of dead workers every interval (kombu's default scans every 10th
+            # sweep only), so one comes back about visibility_timeout + interval after a crash.
+            "unacked_restore_interval": config.get("REPORTS_UNACKED_RESTORE_INTERVAL_S", 10),
+            "unacked_restore_throttle": 1,
         },
         "task_time_limit": config["REPORTS_TASK_TIME_LIMIT_S"],
         "broker_connection_retry_on_startup": True,

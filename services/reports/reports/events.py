@@ -1,5 +1,6 @@
 """The reports service's event process: the consumers of ``assessment.submitted`` (group
-``reports``) and of its own ``report.ready``/``report.failed`` (group ``reports-notifications``).
+``reports``), of its own ``report.ready``/``report.failed`` (group ``reports-notifications``)
+and of the portal's ``content.*`` (group ``reports-content``: the read model of resources).
 
 Handlers are closures over the app's adapters, so a consumer works without an app context (the
 tests call ``poll()`` directly); the use cases live in ``reports.jobs`` and
@@ -10,9 +11,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from reports import jobs, notifications
+from reports import deliveries, jobs, mail, notifications, resources, webhooks
 from reports.celery_app import build_enqueuer
-from reports.config import ASSESSMENT_STREAM, JOBS_GROUP, NOTIFICATIONS_GROUP, STREAM
+from reports.config import (
+    ASSESSMENT_STREAM,
+    CONTENT_GROUP,
+    JOBS_GROUP,
+    NOTIFICATIONS_GROUP,
+    PORTAL_STREAM,
+    STREAM,
+)
 from shared.bus import Consumer, ConsumerSettings
 from shared.events import CloudEvent
 
@@ -41,13 +49,23 @@ def submissions_consumer(app: Flask, *, name: str | None = None) -> Consumer:
 
 
 def notifications_consumer(app: Flask, *, name: str | None = None) -> Consumer:
-    """Return the consumer that turns ``report.ready``/``report.failed`` into notifications."""
+    """Return the consumer that turns ``report.ready``/``report.failed`` into notifications,
+    webhook deliveries and (when SMTP is configured) e-mails."""
     database = app.extensions["db"]
     client = app.extensions["redis"]
+    enqueue_webhook = deliveries.enqueuer(app, deliveries.DELIVER_WEBHOOK)
+    enqueue_email = deliveries.enqueuer(app, deliveries.SEND_EMAIL)
+    emails = mail.configured(app.config)
 
     def on_report(event: CloudEvent) -> None:
         with database.session(write=True) as session:
             notifications.record_report_event(event, session=session, publish=client.publish)
+        # Each step is idempotent per event, so a retried event completes what a crash left.
+        with database.session(write=True) as session:
+            webhooks.fan_out(event, session=session, enqueue=enqueue_webhook)
+        if emails:
+            with database.session(write=True) as session:
+                mail.record_emails(event, session=session, enqueue=enqueue_email)
 
     return Consumer(
         client,
@@ -59,6 +77,24 @@ def notifications_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     )
 
 
+def content_consumer(app: Flask, *, name: str | None = None) -> Consumer:
+    """Return the consumer that keeps the read model of portal resources (``content.*``)."""
+    database = app.extensions["db"]
+
+    def on_content(event: CloudEvent) -> None:
+        with database.session(write=True) as session:
+            resources.apply_content_event(event, session=session)
+
+    return Consumer(
+        app.extensions["redis"],
+        group=CONTENT_GROUP,
+        streams=[PORTAL_STREAM],
+        handlers={event_type: on_content for event_type in resources.CONTENT_EVENTS},
+        name=name,
+        settings=_settings(app),
+    )
+
+
 def consumers(app: Flask) -> list[Consumer]:
     """Return every consumer the event process runs."""
-    return [submissions_consumer(app), notifications_consumer(app)]
+    return [submissions_consumer(app), notifications_consumer(app), content_consumer(app)]

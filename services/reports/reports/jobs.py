@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reports import testhooks
 from reports.builder import RenderedFile, ReportDataError, build_files
 from reports.config import SERVICE, STREAM
 from reports.models import JobStatus, OutboxMessage, ReportFile, ReportJob
+from reports.resources import suggestible_resources
 from reports.storage import FileMissing, FileStore, load_file, save_file
 from shared.auth import Principal
 from shared.errors import ApiError, NotFound
@@ -21,7 +23,8 @@ from shared.events import CloudEvent, load_payload, new_event
 from shared.outbox import add_event
 
 Enqueue = Callable[[str], None]
-Builder = Callable[[Mapping[str, Any], str], list[RenderedFile]]
+# build(data, language, resources=..., public_url=...) -> files (``builder.build_files``)
+Builder = Callable[..., list[RenderedFile]]
 
 _log = logging.getLogger(__name__)
 MAX_REASON = 2000
@@ -104,9 +107,18 @@ def _locked(session: Session, job_id: str) -> ReportJob | None:
 
 
 def build_report(
-    *, session: Session, store: FileStore, job_id: str, build: Builder = build_files
+    *,
+    session: Session,
+    store: FileStore,
+    job_id: str,
+    build: Builder = build_files,
+    public_url: str = "",
 ) -> ReportJob | None:
-    """Build and store a job's files, mark it ready and stage ``report.ready`` (idempotent)."""
+    """Build and store a job's files, mark it ready and stage ``report.ready`` (idempotent).
+
+    The portal resources matched to the recommendations are those of the read model when the
+    report is built; ``public_url`` makes the portal's relative links absolute in the files.
+    """
     with session.begin():
         job = _locked(session, job_id)
         if job is None or job.finished:
@@ -114,8 +126,10 @@ def build_report(
         job.status = JobStatus.BUILDING.value
         job.attempts += 1
         data, language = dict(job.data), job.language
+        catalogue = suggestible_resources(session)
+    testhooks.pause_mid_build()  # test hook: 0 s unless REPORTS_TEST_BUILD_DELAY_S is set
     try:
-        rendered = build(data, language)
+        rendered = build(data, language, resources=catalogue, public_url=public_url)
     except ReportDataError as exc:
         # Rebuilding the same data gives the same answer: fail now instead of retrying.
         return fail_report(session=session, job_id=job_id, reason=f"invalid report data: {exc}")

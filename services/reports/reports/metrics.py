@@ -7,9 +7,20 @@ from collections.abc import Callable
 import redis
 from flask import Flask
 
-from reports.config import ASSESSMENT_STREAM, JOBS_GROUP, NOTIFICATIONS_GROUP, STREAM
+from reports.config import (
+    ASSESSMENT_STREAM,
+    CONTENT_GROUP,
+    JOBS_GROUP,
+    NOTIFICATIONS_GROUP,
+    PORTAL_STREAM,
+    STREAM,
+)
 
-GROUPS = ((ASSESSMENT_STREAM, JOBS_GROUP), (STREAM, NOTIFICATIONS_GROUP))
+GROUPS = (
+    (ASSESSMENT_STREAM, JOBS_GROUP),
+    (STREAM, NOTIFICATIONS_GROUP),
+    (PORTAL_STREAM, CONTENT_GROUP),
+)
 
 
 def queue_length_reader(broker: redis.Redis, queue: str) -> Callable[[], dict[str, float]]:

@@ -132,3 +132,107 @@ class OutboxMessage(OutboxMixin, Base):
     """Events written with the change that caused them, relayed to the stream."""
 
     __tablename__ = "outbox"
+
+
+class DeliveryStatus(StrEnum):
+    """Where an outbound message (webhook, e-mail) stands."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+def _message_id() -> str:
+    return f"msg_{uuid.uuid4().hex}"
+
+
+class WebhookEndpoint(Base):
+    """An administration's URL that receives signed report events."""
+
+    __tablename__ = "webhook_endpoints"
+    __table_args__ = (
+        UniqueConstraint("administration_id", "idempotency_key", name="uq_webhook_endpoints_key"),
+        Index("ix_webhook_endpoints_admin_created", "administration_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    administration_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Kept readable: signing needs the key itself (it is shown to the coordinator only once).
+    secret: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class WebhookDelivery(Base):
+    """One event sent to one endpoint; its id is the ``webhook-id`` of every attempt."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_deliveries_event"),
+        Index("ix_webhook_deliveries_endpoint_created", "endpoint_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=_message_id)
+    endpoint_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("webhook_endpoints.id", ondelete="CASCADE")
+    )
+    administration_id: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(64))
+    # The exact bytes signed and sent, the same on every attempt.
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class EmailDelivery(Base):
+    """The e-mail telling one user about one report event (at most one per event and user)."""
+
+    __tablename__ = "email_deliveries"
+    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_email_deliveries_event"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    event_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    notification_id: Mapped[str] = mapped_column(String(36))
+    address: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Resource(Base):
+    """The reports service's copy of one portal resource (fed by ``content.*`` events).
+
+    An archived resource stays as a tombstone (``archived``) so a late ``content.updated`` of an
+    older version cannot bring it back; ``event_time`` orders the events of one item.
+    """
+
+    __tablename__ = "resources"
+
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    visibility: Mapped[str] = mapped_column(String(16))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    archived: Mapped[bool] = mapped_column(default=False)
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_time: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )

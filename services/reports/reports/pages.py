@@ -10,7 +10,14 @@ from reports.models import ReportJob
 from shared.auth import optional_principal
 from shared.errors import ApiError
 
-bp = Blueprint("pages", __name__, url_prefix="/reports", template_folder="templates")
+bp = Blueprint(
+    "pages",
+    __name__,
+    url_prefix="/reports",
+    template_folder="templates",
+    static_folder="static",  # live.js, at /reports/assets/
+    static_url_path="/assets",
+)
 
 TEXTS: dict[str, dict[str, str]] = {
     "reports.title": {"en": "Reports and notifications", "fr": "Rapports et notifications"},
@@ -53,6 +60,7 @@ def index() -> ResponseReturnValue:
         rendered = [
             {
                 **notifications.render(n, g.language),
+                "id": n.id,
                 "read": n.read_at is not None,
                 "created_at": n.created_at,
             }

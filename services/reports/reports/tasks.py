@@ -56,6 +56,10 @@ def build_report(job_id: str) -> str | None:
     """Build the files of report job ``job_id`` (idempotent: a ready job is left alone)."""
     with current_app.extensions["db"].session(write=True) as session:
         job = jobs.build_report(
-            session=session, store=current_app.extensions["reports.store"], job_id=job_id
+            session=session,
+            store=current_app.extensions["reports.store"],
+            job_id=job_id,
+            # The gateway's public URL (the issuer's): links in a downloaded file must be whole.
+            public_url=current_app.config["AUTH_ISSUER"],
         )
     return job.status if job is not None else None

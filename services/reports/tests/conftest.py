@@ -139,3 +139,65 @@ def make_report(app, enqueued):
         return job
 
     return factory
+
+
+class WebhookReceiver:
+    """A real local HTTP server that records each POST and answers the scripted statuses."""
+
+    def __init__(self, statuses: list[int] | None = None, *, delay_s: float = 0.0) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.statuses = list(statuses or [])
+        self.delay_s = delay_s
+        self.requests: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                import time
+
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    receiver.requests.append(
+                        {"path": self.path, "headers": dict(self.headers.items()), "body": body}
+                    )
+                    status = receiver.statuses.pop(0) if receiver.statuses else 204
+                if receiver.delay_s:
+                    time.sleep(receiver.delay_s)
+                self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/smart-customs"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def webhook_receiver():
+    """Return a factory of real local webhook receivers (closed after the test)."""
+    made: list[WebhookReceiver] = []
+
+    def factory(statuses: list[int] | None = None, *, delay_s: float = 0.0) -> WebhookReceiver:
+        receiver = WebhookReceiver(statuses, delay_s=delay_s)
+        made.append(receiver)
+        return receiver
+
+    yield factory
+    for receiver in made:
+        receiver.close()

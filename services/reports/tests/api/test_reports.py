@@ -3,6 +3,7 @@ import json
 
 from sqlalchemy import select
 
+from reports import jobs
 from reports.models import ReportJob
 
 URL = "/api/v1/reports/reports"
@@ -21,9 +22,14 @@ def test_a_ready_report_lists_its_formats(client, auth, make_report):
     assert body["status"] == "ready"
     assert body["reason"] is None
     assert (body["assessment_id"], body["version"], body["language"]) == ("asm-1", 1, "en")
-    (html,) = body["formats"]
-    assert html["format"] == "html"
+    assert [f["format"] for f in body["formats"]] == ["html", "pdf", "xlsx"]
+    html = body["formats"][0]
     assert html["url"] == f"{URL}/{job.id}/files/html"
+    assert {f["media_type"] for f in body["formats"]} == {
+        "text/html; charset=utf-8",
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
 
 
 def test_a_queued_report_has_no_formats_and_no_file(client, auth, make_report):
@@ -63,7 +69,7 @@ def test_download_is_an_attachment_with_the_right_headers(client, auth, make_rep
 
 def test_an_unknown_format_is_404(client, auth, make_report):
     job = make_report()
-    assert client.get(f"{URL}/{job.id}/files/pdf", headers=auth()).status_code == 404
+    assert client.get(f"{URL}/{job.id}/files/docx", headers=auth()).status_code == 404
 
 
 def test_another_administration_gets_404_everywhere(client, auth, make_report):
@@ -169,3 +175,23 @@ def test_metrics_expose_queue_length_and_pending_events(client, make_report, red
     assert 'reports_celery_queue_length{name="reports"} 2.0' in text
     assert 'reports_events_pending{name="assessment:events/reports"} 0.0' in text
     assert 'reports_events_pending{name="reports:events/reports-notifications"} 0.0' in text
+    assert 'reports_events_pending{name="portal:events/reports-content"} 0.0' in text
+
+
+def test_a_report_regenerated_in_french_is_built_in_french(client, auth, app, make_report):
+    job = make_report()
+    created = client.post(f"{URL}/{job.id}/regenerate", json={"language": "fr"}, headers=auth())
+    french_id = created.json["id"]
+    with app.extensions["db"].session(write=True) as session:
+        jobs.build_report(session=session, store=app.extensions["reports.store"], job_id=french_id)
+    body = client.get(f"{URL}/{french_id}", headers=auth()).json
+    assert [f["filename"] for f in body["formats"]] == [
+        "readiness-2026-v1-fr.html",
+        "readiness-2026-v1-fr.pdf",
+        "readiness-2026-v1-fr.xlsx",
+    ]
+    page = client.get(f"{URL}/{french_id}/files/html", headers=auth()).get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert "Synthèse" in page
+    english = client.get(f"{URL}/{job.id}/files/html", headers=auth()).get_data(as_text=True)
+    assert "Executive summary" in english

@@ -3,10 +3,17 @@ import json
 import pytest
 from sqlalchemy import select
 
-from reports.config import ASSESSMENT_STREAM, STREAM
-from reports.events import notifications_consumer, submissions_consumer
-from reports.models import Notification, OutboxMessage, ReportJob
+from reports.config import ASSESSMENT_STREAM, PORTAL_STREAM, STREAM
+from reports.events import (
+    consumers,
+    content_consumer,
+    notifications_consumer,
+    submissions_consumer,
+)
+from reports.models import Notification, OutboxMessage, ReportJob, Resource
+from reports.resources import suggestible_resources
 from shared.bus import dlq_name
+from shared.events import new_event
 from shared.logs import bind_context
 from shared.outbox import relay_pending
 
@@ -84,3 +91,46 @@ def test_report_events_become_notifications_and_live_pushes(app, make_report, re
     assert json.loads(message["data"])["code"] == "report_ready"
     pubsub.close()
     assert redis_client.xpending(STREAM, "reports-notifications")["pending"] == 0
+
+
+def _content_event(event_type, **overrides):
+    data = {
+        "item_id": "res-1",
+        "kind": "guide",
+        "visibility": "public",
+        "languages": ["fr"],
+        "titles": {"fr": "Guide de la qualité des données"},
+        "tags": ["data-quality"],
+        "url": "/resources/qualite",
+        **overrides,
+    }
+    return new_event(event_type, source="portal", data=data, subject=data["item_id"])
+
+
+def test_content_events_keep_the_resource_read_model(app, redis_client):
+    consumer = content_consumer(app, name="test-1")
+    bus = app.extensions["bus"]
+    published = _content_event("content.published")
+    bus.publish(PORTAL_STREAM, published)
+    bus.publish(PORTAL_STREAM, published)  # delivered twice
+    bus.publish(PORTAL_STREAM, _content_event("content.published", item_id="res-2"))
+    assert consumer.poll(block_ms=100) == 3
+    assert sorted((r.item_id, r.archived) for r in _all(app, Resource)) == [
+        ("res-1", False),
+        ("res-2", False),
+    ]
+    # a redelivery after a crash that lost the dedupe mark changes nothing either
+    redis_client.delete(f"reports-content:processed-event:{published.id}")
+    bus.publish(PORTAL_STREAM, published)
+    bus.publish(PORTAL_STREAM, _content_event("content.archived", item_id="res-2"))
+    assert consumer.poll(block_ms=100) == 2
+    rows = {r.item_id: r for r in _all(app, Resource)}
+    assert (len(rows), rows["res-1"].archived, rows["res-2"].archived) == (2, False, True)
+    with app.extensions["db"].session() as session:
+        assert [r["item_id"] for r in suggestible_resources(session)] == ["res-1"]
+    assert redis_client.xpending(PORTAL_STREAM, "reports-content")["pending"] == 0
+
+
+def test_the_event_process_runs_the_content_consumer(app):
+    groups = {consumer.group: consumer.streams for consumer in consumers(app)}
+    assert groups["reports-content"] == [PORTAL_STREAM]

@@ -1,5 +1,6 @@
 """A real Celery worker process on real Redis builds the report of a published submission."""
 
+import io
 import json
 import os
 import signal
@@ -7,18 +8,23 @@ import subprocess
 import sys
 import time
 import uuid
+from html import unescape
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
-from reports.config import ASSESSMENT_STREAM
-from reports.events import submissions_consumer
+from reports.config import ASSESSMENT_STREAM, PORTAL_STREAM
+from reports.events import content_consumer, submissions_consumer
 from reports.models import OutboxMessage, ReportJob
+from shared.events import new_event
 from shared.logs import bind_context
 
 pytestmark = pytest.mark.integration
 
 WAIT_S = 30
+DATA = Path(__file__).parent.parent / "fixtures" / "submission.json"
 
 
 @pytest.fixture
@@ -97,20 +103,65 @@ def _outbox_types(app):
         return [row.event_type for row in session.scalars(select(OutboxMessage))]
 
 
-def test_a_submission_becomes_a_downloadable_report(app, worker, client, auth, submitted_event):
+def _publish_resource(app):
+    """Publish a portal resource the way the portal will, and let the read model take it."""
+    event = new_event(
+        "content.published",
+        source="portal",
+        data={
+            "item_id": "res-legal",
+            "kind": "guide",
+            "visibility": "members",
+            "languages": ["fr"],
+            "titles": {"fr": "Base juridique du ciblage automatisé"},
+            "tags": ["legal"],
+            "url": "/resources/base-juridique",
+        },
+        subject="res-legal",
+    )
+    app.extensions["bus"].publish(PORTAL_STREAM, event)
+    assert content_consumer(app, name="test-content").poll(block_ms=500) == 1
+
+
+def _download(client, auth, job, fmt):
+    response = client.get(f"/api/v1/reports/reports/{job.id}/files/{fmt}", headers=auth())
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    return response
+
+
+def test_a_submission_becomes_a_report_in_every_format(app, worker, client, auth, tmp_path):
+    _publish_resource(app)
+    data = json.loads(DATA.read_text(encoding="utf-8"))
     bind_context("trace-me-42", None)
     try:
-        event = submitted_event(language="fr")
+        event = new_event("assessment.submitted", source="assessment", data=data)
     finally:
         bind_context(None, None)
     _submit(app, event)
     job = _wait_finished(app, worker)
     assert (job.status, job.attempts, job.reason) == ("ready", 1, None)
     assert _outbox_types(app) == ["report.ready"]
-    response = client.get(f"/api/v1/reports/reports/{job.id}/files/html", headers=auth())
-    assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
-    assert "Rapport d'auto-évaluation" in response.get_data(as_text=True)
+    listed = client.get(f"/api/v1/reports/reports/{job.id}", headers=auth()).json
+    assert [f["format"] for f in listed["formats"]] == ["html", "pdf", "xlsx"]
+
+    page = unescape(_download(client, auth, job, "html").get_data(as_text=True))
+    assert "Rapport d'auto-évaluation" in page
+    # AUTH_ISSUER is the public URL that makes the portal's relative links whole
+    assert 'href="http://localhost:8080/resources/base-juridique"' in page
+    assert "Base juridique du ciblage automatisé" in page
+
+    pdf = _download(client, auth, job, "pdf")
+    assert pdf.content_type == "application/pdf"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    assert "Compétences humaines" in text.decode("utf-8")
+
+    xlsx = _download(client, auth, job, "xlsx")
+    book = load_workbook(io.BytesIO(xlsx.data))
+    assert book.sheetnames == ["Résultats", "Réponses", "Priorités", "Feuille de route"]
+    assert book["Résultats"]["A2"].value == "Stratégie"
     worker.send_signal(signal.SIGTERM)
     worker.wait(timeout=15)
     ready_lines = [

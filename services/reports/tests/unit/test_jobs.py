@@ -111,14 +111,17 @@ def test_building_twice_gives_one_file_set_and_one_ready_event(app, make_report)
     job = make_report(build=False)
     assert _build(app, job.id).status == "ready"
     assert _build(app, job.id).status == "ready"
-    (file,) = _rows(app, ReportFile)
-    assert (file.format, file.media_type) == ("html", "text/html; charset=utf-8")
-    assert file.size > 500
-    assert len(file.sha256) == 64
+    files = sorted(_rows(app, ReportFile), key=lambda row: row.format)
+    assert [(f.format, f.backend) for f in files] == [
+        ("html", "database"),
+        ("pdf", "database"),
+        ("xlsx", "database"),
+    ]
+    assert all(f.size > 500 and len(f.sha256) == 64 for f in files)
     ((event_type, data),) = _events(app)
     assert event_type == "report.ready"
     assert data["report_id"] == job.id
-    assert data["formats"] == ["html"]
+    assert data["formats"] == ["html", "pdf", "xlsx"]
     assert data["notify"] == ["coord-1", "resp-1"]
     (stored,) = _rows(app, ReportJob)
     assert stored.attempts == 1
@@ -128,7 +131,7 @@ def test_building_twice_gives_one_file_set_and_one_ready_event(app, make_report)
 def test_a_build_interrupted_midway_is_finished_by_the_next_run(app, make_report):
     job = make_report(build=False)
 
-    def crash(data, language):
+    def crash(data, language, **_):
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
     with pytest.raises(OperationalError):
@@ -165,7 +168,7 @@ def test_the_task_retries_transient_errors_then_records_the_failure(app, make_re
     job = make_report(build=False)
     calls = []
 
-    def flaky(data, language):
+    def flaky(data, language, **_):
         calls.append(1)
         raise OperationalError("SELECT 1", {}, Exception("database is down"))
 

@@ -1,0 +1,119 @@
+"""Celery tasks that tell the outside world: signed webhooks and e-mails (work in use cases).
+
+Both are retried with a bounded, doubling wait. A webhook's attempts are counted in its delivery
+row (the record an API client reads); Celery's own retry count only guards against a loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import redis.exceptions
+from celery import Celery, Task, shared_task
+from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError
+
+from reports import mail, sender, webhooks
+from reports.models import DeliveryStatus
+from shared.logs import context_headers
+
+DELIVER_WEBHOOK = "reports.deliver_webhook"
+SEND_EMAIL = "reports.send_email"
+TRANSIENT_ERRORS = (
+    OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+# Far above any configured number of attempts: only stops a task that retries for ever.
+MAX_CELERY_RETRIES = 50
+
+
+def enqueuer(app: Flask, task_name: str) -> Callable[[str], None]:
+    """Return the function that queues ``task_name`` for one id on the reports queue."""
+    celery: Celery = app.extensions["celery"]
+    queue = app.config["REPORTS_CELERY_QUEUE"]
+
+    def enqueue(item_id: str) -> None:
+        celery.send_task(task_name, args=[item_id], queue=queue, headers=context_headers())
+
+    return enqueue
+
+
+def retry_wait_s(config: Mapping[str, Any], attempts: int) -> float:
+    """Return the wait before the next webhook attempt after ``attempts`` attempts."""
+    cap = min(
+        float(config["REPORTS_WEBHOOK_BACKOFF_MAX_S"]),
+        float(config["REPORTS_VISIBILITY_TIMEOUT_S"]) / 2,
+    )
+    base = float(config["REPORTS_WEBHOOK_BACKOFF_S"])
+    return webhooks.backoff_s(attempts, base_s=base, cap_s=cap)
+
+
+def _send_with(config: Mapping[str, Any]) -> webhooks.Send:
+    def send(url: str, body: bytes, headers: dict[str, str]) -> sender.Outcome:
+        return sender.post(
+            url,
+            body=body,
+            headers=headers,
+            timeout_s=float(config["REPORTS_WEBHOOK_TIMEOUT_S"]),
+            allow_private=bool(config["REPORTS_WEBHOOK_ALLOW_PRIVATE"]),
+        )
+
+    return send
+
+
+@shared_task(
+    name=DELIVER_WEBHOOK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=MAX_CELERY_RETRIES,
+)
+def deliver_webhook(self: Task, delivery_id: str) -> str | None:
+    """Try one webhook delivery; schedule the next try while it is neither delivered nor failed."""
+    config = current_app.config
+    with current_app.extensions["db"].session(write=True) as session:
+        result = webhooks.attempt_delivery(
+            session=session,
+            delivery_id=delivery_id,
+            send=_send_with(config),
+            max_attempts=int(config["REPORTS_WEBHOOK_MAX_ATTEMPTS"]),
+        )
+    if result.status == DeliveryStatus.PENDING:
+        raise self.retry(countdown=retry_wait_s(config, result.attempts))
+    return result.status
+
+
+def public_url(config: Mapping[str, Any]) -> str:
+    """Return the platform's public base URL (links in e-mails): the gateway's, the issuer's."""
+    return str(config.get("REPORTS_PUBLIC_URL") or config["AUTH_ISSUER"])
+
+
+@shared_task(
+    name=SEND_EMAIL,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=MAX_CELERY_RETRIES,
+)
+def send_email(self: Task, email_id: str) -> str | None:
+    """Send one notification e-mail; schedule the next try while it is neither sent nor failed."""
+    config = current_app.config
+    with current_app.extensions["db"].session(write=True) as session:
+        result = mail.send_email(
+            session=session,
+            email_id=email_id,
+            smtp=mail.SmtpSettings.from_config(config),
+            public_url=public_url(config),
+            max_attempts=int(config["REPORTS_WEBHOOK_MAX_ATTEMPTS"]),
+        )
+    if result.status == DeliveryStatus.PENDING:
+        raise self.retry(countdown=retry_wait_s(config, result.attempts))
+    return result.status

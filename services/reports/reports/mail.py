@@ -1,0 +1,251 @@
+"""Optional e-mail notifications (when ``REPORTS_SMTP_HOST`` is set), one per notified user.
+
+Addresses and languages come from the submission the report was built from
+(``notify_emails`` / ``notify_languages`` of ``assessment.submitted``); a user without an address
+gets the in-app notification only. Each (event, user) gets one ``EmailDelivery``; its id is the
+message's ``Message-ID``, the same on every try, so a receiving server can drop a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reports import notifications
+from reports.models import DeliveryStatus, EmailDelivery, Notification, ReportJob
+from shared.events import CloudEvent, load_payload
+from shared.i18n import pick
+
+Enqueue = Callable[[str], None]
+MAX_ERROR = 1000
+MAX_ADDRESS = 254
+
+TEXTS: dict[str, dict[str, str]] = {
+    "greeting": {"en": "Hello,", "fr": "Bonjour,"},
+    "open": {
+        "en": "Your administration's reports: {url}",
+        "fr": "Les rapports de votre administration : {url}",
+    },
+    "footer": {
+        "en": "You receive this message because you take part in this self-assessment on the "
+        "Smart Customs platform.",
+        "fr": "Vous recevez ce message parce que vous participez à cette auto-évaluation sur la "
+        "plateforme Smart Customs.",
+    },
+}
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to hand e-mails over."""
+
+    host: str
+    port: int = 25
+    sender: str = "Smart Customs <no-reply@localhost>"
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    timeout_s: float = 10.0
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SmtpSettings:
+        """Return the SMTP settings of the app's config."""
+        return cls(
+            host=str(config["REPORTS_SMTP_HOST"]),
+            port=int(config["REPORTS_SMTP_PORT"]),
+            sender=str(config["REPORTS_SMTP_FROM"]),
+            username=str(config["REPORTS_SMTP_USERNAME"]),
+            password=str(config["REPORTS_SMTP_PASSWORD"]),
+            starttls=bool(config["REPORTS_SMTP_STARTTLS"]),
+            timeout_s=float(config["REPORTS_SMTP_TIMEOUT_S"]),
+        )
+
+
+def configured(config: Mapping[str, Any]) -> bool:
+    """Return whether e-mail is switched on."""
+    return bool(config.get("REPORTS_SMTP_HOST"))
+
+
+def plausible(address: str) -> bool:
+    """Return whether ``address`` can go into a To header (one @, no spaces or line breaks)."""
+    local, at, domain = address.rpartition("@")
+    return (
+        bool(at and local and "." in domain)
+        and len(address) <= MAX_ADDRESS
+        and not any(c.isspace() or c in '<>,;"' for c in address)
+    )
+
+
+# -- from the event process ----------------------------------------------------------------------
+def record_emails(event: CloudEvent, *, session: Session, enqueue: Enqueue) -> list[str]:
+    """Record one e-mail per notified user with an address (once per event); queue those unsent."""
+    data = load_payload(event)
+    with session.begin():
+        job = session.get(ReportJob, str(data["report_id"]))
+        source: Mapping[str, Any] = job.data if job is not None else {}
+        addresses = source.get("notify_emails") or {}
+        languages = source.get("notify_languages") or {}
+        fallback = job.language if job is not None else str(data["language"])
+        notified = {
+            row.user_id: row
+            for row in session.scalars(
+                select(Notification).where(Notification.event_id == event.id)
+            )
+        }
+        known = {
+            row.user_id: row
+            for row in session.scalars(
+                select(EmailDelivery).where(EmailDelivery.event_id == event.id)
+            )
+        }
+        for user_id in sorted(set(data["notify"]) - set(known)):
+            address = str(addresses.get(user_id) or "").strip()
+            if user_id not in notified or not plausible(address):
+                continue
+            known[user_id] = _add(
+                session,
+                event_id=event.id,
+                notification=notified[user_id],
+                address=address,
+                language=str(languages.get(user_id) or fallback),
+            )
+        pending = [
+            row.id
+            for row in known.values()
+            if row.status == DeliveryStatus.PENDING and not row.attempts
+        ]
+    for email_id in pending:
+        enqueue(email_id)
+    return pending
+
+
+def _add(
+    session: Session, *, event_id: str, notification: Notification, address: str, language: str
+) -> EmailDelivery:
+    row = EmailDelivery(
+        event_id=event_id,
+        user_id=notification.user_id,
+        notification_id=notification.id,
+        address=address,
+        language=language if language in ("en", "fr") else "en",
+        status=DeliveryStatus.PENDING.value,
+        attempts=0,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+# -- the message (pure) --------------------------------------------------------------------------
+def compose(
+    email: EmailDelivery, notification: Notification, *, sender: str, public_url: str
+) -> EmailMessage:
+    """Return the e-mail telling ``email.address`` about ``notification``, in its language."""
+    language = email.language
+    text = notifications.render(notification, language)
+    link = f"{public_url.rstrip('/')}/reports/?lang={language}"
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.address
+    message["Subject"] = text["title"]
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = f"<{email.id}@smartcustoms.reports>"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(
+        "\n\n".join(
+            [
+                pick(TEXTS["greeting"], language),
+                text["body"],
+                pick(TEXTS["open"], language).format(url=link),
+                "-- \n" + pick(TEXTS["footer"], language),
+            ]
+        )
+        + "\n"
+    )
+    message["Content-Language"] = language  # after set_content, which clears Content-* headers
+    return message
+
+
+# -- from the worker -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sent:
+    """What became of an e-mail after one try (``None`` status: nothing to do)."""
+
+    status: str | None
+    attempts: int = 0
+
+
+def hand_over(message: EmailMessage, smtp: SmtpSettings) -> None:
+    """Give ``message`` to the SMTP server (raises ``smtplib.SMTPException`` or ``OSError``)."""
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s) as server:
+        if smtp.starttls:
+            server.starttls()
+        if smtp.username:
+            server.login(smtp.username, smtp.password)
+        server.send_message(message)
+
+
+def _permanent(exc: Exception) -> bool:
+    code = getattr(exc, "smtp_code", None)
+    refused = isinstance(exc, smtplib.SMTPRecipientsRefused)
+    return refused or (isinstance(code, int) and 500 <= code < 600)
+
+
+def send_email(
+    *,
+    session: Session,
+    email_id: str,
+    smtp: SmtpSettings,
+    public_url: str,
+    max_attempts: int,
+    send: Callable[[EmailMessage, SmtpSettings], None] = hand_over,
+) -> Sent:
+    """Send one recorded e-mail once and record the outcome (delivered, failed or pending)."""
+    with session.begin():
+        email = session.get(EmailDelivery, email_id, populate_existing=True)
+        if email is None or email.status != DeliveryStatus.PENDING:
+            return Sent(None)
+        notification = session.get(Notification, email.notification_id)
+        if notification is None:
+            return Sent(None)
+        message = compose(email, notification, sender=smtp.sender, public_url=public_url)
+    error: str | None = None
+    permanent = False
+    try:
+        send(message, smtp)
+    except (smtplib.SMTPException, OSError) as exc:
+        error, permanent = f"{type(exc).__name__}: {exc}"[:MAX_ERROR], _permanent(exc)
+    return _record(session, email_id, error, permanent=permanent, max_attempts=max_attempts)
+
+
+def _record(
+    session: Session, email_id: str, error: str | None, *, permanent: bool, max_attempts: int
+) -> Sent:
+    with session.begin():
+        email = session.get(EmailDelivery, email_id, with_for_update=True, populate_existing=True)
+        if email is None or email.status != DeliveryStatus.PENDING:
+            return Sent(None)
+        email.attempts += 1
+        email.last_error = error
+        if error is None:
+            email.status = DeliveryStatus.DELIVERED.value
+            email.sent_at = datetime.now(UTC)
+        elif permanent or email.attempts >= max_attempts:
+            email.status = DeliveryStatus.FAILED.value
+        result = Sent(email.status, email.attempts)
+    _log.info(
+        "e-mail attempt",
+        extra={"email_id": email_id, "attempt": result.attempts, "email_status": result.status},
+    )
+    return result

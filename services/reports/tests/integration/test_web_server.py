@@ -1,0 +1,138 @@
+"""The reports web process as deployed (gunicorn gthread + reports.gunicorn_conf): open live
+streams neither block other requests nor hold up a graceful stop."""
+
+import contextlib
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from reports import create_app
+from reports.models import Base
+from shared.testing import TEST_AUDIENCE, TEST_ISSUER
+
+pytestmark = pytest.mark.integration
+
+STREAM = "/api/v1/reports/notifications/stream"
+
+
+@pytest.fixture
+def jwks_url(jwks):
+    body = json.dumps(jwks).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+    server.shutdown()
+    server.server_close()
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def web(database_url, redis_url, jwks_url, tmp_path):
+    """Start the reports web process the way deploy/local/stack.py does; stop it after."""
+    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url})
+    app.extensions["db"].create_all(Base)
+    app.extensions["db"].dispose()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTS_")}
+    env.update(
+        REDIS_URL=redis_url,
+        REPORTS_DATABASE_URL=database_url,
+        DATA_DIR=str(tmp_path),
+        AUTH_JWKS_URL=jwks_url,
+        AUTH_ISSUER=TEST_ISSUER,
+        AUTH_AUDIENCE=TEST_AUDIENCE,
+        LOG_FORMAT="text",
+        REPORTS_SSE_HEARTBEAT_S="0.5",
+    )
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    log_path = tmp_path / "web.log"
+    argv = [
+        str(gunicorn), "--workers", "1", "--worker-class", "gthread", "--threads", "16",
+        "--config", "python:reports.gunicorn_conf", "--no-control-socket",
+        "--bind", f"127.0.0.1:{port}", "reports:create_app()",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    process.port = port
+    process.log_path = log_path
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        with contextlib.suppress(OSError), contextlib.closing(connection):
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                break
+        assert process.poll() is None, log_path.read_text()
+        time.sleep(0.1)
+    yield process
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _open_stream(port, token):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", STREAM, headers={"Authorization": f"Bearer {token}"})
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.readline() == b"retry: 3000\n"
+    return connection, response
+
+
+def test_open_streams_leave_threads_for_other_requests_and_end_on_a_graceful_stop(web, make_token):
+    token = make_token("coord-1", "adm-1", ("coordinator",))
+    streams = [_open_stream(web.port, token) for _ in range(12)]  # the per-process cap
+    connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=5)
+    for _ in range(5):
+        started = time.monotonic()
+        connection.request(
+            "GET", "/api/v1/reports/notifications", headers={"Authorization": f"Bearer {token}"}
+        )
+        answer = connection.getresponse()
+        assert answer.status == 200 and json.loads(answer.read())["unread"] == 0
+        assert time.monotonic() - started < 1.0
+    extra = http.client.HTTPConnection("127.0.0.1", web.port, timeout=5)
+    extra.request("GET", STREAM, headers={"Authorization": f"Bearer {token}"})
+    refused = extra.getresponse()
+    assert refused.status == 503 and refused.getheader("Retry-After") == "3"
+    extra.close()
+    connection.close()
+
+    started = time.monotonic()
+    web.send_signal(signal.SIGTERM)
+    assert web.wait(timeout=10) == 0, web.log_path.read_text()
+    assert time.monotonic() - started < 5.0  # not gunicorn's 30 s graceful timeout
+    for stream, response in streams:
+        rest = response.read()  # each stream was ended by the server, not cut
+        assert rest.count(b": ping") <= 20
+        stream.close()

@@ -1,0 +1,56 @@
+"""The reports page shows a new notification live, in the reader's language, without a reload."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import Browser, expect
+
+pytestmark = pytest.mark.browser
+
+
+def _submit_an_assessment(gateway_url: str) -> None:
+    login = requests.post(
+        f"{gateway_url}/api/v1/portal/auth/login",
+        json={"email": "coordinator@demo.example", "password": "demo-password-2026"},
+        timeout=10,
+    )
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    api = f"{gateway_url}/api/v1/assessment"
+    aid = requests.post(
+        f"{api}/assessments",
+        json={"title": "En direct", "language": "fr"},
+        headers=headers,
+        timeout=10,
+    ).json()["id"]
+    framework = requests.get(
+        f"{api}/frameworks/ai-ml-readiness/1.0", headers=headers, timeout=10
+    ).json()["document"]
+    for area in framework["areas"]:
+        key = area["indicators"][0]["key"]
+        requests.put(
+            f"{api}/assessments/{aid}/answers/{key}", json={"value": 3}, headers=headers, timeout=10
+        ).raise_for_status()
+    requests.post(f"{api}/assessments/{aid}/submit", headers=headers, timeout=10).raise_for_status()
+
+
+def test_a_new_report_notification_appears_live_with_the_unread_count(
+    browser: Browser, gateway_url: str, sign_in
+) -> None:
+    page = browser.new_context(locale="fr-FR").new_page()
+    sign_in(page, "coordinator@demo.example", "/reports/")
+    badge = page.locator("#unread-count")
+    expect(badge).to_have_text(re.compile(r"^\d+ non lue\(s\)$"))
+    before = int(badge.inner_text().split()[0])
+    expect(page.locator("#notif-section")).to_have_attribute("data-live", "open")
+
+    _submit_an_assessment(gateway_url)
+
+    first = page.locator("#notifications li").first
+    expect(first).to_contain_text("Votre rapport est prêt", timeout=60_000)
+    expect(first).to_contain_text("« En direct »")
+    expect(first).to_have_class("unread")
+    expect(badge).to_have_text(f"{before + 1} non lue(s)")
+    expect(page.locator("#mark-all")).to_be_visible()
