@@ -53,7 +53,8 @@ DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - the documented demo account
 DEMO_ACCOUNTS = (
     ("coordinator@demo.example", "coordinator, Demo Customs Administration"),
     ("respondent@demo.example", "respondent, Demo Customs Administration"),
-    ("editor@demo.example", "content editor (platform-wide)"),
+    ("editor@demo.example", "content editor (platform-wide): writes at /editor/"),
+    ("reviewer@demo.example", "second content editor: publishes what others wrote"),
     ("operator@demo.example", "platform operator"),
     ("coordinator@other.example", "coordinator, Other Customs Administration (sees no demo data)"),
 )

@@ -37,7 +37,8 @@ def create_service_app(
     jwks_source: JwksSource | None = None,
 ) -> tuple[Flask, Api]:
     """Build a service's Flask app with the platform's shared behaviour; return it and its Api."""
-    app = Flask(import_name)
+    # No app-wide static folder: pages serve the shared stylesheet under their own prefix.
+    app = Flask(import_name, static_folder=None)
     app.config.from_mapping(common_settings(service))
     app.config.from_mapping(settings or {})
     prefix = f"/api/v1/{service}"

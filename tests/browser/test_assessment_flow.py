@@ -29,7 +29,9 @@ def test_coordinator_and_respondent_complete_an_assessment(
     )
     coordinator.locator("input[name=areas][value=data]").check()
     coordinator.get_by_role("button", name="Inviter").click()
-    expect(coordinator.get_by_text("Demo Respondent")).to_be_visible()
+    # The participants' list, not the picker (filled by a script, it may appear at any moment).
+    participants = coordinator.get_by_role("listitem").filter(has_text="Demo Respondent")
+    expect(participants).to_be_visible()
     coordinator.get_by_role("combobox", name="Données", exact=True).select_option("4")
     coordinator.get_by_role("button", name="Enregistrer les cibles").click()
     expect(coordinator.get_by_role("combobox", name="Données", exact=True)).to_have_value("4")

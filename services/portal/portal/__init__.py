@@ -75,7 +75,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(api.admin_blp)
     rest.register_blueprint(wellknown.blp)
     catalogue.init_app(app, rest)
-    init_pages(app, prefix="/", texts=pages.TEXTS)
+    init_pages(app, prefix="/", texts={**pages.TEXTS, **catalogue.TEXTS})
     app.register_blueprint(pages.blp)
     cli.register(app)
     if app.config.get("TESTING"):

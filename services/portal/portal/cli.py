@@ -35,7 +35,7 @@ def register(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
-        """Create the demo administrations and accounts (idempotent)."""
+        """Create the demo administrations, accounts and catalogue (idempotent)."""
         database = current_app.extensions["db"]
         database.create_all(Base)
         with database.session(write=True) as session:
@@ -46,6 +46,11 @@ def register(app: Flask) -> None:
         click.echo(f"  password for all: {demo.DEMO_PASSWORD}")
         for spec in demo.USERS:
             click.echo(f"  {spec.email:<28} {', '.join(spec.roles)}")
+        catalogue.ensure_schema(current_app._get_current_object())  # type: ignore[attr-defined]
+        loaded = demo.load_demo_content(
+            database=database, index=current_app.extensions["portal.search"]
+        )
+        click.echo(f"portal: demo catalogue ready ({loaded} new items)")
 
     @app.cli.command("reindex-content")
     def reindex_content() -> None:

@@ -161,6 +161,8 @@ class ContentItem(Base):
     subtype: Mapped[str | None] = mapped_column(String(40), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     visibility: Mapped[str] = mapped_column(String(10), default="public")
+    # Shown on the home page while published (an editor's choice).
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
     region: Mapped[str | None] = mapped_column(String(60), nullable=True)
     # Case studies: the administration the case is about (free text, it may not use the portal).
     administration_name: Mapped[str | None] = mapped_column(String(200), nullable=True)

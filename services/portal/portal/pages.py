@@ -1,4 +1,5 @@
-"""Browser pages of the portal: the home page placeholder and the sign-in form.
+"""Browser pages of the portal's accounts: the sign-in form and signing out (the catalogue's
+pages are in ``portal.catalogue.pages``).
 
 Signing in stores the access token in the shared session cookie (``sc_session``, HttpOnly) that
 every service's pages accept, plus the double-submit CSRF cookie their forms echo back.
@@ -28,19 +29,6 @@ from shared.errors import ApiError, problem_body
 blp = Blueprint("pages", __name__)
 
 TEXTS: dict[str, dict[str, str]] = {
-    "home.title": {"en": "Welcome", "fr": "Bienvenue"},
-    "home.lead": {
-        "en": "A community platform for customs administrations: shared resources and an "
-        "AI/ML readiness self-assessment.",
-        "fr": "Une plateforme communautaire pour les administrations douanières : des ressources "
-        "partagées et une auto-évaluation de la maturité en IA/apprentissage automatique.",
-    },
-    "home.soon": {
-        "en": "The portal's pages are on their way. Developers can already use the API.",
-        "fr": "Les pages du portail arrivent bientôt. "
-        "Les développeurs peuvent déjà utiliser l'API.",
-    },
-    "home.docs": {"en": "API documentation", "fr": "Documentation de l'API"},
     "login.title": {"en": "Sign in", "fr": "Se connecter"},
     "login.email": {"en": "E-mail address", "fr": "Adresse e-mail"},
     "login.password": {"en": "Password", "fr": "Mot de passe"},
@@ -78,12 +66,6 @@ def _login_page(
     if request.cookies.get(CSRF_COOKIE) != csrf:
         _set_csrf(response, csrf)
     return response
-
-
-@blp.get("/")
-def home() -> str:
-    """Show the home page in the negotiated language."""
-    return render_template("portal/home.html")
 
 
 @blp.get("/login")

@@ -7,14 +7,18 @@ cannot (the search index) and seeds the vocabularies. Use cases for pages and sc
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_smorest import Api
 
-from portal.catalogue import api, vocabulary
+from portal.catalogue import api, editor_pages, pages, vocabulary
 from portal.catalogue.cache import ContentCache
 from portal.catalogue.search import index_for
 from portal.catalogue.snapshot import SnapshotHolder
+from portal.catalogue.texts import TEXTS
 from shared.errors import register_messages
+from shared.i18n import pick
+
+__all__ = ["TEXTS", "ensure_schema", "init_app"]
 
 ERRORS = {
     "second_editor_required": {
@@ -54,6 +58,16 @@ def init_app(app: Flask, rest: Api) -> None:
     )
     app.extensions["portal.snapshots"] = SnapshotHolder()
     rest.register_blueprint(api.blp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(editor_pages.bp)
+
+    @app.context_processor
+    def _labels() -> dict[str, object]:
+        return {
+            "vocabulary_status": lambda code: pick(
+                vocabulary.STATUSES.get(code, {"en": code}), g.get("language", "en")
+            )
+        }
 
 
 def ensure_schema(app: Flask) -> None:

@@ -22,6 +22,7 @@ SCALAR_FIELDS = (
     "kind",
     "subtype",
     "visibility",
+    "featured",
     "region",
     "administration_name",
     "launch_url",

@@ -75,6 +75,7 @@ class PageItem:
     subtype: str | None
     status: str
     visibility: str
+    featured: bool
     region: str | None
     launch_url: str | None
     version: int
@@ -101,6 +102,7 @@ ITEM_COLUMNS = (
     ContentItem.subtype,
     ContentItem.status,
     ContentItem.visibility,
+    ContentItem.featured,
     ContentItem.region,
     ContentItem.launch_url,
     ContentItem.version,

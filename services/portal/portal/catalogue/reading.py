@@ -60,6 +60,7 @@ def summary_view(
         "kind_label": pick(vocabulary.KINDS[item.kind], language),
         "subtype": item.subtype,
         "visibility": item.visibility,
+        "featured": item.featured,
         "language": version.language,
         "languages": [t.language for t in item.translations],
         "title": version.title,
@@ -152,6 +153,38 @@ def get_item(
     if cache is None:
         return build()
     return cache.fetch("item", audience, language, ref, build)
+
+
+def featured_items(
+    *,
+    session: Session,
+    audience: Audience,
+    language: str,
+    cache: ContentCache | None = None,
+    limit: int = 4,
+) -> Document:
+    """Return the published items editors feature that ``audience`` may see, newest first."""
+
+    def build() -> Document:
+        query = (
+            select(ContentItem)
+            .where(
+                ContentItem.featured.is_(True),
+                ContentItem.status == "published",
+                ContentItem.visibility.in_(audience.visibilities),
+            )
+            .order_by(ContentItem.published_at.desc(), ContentItem.id)
+            .limit(limit)
+        )
+        found = [item for item in session.scalars(query) if item.translations]
+        terms = vocabulary.labels_by_scheme(session) if found else {}
+        return Document.of(
+            [summary_view(item, language, terms, audience) for item in found], language
+        )
+
+    if cache is None:
+        return build()
+    return cache.fetch("featured", audience, language, str(limit), build)
 
 
 def history_view(revision: ContentRevision) -> dict[str, Any]:

@@ -82,6 +82,7 @@ def _tags(scheme: str) -> fields.Field[Any]:
 class _ItemFields(Schema):
     subtype = fields.String(allow_none=True, validate=validate.Length(max=40))
     visibility = fields.String(validate=validate.OneOf(list(vocabulary.VISIBILITIES)))
+    featured = fields.Boolean(metadata={"description": "Shown on the home page once published"})
     region = fields.String(allow_none=True, validate=validate.Length(max=60))
     technologies = _tags("technology")
     domains = _tags("domain")
@@ -213,6 +214,7 @@ class ItemSchema(Schema):
     kind_label = fields.String()
     subtype = fields.String(allow_none=True)
     visibility = fields.String()
+    featured = fields.Boolean()
     language = fields.String(metadata={"description": "The language served"})
     languages = fields.List(fields.String(), metadata={"description": "Languages it exists in"})
     title = fields.String()

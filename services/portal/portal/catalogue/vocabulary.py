@@ -98,6 +98,9 @@ SEED: dict[str, dict[str, tuple[str, str]]] = {
         "passenger-control": ("Passenger control", "Contrôle des voyageurs"),
         "cargo-inspection": ("Cargo inspection", "Inspection des marchandises"),
         "anti-smuggling": ("Fight against smuggling", "Lutte contre la contrebande"),
+        "capacity-building": ("Capacity building", "Renforcement des capacités"),
+        "data-governance": ("Data governance", "Gouvernance des données"),
+        "integrity": ("Integrity", "Intégrité"),
     },
     "topic": {
         "ai": ("Artificial intelligence", "Intelligence artificielle"),
@@ -133,6 +136,7 @@ SEED: dict[str, dict[str, tuple[str, str]]] = {
     },
     "region": {
         "global": ("Global", "Monde"),
+        "africa": ("Africa", "Afrique"),
         "west-africa": ("West Africa", "Afrique de l'Ouest"),
         "central-africa": ("Central Africa", "Afrique centrale"),
         "east-africa": ("East Africa", "Afrique de l'Est"),

@@ -37,6 +37,11 @@ def next_status(action: str, status: str) -> str:
     return target
 
 
+def allows(action: str, status: str) -> bool:
+    """Return whether ``action`` is possible from ``status``."""
+    return status in TRANSITIONS[action][0]
+
+
 def check_editable(status: str) -> None:
     """Raise 409 when an item in ``status`` cannot be edited (archived: reopen it first)."""
     if status not in EDITABLE:

@@ -4,9 +4,6 @@ from typing import Any
 
 import pytest
 
-from portal.demo import DEMO_PASSWORD
-from portal.models import User, join_roles
-
 ITEMS = "/api/v1/portal/content/items"
 
 
@@ -14,20 +11,9 @@ ITEMS = "/api/v1/portal/content/items"
 def people(app, demo, login) -> dict[str, dict[str, str]]:
     """Return the Authorization headers of two editors, members of two administrations, an
     operator; plus ``anonymous`` (no headers)."""
-    with app.extensions["db"].session(write=True) as session, session.begin():
-        session.add(
-            User(
-                administration_id=None,
-                email="editor2@demo.example",
-                display_name="Second Editor",
-                password_hash=app.extensions["portal.passwords"].hash(DEMO_PASSWORD),
-                roles_text=join_roles(["editor"]),
-                language="fr",
-            )
-        )
     return {
         "editor": login("editor@demo.example"),
-        "editor2": login("editor2@demo.example"),
+        "editor2": login("reviewer@demo.example"),
         "member": login("coordinator@demo.example"),
         "respondent": login("respondent@demo.example"),
         "other": login("coordinator@other.example"),
@@ -64,6 +50,9 @@ def content(client, people):
             response = client.post(ITEMS, json=data, headers=people[who])
             assert response.status_code == 201, response.json
             return response.json
+
+        def patch(self, item_id: str, changes: dict[str, Any], who: str = "editor"):
+            return client.patch(f"{ITEMS}/{item_id}", json=changes, headers=people[who])
 
         def act(self, item_id: str, action: str, who: str, **body: Any):
             return client.post(f"{ITEMS}/{item_id}/{action}", json=body, headers=people[who])

@@ -215,7 +215,7 @@ def test_every_change_is_kept_in_the_history_with_a_version(content, client, peo
         "status": {"from": "draft", "to": "in_review"},
         "note": "ready",
     }
-    assert entries[0]["actor_name"] == "Second Editor"
+    assert entries[0]["actor_name"] == "Demo Reviewer"
     assert entries[3]["changes"]["translations.en.title"]["to"] == item["title"]
     assert client.get(f"{ITEMS}/{item['id']}/history", headers=people["member"]).status_code == 403
     with app.extensions["db"].session() as session:

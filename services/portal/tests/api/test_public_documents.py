@@ -64,3 +64,12 @@ def test_choosing_a_language_on_the_home_page_is_remembered(client):
     assert "lang=fr" in chosen.headers["Set-Cookie"]
     again = client.get("/", headers={"Accept-Language": "en"})
     assert '<html lang="fr">' in again.get_data(as_text=True)
+
+
+def test_the_pages_stylesheet_is_served_where_the_pages_link_it(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/site.css">' in page
+    with client.get("/static/site.css") as response:  # a file response: close it
+        assert response.status_code == 200
+        assert response.content_type.startswith("text/css")
+        assert b".with-sidebar" in response.get_data()

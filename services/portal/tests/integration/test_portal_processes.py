@@ -3,8 +3,8 @@ import threading
 
 import pytest
 
-from portal.demo import DEMO_PASSWORD
-from portal.models import Administration, OutboxMessage, SigningKey, User
+from portal.demo import DEMO_PASSWORD, demo_entries
+from portal.models import Administration, ContentItem, OutboxMessage, SigningKey, User
 from shared.eventloop import run_event_process
 from shared.events import CloudEvent, load_payload
 from shared.outbox import relay_pending
@@ -28,12 +28,19 @@ def test_seed_demo_is_idempotent_and_its_accounts_sign_in(app, client, count):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "coordinator@other.example" in first.output
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert (count(Administration), count(User), count(OutboxMessage)) == (2, 5, 2)
+    items = len(demo_entries())
+    assert f"demo catalogue ready ({items} new items)" in first.output
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert "demo catalogue ready (0 new items)" in second.output
+    # two administration.created, one content.published per demo item
+    assert (count(Administration), count(User), count(OutboxMessage)) == (2, 6, 2 + items)
+    assert count(ContentItem) == items >= 40
     for email in (
         "coordinator@demo.example",
         "respondent@demo.example",
         "editor@demo.example",
+        "reviewer@demo.example",
         "operator@demo.example",
         "coordinator@other.example",
     ):
