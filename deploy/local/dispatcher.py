@@ -44,7 +44,11 @@ PREFIX_ROUTES: list[tuple[str, str | None]] = [
     ("/api/", None),
     ("/metrics", None),
 ]
-EXACT_ROUTES: dict[str, str | None] = {"/assessment": "assessment", "/reports": "reports"}
+EXACT_ROUTES: dict[str, str | None] = {
+    "/assessment": "assessment",
+    "/reports": "reports",
+    "/login": "portal",
+}
 
 HOP_BY_HOP = {
     "connection",

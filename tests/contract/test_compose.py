@@ -695,3 +695,14 @@ def test_nginx_rate_limits_logins(gateway_under_test: str) -> None:
     assert limited[0].headers["Content-Type"].startswith("application/problem+json")
     assert limited[0].json()["code"] == "rate_limited"
     assert limited[0].headers["Retry-After"] == "1"
+
+
+@pytest.mark.gateway
+@pytest.mark.parametrize("gateway_under_test", ["nginx"], indirect=True)  # dispatcher: no limits
+def test_nginx_rate_limits_the_sign_in_form_as_the_login_api(gateway_under_test: str) -> None:
+    form = gateway_under_test + "/login"
+    assert all(requests.get(form, timeout=5).status_code == 200 for _ in range(8))  # reads
+    statuses = [
+        requests.post(form, data={"email": "a@b.example"}, timeout=5).status_code for _ in range(8)
+    ]
+    assert 429 in statuses, statuses

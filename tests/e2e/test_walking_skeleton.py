@@ -79,11 +79,14 @@ def test_submit_to_notification_and_download_through_the_gateway(gateway_url: st
     assert "Skeleton" in download.text and "Données" in download.text
 
     def notified():
+        # This report's own notification: earlier tests may have left others, unread too.
         body = requests.get(f"{reports_api}/notifications", headers=coordinator, timeout=10).json()
-        return body if body["unread"] >= 1 else None
+        mine = [item for item in body["items"] if report["id"] in str(item) or aid in str(item)]
+        return (body, mine) if mine else None
 
-    notifications = _wait_for(notified)
-    assert any(aid in str(item) or "Skeleton" in str(item) for item in notifications["items"])
+    notifications, mine = _wait_for(notified)
+    assert notifications["unread"] >= 1
+    assert all(item.get("read_at") is None for item in mine)
 
     other = _login(gateway_url, "coordinator@other.example")
     assert requests.get(f"{api}/assessments/{aid}", headers=other, timeout=10).status_code == 404

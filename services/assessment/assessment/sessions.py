@@ -24,7 +24,7 @@ from assessment.access import (
 from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache, latest_version
 from assessment.models import Assessment, HistoryEntry, Participant, ScoreSnapshot
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
 
 DEFAULT_FRAMEWORK = "ai-ml-readiness"
@@ -41,8 +41,10 @@ def start_assessment(
     framework_version: str | None = None,
     targets: dict[str, float] | None = None,
 ) -> Assessment:
-    """Start an assessment for the caller's administration and announce it."""
+    """Start an assessment for the caller's administration and announce it (coordinators)."""
     administration = administration_of(principal)
+    if not principal.has_any(Role.COORDINATOR):
+        raise ApiError(403, "forbidden", "only a coordinator starts an assessment")
     with session.begin():
         version = framework_version or latest_version(session=session, key=framework_key)
         framework = cache.get(session=session, key=framework_key, version=version)

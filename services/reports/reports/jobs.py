@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,7 @@ from reports.config import SERVICE, STREAM
 from reports.models import JobStatus, OutboxMessage, ReportFile, ReportJob
 from reports.resources import suggestible_resources
 from reports.storage import FileMissing, FileStore, load_file, save_file
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
 from shared.events import CloudEvent, load_payload, new_event
 from shared.outbox import add_event
@@ -186,6 +187,19 @@ def _admin_of(principal: Principal) -> str:
     return principal.administration_id
 
 
+def _manages(principal: Principal) -> bool:
+    """Return whether the caller sees every report of its administration (else only those of
+    the assessments they took part in: the users the submission named to notify)."""
+    return principal.has_any(Role.COORDINATOR, Role.CLIENT)
+
+
+def _took_part(subject: str) -> ColumnElement[bool]:
+    """Return the condition "``subject`` is in the job's ``notify`` list" (a JSON list of ids,
+    matched in its text: the same on SQLite and PostgreSQL)."""
+    escaped = json.dumps(subject).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return cast(ReportJob.notify, String).like(f"%{escaped}%", escape="\\")
+
+
 def list_reports(
     *,
     session: Session,
@@ -197,6 +211,8 @@ def list_reports(
 ) -> tuple[list[ReportJob], int]:
     """Return one page of the administration's reports, newest first, and the total count."""
     query = select(ReportJob).where(ReportJob.administration_id == _admin_of(principal))
+    if not _manages(principal):
+        query = query.where(_took_part(principal.subject))
     if assessment_id:
         query = query.where(ReportJob.assessment_id == assessment_id)
     if status:
@@ -214,6 +230,8 @@ def get_report(*, session: Session, principal: Principal, report_id: str) -> Rep
     """Return one report of the caller's administration (404 for any other)."""
     job = session.get(ReportJob, report_id)
     if job is None or job.administration_id != _admin_of(principal):
+        raise NotFound()
+    if not _manages(principal) and principal.subject not in (job.notify or []):
         raise NotFound()
     return job
 

@@ -72,3 +72,11 @@ def test_every_page_renders_in_both_languages(signed_in, client, auth, started, 
             response = b.get(f"{path}?lang={lang}")
             assert response.status_code == 200, (path, lang)
             assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+def test_a_respondent_cannot_start_an_assessment_from_the_page(signed_in, client):
+    b = signed_in(sub="resp-1", roles=("respondent",))
+    response = b.post("/assessment/new", data={"title": "Mine", "csrf_token": "csrf-123"})
+    assert response.status_code == 302 and "error=forbidden" in response.headers["Location"]
+    coordinator = signed_in()
+    assert "Mine" not in coordinator.get("/assessment/").get_data(as_text=True)

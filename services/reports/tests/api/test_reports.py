@@ -195,3 +195,25 @@ def test_a_report_regenerated_in_french_is_built_in_french(client, auth, app, ma
     assert "Synthèse" in page
     english = client.get(f"{URL}/{job.id}/files/html", headers=auth()).get_data(as_text=True)
     assert "Executive summary" in english
+
+
+def test_a_respondent_sees_only_the_reports_of_assessments_they_took_part_in(
+    client, auth, make_report
+):
+    job = make_report()  # notify: coord-1, resp-1
+    took_part = auth(sub="resp-1", roles=("respondent",))
+    assert [r["id"] for r in client.get(URL, headers=took_part).json] == [job.id]
+    assert client.get(f"{URL}/{job.id}/files/pdf", headers=took_part).status_code == 200
+    outsider = auth(sub="resp-2", roles=("respondent",))
+    assert client.get(URL, headers=outsider).json == []
+    for path in (f"{URL}/{job.id}", f"{URL}/{job.id}/files/pdf"):
+        assert client.get(path, headers=outsider).status_code == 404, path
+    # a coordinator who did not submit it still reads every report of the administration
+    coordinator = auth(sub="coord-7")
+    assert [r["id"] for r in client.get(URL, headers=coordinator).json] == [job.id]
+
+
+def test_a_subject_with_like_wildcards_matches_nothing_else(client, auth, make_report):
+    make_report()
+    assert client.get(URL, headers=auth(sub="%", roles=("respondent",))).json == []
+    assert client.get(URL, headers=auth(sub="resp_1", roles=("respondent",))).json == []

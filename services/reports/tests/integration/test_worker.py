@@ -156,7 +156,13 @@ def test_a_submission_becomes_a_report_in_every_format(app, worker, client, auth
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf.data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
-    assert "Compétences humaines" in text.decode("utf-8")
+    words = " ".join(text.decode("utf-8").split())  # lines joined: sentences wrap in the PDF
+    for area in data["areas"]:
+        assert area["name"]["fr"] in words, area["name"]["fr"]
+    first = data["priorities"][0]["text"]["fr"]
+    assert first[:60] in words  # the first recommendation, in French
+    assert data["priorities"][0]["text"]["en"][:40] not in words
+    assert '<figure class="radar">' in page and "<svg" in page  # the radar chart, inline
 
     xlsx = _download(client, auth, job, "xlsx")
     book = load_workbook(io.BytesIO(xlsx.data))
@@ -170,6 +176,22 @@ def test_a_submission_becomes_a_report_in_every_format(app, worker, client, auth
         if line.startswith("{") and '"report ready"' in line
     ]
     assert [line["request_id"] for line in ready_lines] == ["trace-me-42"]
+
+
+def test_the_same_submission_delivered_twice_gives_one_report(app, worker, submitted_event):
+    event = submitted_event()
+    _submit(app, event)
+    app.extensions["bus"].publish(ASSESSMENT_STREAM, event)  # the same event again
+    assert submissions_consumer(app, name="test-consumer").poll(block_ms=500) == 1
+    retold = submitted_event()  # the same assessment version, told by another event
+    assert retold.id != event.id
+    _submit(app, retold)
+    job = _wait_finished(app, worker)
+    assert job.status == "ready"
+    time.sleep(1)  # time for a second build, were one queued
+    with app.extensions["db"].session() as session:
+        assert len(list(session.scalars(select(ReportJob)))) == 1
+    assert _outbox_types(app) == ["report.ready"]
 
 
 def test_data_the_builder_rejects_ends_failed_with_a_reason(app, worker, submitted_event):
