@@ -155,10 +155,10 @@ class TokenVerifier:
         return self._principal(claims)
 
     def _principal(self, claims: dict[str, Any]) -> Principal:
-        roles = claims.get(self.roles_claim) or []
+        roles = claim(claims, self.roles_claim) or []
         if isinstance(roles, str):
             roles = roles.split()
-        admin = claims.get(self.administration_claim)
+        admin = claim(claims, self.administration_claim)
         return Principal(
             subject=str(claims["sub"]),
             administration_id=str(admin) if admin is not None else None,
@@ -196,6 +196,19 @@ class TokenVerifier:
         self._keys = keys
         self._fetched_at = now
         self._verified = {}  # a withdrawn key's tokens must be checked again
+
+
+def claim(claims: dict[str, Any], name: str) -> Any:
+    """Return the claim ``name``: a top-level claim (URL-like names included), else a dotted
+    path into nested claims, as external issuers nest roles (``realm_access.roles``)."""
+    if name in claims:
+        return claims[name]
+    found: Any = claims
+    for part in name.split("."):
+        if not isinstance(found, dict) or part not in found:
+            return None
+        found = found[part]
+    return found
 
 
 def bearer_token(authorization: str | None) -> str | None:

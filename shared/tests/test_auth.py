@@ -144,3 +144,38 @@ def test_a_tampered_copy_of_a_remembered_token_is_refused():
     ).decode()
     with pytest.raises(AuthError):
         verifier.verify(f"{header}.{forged}.{signature}")
+
+
+def test_an_external_rs256_issuer_with_its_own_claim_names_works_by_configuration():
+    from cryptography.hazmat.primitives.asymmetric.rsa import generate_private_key
+
+    key = generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = dict(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True))
+    jwk.update(kid="ext-1", alg="RS256", use="sig")
+    now = int(time.time())
+    claims = {
+        "iss": "https://idp.example/realms/customs",
+        "aud": "smartcustoms",
+        "sub": "kc-user-7",
+        "iat": now,
+        "exp": now + 60,
+        "realm_access": {"roles": ["coordinator", "offline_access"]},
+        "https://customs.example/administration": "adm-9",
+    }
+    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "ext-1"})
+    verifier = TokenVerifier(
+        issuer="https://idp.example/realms/customs",
+        audience="smartcustoms",
+        jwks_source=Source(jwk),
+        administration_claim="https://customs.example/administration",
+        roles_claim="realm_access.roles",
+    )
+    principal = verifier.verify(token)
+    assert principal.subject == "kc-user-7"
+    assert principal.administration_id == "adm-9"
+    assert principal.roles == {"coordinator", "offline_access"}
+    # a token of that issuer lacking the nested claim has no roles, rather than an error
+    bare = jwt.encode(
+        {**claims, "realm_access": {}}, key, algorithm="RS256", headers={"kid": "ext-1"}
+    )
+    assert verifier.verify(bare).roles == frozenset()

@@ -29,6 +29,7 @@ from shared.errors import ApiError, problem_body
 bp = Blueprint("editor_pages", __name__, url_prefix="/editor")
 
 TABS = ("in_review", "draft", "published", "archived")
+LANGS = ("en", "fr")
 ACTIONS = {
     "submit": items.submit_item,
     "publish": items.publish_item,
@@ -80,7 +81,38 @@ def desk() -> ResponseReturnValue:
             language=g.language,
             snapshots=current_app.extensions["portal.snapshots"],
         ).data()
-    return render_template("portal/editor/desk.html", result=result, status=status, tabs=TABS, q=q)
+    return render_template(
+        "portal/editor/desk.html",
+        result=result,
+        status=status,
+        tabs=TABS,
+        q=q,
+        schemes=vocabulary.SCHEMES,
+        added=request.args.get("added"),
+        error=_message(request.args.get("error")),
+    )
+
+
+@bp.post("/terms")
+def add_term() -> ResponseReturnValue:
+    """Add a term to a vocabulary (a technology, domain, topic or region), in both languages."""
+    principal = _editor()
+    scheme = request.form.get("scheme", "")
+    try:
+        data = s.TermCreateSchema().load(
+            {
+                "code": request.form.get("code", "").strip(),
+                "labels": {lang: request.form.get(f"label_{lang}", "").strip() for lang in LANGS},
+            }
+        )
+        with current_app.extensions["db"].session(write=True) as session:
+            vocabulary.add_term(session=session, principal=principal, scheme=scheme, **data)
+    except ValidationError:
+        return redirect(url_for(".desk", error="validation_failed"), 303)
+    except ApiError as exc:
+        return redirect(url_for(".desk", error=exc.code), 303)
+    current_app.extensions["portal.cache"].invalidate()
+    return redirect(url_for(".desk", added=data["code"]), 303)
 
 
 def _form_page(

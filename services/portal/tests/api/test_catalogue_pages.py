@@ -244,3 +244,23 @@ def test_a_member_proposes_a_case_study_that_lands_in_review(browser, client):
     desk = _page(browser("editor"), "/editor/?status=in_review")
     assert "Tri des conteneurs par apprentissage" in desk
     assert "Tri des conteneurs" not in _page(client, "/catalogue")
+
+
+def test_an_editor_adds_a_technology_that_the_forms_then_offer(browser):
+    editor = browser("editor")
+    term = {
+        "csrf_token": CSRF,
+        "scheme": "technology",
+        "code": "quantum-computing",
+        "label_en": "Quantum computing",
+        "label_fr": "Informatique quantique",
+    }
+    added = editor.post("/editor/terms", data=term)
+    assert added.status_code == 303 and "added=quantum-computing" in added.headers["Location"]
+    assert 'value="quantum-computing"' in _page(editor, "/editor/new")
+    again = editor.post("/editor/terms", data=term)
+    assert "error=term_exists" in again.headers["Location"]
+    half = editor.post("/editor/terms", data={**term, "code": "x-ray", "label_fr": ""})
+    assert "error=validation_failed" in half.headers["Location"]
+    assert 'value="x-ray"' not in _page(editor, "/editor/new")
+    assert browser("member").post("/editor/terms", data=term).status_code == 403
