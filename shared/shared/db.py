@@ -6,6 +6,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
@@ -26,6 +27,11 @@ class Database:
         self.write_engine = self.engine.execution_options(write_lock=True)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.writers = sessionmaker(self.write_engine, expire_on_commit=False)
+        # PostgreSQL: a small pool of its own whose connections stay in autocommit, so
+        # ``statement`` switches no connection's mode back and forth.
+        self.autocommit_engine = (
+            None if self.is_sqlite else _make_engine(url, echo=echo, isolation="AUTOCOMMIT")
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -56,6 +62,22 @@ class Database:
         with (self.write_engine if write else self.engine).begin() as connection:
             yield connection
 
+    @contextmanager
+    def statement(self, *, write: bool = False) -> Iterator[Connection]:
+        """Yield a connection for work whose one write is a single self-contained statement.
+
+        On PostgreSQL the connection is in autocommit: each statement is its own transaction,
+        with no BEGIN and COMMIT round trips around it (a hot path's single guarded upsert
+        needs no more). On SQLite it is a transaction as ``transaction`` gives, so writers
+        still queue for the file's lock.
+        """
+        if self.autocommit_engine is None:
+            with self.transaction(write=write) as connection:
+                yield connection
+            return
+        with self.autocommit_engine.connect() as connection:
+            yield connection
+
     def create_all(self, base: type[DeclarativeBase]) -> None:
         """Create the tables of ``base`` that do not exist yet."""
         base.metadata.create_all(self.engine)
@@ -68,6 +90,8 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self.autocommit_engine is not None:
+            self.autocommit_engine.dispose()
 
 
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -150,7 +174,7 @@ def _sqlite_file(url: str) -> str | None:
     return os.path.abspath(database)
 
 
-def _make_engine(url: str, *, echo: bool) -> Engine:
+def _make_engine(url: str, *, echo: bool, isolation: str | None = None) -> Engine:
     options: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
         path = _sqlite_file(url)
@@ -165,8 +189,38 @@ def _make_engine(url: str, *, echo: bool) -> Engine:
         queue = WriteQueue(f"{path}-writelock") if path else None
         event.listen(engine, "begin", partial(_sqlite_begin, queue))
         return engine
-    options.update(pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800)
-    return create_engine(url, **options)
+    options.update(pool_size=5, max_overflow=10, pool_recycle=1800)
+    if isolation is not None:
+        options["isolation_level"] = isolation
+    engine = create_engine(url, **options)
+    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkin", _note_checkin)
+    return engine
+
+
+IDLE_PING_S = 10.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Check a pooled connection that sat idle before handing it out (the server may have
+    restarted or dropped it); a connection in steady use is not pinged: a round trip per
+    request would cost more than the request's own statement. A dead one is replaced."""
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_S:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:  # any failure means: use another connection
+        raise DisconnectionError() from exc
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from assessment import api, cli, pages
+from assessment.autosave import AssessmentFacts
 from assessment.config import SERVICE, settings
 from assessment.frameworks import FrameworkCache, sync_repository_frameworks
 from assessment.models import Base
@@ -28,6 +29,10 @@ ERRORS = {
     "unknown_indicator": {
         "en": "The framework has no such indicator",
         "fr": "Le référentiel ne contient pas cet indicateur",
+    },
+    "assessment_changed": {
+        "en": "The assessment changed while you were saving: save again",
+        "fr": "L'évaluation a changé pendant l'enregistrement : enregistrez à nouveau",
     },
     "area_not_assigned": {
         "en": "This area is not assigned to you",
@@ -63,6 +68,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     register_messages(ERRORS)
     app.extensions["frameworks"] = FrameworkCache()
+    app.extensions["assessment.facts"] = AssessmentFacts()
     rest.register_blueprint(api.blp)
     init_pages(app, prefix="/assessment", texts=TEXTS)
     app.register_blueprint(pages.bp)

@@ -1,4 +1,5 @@
-"""Use cases of answering: autosave, bulk answers filled offline, disagreements, agreed answers."""
+"""Use cases of answering: bulk answers filled offline, withdrawing, disagreements, agreed answers
+(saving one answer at once is ``autosave``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assessment import scoring
-from assessment.access import Access, access, answering, record, require_open
+from assessment.access import Access, access, record, require_open
 from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache
 from assessment.models import AgreedAnswer, Answer, Participant
@@ -30,7 +31,7 @@ def answer_value(stored: str) -> int | str:
     return int(stored) if stored.isdigit() else stored
 
 
-def _check_indicator(framework: Framework, indicator: str, path: str = "indicator") -> str:
+def check_indicator(framework: Framework, indicator: str, path: str = "indicator") -> str:
     """Return the indicator's area, or refuse an indicator the framework does not have."""
     found = framework.indicator(indicator)
     if found is None:
@@ -38,40 +39,6 @@ def _check_indicator(framework: Framework, indicator: str, path: str = "indicato
             422, "unknown_indicator", errors={path: [f"unknown indicator {indicator!r}"]}
         )
     return found.area
-
-
-def save_answer(
-    *,
-    connection: Connection,
-    principal: Principal,
-    cache: FrameworkCache,
-    assessment_id: str,
-    indicator: str,
-    value: int | str,
-    confidence: str | None = None,
-    comment: str = "",
-    evidence: str = "",
-) -> dict[str, Any]:
-    """Save the caller's answer to one indicator at once (autosave; last write wins).
-
-    Runs in the caller's transaction on a plain connection (``Database.transaction``): the
-    service's hottest write needs no ORM objects, and a session would cost more than the work.
-    """
-    may = answering(
-        connection=connection, principal=principal, assessment_id=assessment_id, cache=cache
-    )
-    if _check_indicator(may.framework, indicator) not in may.areas:
-        raise ApiError(403, "area_not_assigned", errors={"indicator": [indicator]})
-    return _upsert(
-        connection,
-        assessment_id=assessment_id,
-        indicator=indicator,
-        respondent_id=principal.subject,
-        value=stored_value(value),
-        confidence=confidence,
-        comment=comment,
-        evidence=evidence,
-    )
 
 
 _UPSERT_KEY = ("assessment_id", "indicator", "respondent_id")
@@ -120,7 +87,7 @@ def clear_answer(
             session=session, principal=principal, assessment_id=assessment_id, cache=cache
         )
         require_open(seen.assessment)
-        _check_indicator(seen.framework, indicator)
+        check_indicator(seen.framework, indicator)
         row = session.scalar(
             select(Answer).where(
                 Answer.assessment_id == assessment_id,
@@ -234,7 +201,7 @@ def record_agreed(
         if not seen.is_coordinator:
             raise ApiError(403, "forbidden")
         require_open(seen.assessment)
-        _check_indicator(seen.framework, indicator)
+        check_indicator(seen.framework, indicator)
         row = session.scalar(
             select(AgreedAnswer).where(
                 AgreedAnswer.assessment_id == assessment_id, AgreedAnswer.indicator == indicator

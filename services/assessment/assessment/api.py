@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from assessment import access, answers, frameworks, interchange, results, sessions
+from assessment import access, answers, autosave, frameworks, interchange, results, sessions
 from assessment import schemas as s
 from assessment.frameworks import FrameworkCache
 from assessment.models import IdempotencyRecord
@@ -178,11 +178,12 @@ class AnswerItem(MethodView):
     @blp.response(200, s.AnswerSchema)
     def put(self, data: dict[str, Any], assessment_id: str, indicator: str) -> Any:
         """Save the caller's answer at once (autosave)."""
-        with current_app.extensions["db"].transaction(write=True) as connection:
-            return answers.save_answer(
+        with current_app.extensions["db"].statement(write=True) as connection:
+            return autosave.save_answer(
                 connection=connection,
                 principal=current_principal(),
                 cache=current_app.extensions["frameworks"],
+                facts=current_app.extensions["assessment.facts"],
                 assessment_id=assessment_id,
                 indicator=indicator,
                 **data,

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from assessment import access, answers, results, sessions
+from assessment import access, answers, autosave, results, sessions
 from assessment.frameworks import FrameworkCache
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
 from shared.auth import Principal, Role, optional_principal
@@ -211,10 +211,11 @@ def _save_form(
             continue
         try:
             with session.begin():
-                answers.save_answer(
+                autosave.save_answer(
                     connection=session.connection(),
                     principal=principal,
                     cache=cache,
+                    facts=current_app.extensions["assessment.facts"],
                     assessment_id=assessment_id,
                     indicator=key,
                     value=int(value) if value.isdigit() else value,

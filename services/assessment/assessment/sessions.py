@@ -210,6 +210,11 @@ def submit_assessment(
 ) -> Assessment:
     """Submit: freeze the results, make it read-only and publish ``assessment.submitted``."""
     with session.begin():
+        # Locked first: an answer being saved (which share-locks the row) either lands before
+        # the results are computed, or waits and finds the assessment submitted.
+        session.execute(
+            select(Assessment.id).where(Assessment.id == assessment_id).with_for_update()
+        )
         seen = access(
             session=session, principal=principal, assessment_id=assessment_id, cache=cache
         )
