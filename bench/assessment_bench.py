@@ -19,31 +19,40 @@ Ctrl-C included; only 127.0.0.1 is used. Exit status 1 when a target is missed.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
-import importlib.util
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from harness import (  # noqa: E402  (beside this file)
+    Columns,
+    Line,
+    NginxPlatform,
+    WrkResult,
+    children,
+    default_redis_url,
+    exit_on_sigterm,
+    fresh_database,
+    load_average,
+    print_section,
+    print_verdict,
+    rss_mb,
+    run_wrk,
+)
+
 LUA_SCRIPT = BENCH_DIR / "answers.lua"
-VENV_BIN = Path(sys.executable).parent
+COLUMNS = Columns(label=34, value=22, baseline=44, target=20)
 
 SCORING_TARGET_PER_S = 20_000
 RATIO_TARGET = 0.35
@@ -54,29 +63,6 @@ ADMINISTRATION = "bench-administration"
 AUDIENCE = "smartcustoms"
 VALUES: tuple[int | str, ...] = (1, 2, 3, 4, 5, "dont_know", "not_applicable")
 CONFIDENCES = (None, "low", "medium", "high")
-
-
-# ---------------------------------------------------------------------------------- reporting
-@dataclass
-class Line:
-    """One printed figure: what, its value, the baseline, the target and whether it is met."""
-
-    label: str
-    value: str
-    baseline: str = ""
-    target: str = ""
-    passed: bool | None = None
-
-
-def print_section(title: str, lines: list[Line]) -> None:
-    """Print a section of figures as aligned columns."""
-    print(f"\n{title}")
-    for line in lines:
-        verdict = {True: "PASS", False: "FAIL", None: ""}[line.passed]
-        print(
-            f"  {line.label:<34} {line.value:>22}   {line.baseline:<44} {line.target:<20} {verdict}"
-        )
-    sys.stdout.flush()
 
 
 # ----------------------------------------------------------------------------- 1. scoring
@@ -155,34 +141,12 @@ def bench_scoring(count: int, seconds: float) -> list[Line]:
             ),
             Line("results.build (information)", f"{built:,.0f} /s", "full results document"),
         ],
+        COLUMNS,
     )
     return [Line("scoring", "", passed=scored >= SCORING_TARGET_PER_S)]
 
 
 # ------------------------------------------------------------------------- 2. the HTTP stack
-def _load(path: Path, name: str) -> ModuleType:
-    """Import a file of deploy/ by path (deploy/ is no package)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_PR_SET_PDEATHSIG = 1
-try:
-    _LIBC: Any = ctypes.CDLL(None, use_errno=True)
-except OSError:
-    _LIBC = None
-
-
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the benchmark dies, even from SIGKILL (Linux)."""
-    if _LIBC is not None and hasattr(_LIBC, "prctl"):
-        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 class JwksServer:
     """Serves a JWKS document over HTTP on 127.0.0.1 from a thread (the issuer's stand-in)."""
 
@@ -249,171 +213,18 @@ class Signer:
         return token
 
 
-@contextlib.contextmanager
-def bench_database(server_url: str | None, workdir: Path) -> Iterator[str]:
-    """Yield a fresh database URL: a SQLite file in ``workdir``, or a new PostgreSQL database
-    on ``server_url`` (dropped afterwards)."""
-    if not server_url:
-        yield f"sqlite:///{workdir / 'assessment.db'}"
-        return
-    import psycopg
-
-    parts = urlsplit(server_url)
-    plain = urlunsplit(("postgresql", parts.netloc, parts.path or "/postgres", parts.query, ""))
-    name = f"sc_bench_{os.getpid()}"
-    with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(("postgresql+psycopg", parts.netloc, f"/{name}", parts.query, ""))
-    finally:
-        with psycopg.connect(plain, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-class Processes:
-    """Starts processes in their own process groups and stops them all (SIGTERM, then KILL)."""
-
-    def __init__(self, logs: Path, env: dict[str, str]) -> None:
-        self.logs = logs
-        self.env = env
-        self.running: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
-        """Start ``argv`` with its output in ``<logs>/<name>.log``."""
-        program = argv[0] if os.path.isabs(argv[0]) else str(VENV_BIN / argv[0])
-        with open(self.logs / f"{name}.log", "ab") as log:
-            popen = subprocess.Popen(
-                [program, *argv[1:]],
-                cwd=REPO_ROOT,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-        self.running[name] = popen
-        return popen
-
-    def run(self, name: str, argv: list[str], timeout_s: float = 120) -> None:
-        """Run a one-off command to completion; raise with its output when it fails."""
-        popen = self.start(name, argv)
-        code = popen.wait(timeout=timeout_s)
-        del self.running[name]
-        if code != 0:
-            raise RuntimeError(f"{name} exited with {code}\n{self.tail(name)}")
-
-    def tail(self, name: str, lines: int = 30) -> str:
-        """Return the end of a process's log."""
-        path = self.logs / f"{name}.log"
-        text = path.read_text(errors="replace").splitlines() if path.exists() else []
-        return "\n".join(text[-lines:])
-
-    def check_alive(self) -> None:
-        """Raise when a started process has exited."""
-        for name, popen in self.running.items():
-            if popen.poll() is not None:
-                raise RuntimeError(f"{name} exited with {popen.returncode}\n{self.tail(name)}")
-
-    def stop(self) -> None:
-        """Stop every process group, politely first."""
-        for popen in self.running.values():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(popen.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for popen in self.running.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(popen.pid, signal.SIGKILL)
-            popen.wait()
-        self.running.clear()
-
-
-def worker_rss_mb(master_pid: int) -> dict[int, float]:
-    """Return the resident set size (VmRSS, MB) of each child process of ``master_pid``."""
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    sizes = {}
-    for child in children:
-        for line in Path(f"/proc/{child}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                sizes[int(child)] = int(line.split()[1]) / 1024
-    return sizes
-
-
-@dataclass
-class WrkResult:
-    """What wrk's done() reported."""
-
-    requests: int
-    duration_us: int
-    p50_us: int
-    p95_us: int
-    p99_us: int
-    max_us: int
-    mean_us: float
-    errors_connect: int
-    errors_read: int
-    errors_write: int
-    errors_status: int
-    errors_timeout: int
-
-    @property
-    def rate(self) -> float:
-        """Requests per second."""
-        return self.requests / (self.duration_us / 1e6)
-
-    @property
-    def errors(self) -> int:
-        """Failed requests of any kind (non-2xx/3xx answers included)."""
-        return (
-            self.errors_connect
-            + self.errors_read
-            + self.errors_write
-            + self.errors_status
-            + self.errors_timeout
-        )
-
-
-def run_wrk(
-    url: str, *, seconds: float, connections: int, threads: int, env: dict[str, str]
-) -> WrkResult:
-    """Run wrk against ``url`` with bench/answers.lua and return its figures."""
-    argv = [
-        "wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
-        "--timeout", "5s", "-s", str(LUA_SCRIPT), url,
-    ]  # fmt: skip
-    done = subprocess.run(
-        argv,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-        check=False,
-    )
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH_RESULT "):
-            return WrkResult(**json.loads(line.removeprefix("BENCH_RESULT ")))
-    raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-
-
-class Platform:
+class Platform(NginxPlatform):
     """The assessment service and the hello-world app behind one nginx gateway."""
 
     def __init__(self, args: argparse.Namespace, workdir: Path, database_url: str) -> None:
+        super().__init__(workdir, ("gateway", "assessment", "portal"))
         self.args = args
-        self.workdir = workdir
         self.database_url = database_url
-        self.stack = _load(REPO_ROOT / "deploy" / "local" / "stack.py", "bench_stack")
-        self.render = _load(REPO_ROOT / "deploy" / "gateway" / "render.py", "bench_render")
-        free = self.stack.free_port
-        self.ports = {"gateway": free(), "assessment": free(), "portal": free()}
         self.gateway = f"http://127.0.0.1:{self.ports['gateway']}"
         self.signer = Signer()
         self.jwks = JwksServer(self.signer.jwks)
         self.token = self.signer.token(self.gateway, "bench-coordinator", ("coordinator",))
-        env = {
+        self.env = {
             **os.environ,
             "PYTHONUNBUFFERED": "1",
             "DATA_DIR": str(workdir),
@@ -423,67 +234,35 @@ class Platform:
             "AUTH_AUDIENCE": AUDIENCE,
             "AUTH_JWKS_URL": self.jwks.url,
         }
-        (workdir / "logs").mkdir(exist_ok=True)
-        self.processes = Processes(workdir / "logs", env)
         self.masters: dict[str, int] = {}
-
-    def web_argv(self, service: str, app: str) -> list[str]:
-        """Return the gunicorn command of deploy/local/stack.py for ``service``, serving ``app``."""
-        stack = self.stack.Stack(self.workdir / "stack", ports=self.ports, redis_url="redis://x")
-        stack.run_dir.mkdir(parents=True, exist_ok=True)
-        argv: list[str] = stack._web_argv(service)  # the one source of the web command line
-        return [*argv[:-1], "--pythonpath", str(BENCH_DIR), app] if app else argv
 
     def start(self) -> None:
         """Start JWKS, database tables, both gunicorns and nginx; wait until all answer."""
         self.jwks.__enter__()
-        self.processes.run("init-db", ["flask", "--app", "assessment", "init-db"])
+        self.processes.run("init-db", ["flask", "--app", "assessment", "init-db"], self.env)
         self.masters["assessment"] = self.processes.start(
-            "assessment-web", self.web_argv("assessment", "")
+            "assessment-web", self.web_argv("assessment"), self.env
         ).pid
         self.masters["hello"] = self.processes.start(
-            "hello-web", self.web_argv("portal", "hello:create_app()")
+            "hello-web", self.web_argv("portal", "hello:create_app()"), self.env
         ).pid
-        self._start_nginx()
-        self._wait_for(
+        hello = f"127.0.0.1:{self.ports['portal']}"
+        variables = {
+            "PORTAL_UPSTREAM": hello,
+            "ASSESSMENT_UPSTREAM": f"127.0.0.1:{self.ports['assessment']}",
+            "REPORTS_UPSTREAM": hello,
+            # generous limits: the gateway's rate limiting is not what is measured
+            "GATEWAY_WRITE_RATE": "1000000r/s",
+            "GATEWAY_WRITE_BURST": "1000000",
+        }
+        self.start_nginx("gateway", self.ports["gateway"], variables, self.env)
+        self.wait_for(
             [
                 f"{self.gateway}/api/v1/assessment/readyz",
                 f"{self.gateway}/hello",
                 f"http://127.0.0.1:{self.ports['assessment']}/readyz",
             ]
         )
-
-    def _start_nginx(self) -> None:
-        nginx = self.stack.find_nginx()
-        if nginx is None:
-            raise RuntimeError("nginx is not installed (apt-get install nginx-light)")
-        prefix = self.workdir / "gateway"
-        hello = f"127.0.0.1:{self.ports['portal']}"
-        conf = self.render.render_local(
-            prefix,
-            {
-                "GATEWAY_HOST": "127.0.0.1",
-                "GATEWAY_PORT": str(self.ports["gateway"]),
-                "PORTAL_UPSTREAM": hello,
-                "ASSESSMENT_UPSTREAM": f"127.0.0.1:{self.ports['assessment']}",
-                "REPORTS_UPSTREAM": hello,
-                # generous limits: the gateway's rate limiting is not what is measured
-                "GATEWAY_WRITE_RATE": "1000000r/s",
-                "GATEWAY_WRITE_BURST": "1000000",
-            },
-        )
-        argv = [nginx, "-p", str(prefix), "-c", str(conf)]
-        self.processes.run("nginx-check", [*argv, "-t", "-q"])
-        self.processes.start("gateway", [*argv, "-g", "daemon off;"])
-
-    def _wait_for(self, urls: list[str], timeout_s: float = 60) -> None:
-        deadline = time.monotonic() + timeout_s
-        for url in urls:
-            while self.stack.http_status(url) != 200:
-                self.processes.check_alive()
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} not ready after {timeout_s:.0f} s")
-                time.sleep(0.2)
 
     def start_assessment(self) -> str:
         """Start an assessment through the gateway as the coordinator; return its id."""
@@ -530,13 +309,14 @@ def measure_http(platform: Platform, args: argparse.Namespace) -> list[tuple[Wrk
     }
     options: dict[str, Any] = {"connections": args.connections, "threads": args.threads}
     for name, (url, env) in targets.items():
-        warm = run_wrk(url, seconds=args.warmup, env=env, **options)
+        warm = run_wrk(LUA_SCRIPT, url, seconds=args.warmup, env=env, **options)
         if warm.errors:
             print(f"  note: {warm.errors} failed requests during the {name} warm-up")
     rounds = []
     for _ in range(args.rounds):
         hello, answers = (
-            run_wrk(url, seconds=args.duration, env=env, **options) for url, env in targets.values()
+            run_wrk(LUA_SCRIPT, url, seconds=args.duration, env=env, **options)
+            for url, env in targets.values()
         )
         platform.processes.check_alive()
         rounds.append((hello, answers))
@@ -548,10 +328,6 @@ def http_lines(hello: WrkResult, answers: WrkResult) -> list[Line]:
     ratio = answers.rate / hello.rate
     p95_ms = answers.p95_us / 1000
     clean = answers.errors == 0 and hello.errors == 0
-
-    def latency(result: WrkResult) -> str:
-        return f"p50 {result.p50_us / 1000:.1f} ms, p95 {result.p95_us / 1000:.1f} ms"
-
     return [
         Line(
             "PUT answer: requests/s",
@@ -562,8 +338,8 @@ def http_lines(hello: WrkResult, answers: WrkResult) -> list[Line]:
         ),
         Line(
             "PUT answer: latency",
-            latency(answers),
-            f"hello world {latency(hello)}",
+            answers.latency(),
+            f"hello world {hello.latency()}",
             f"p95 < {P95_TARGET_MS:.0f} ms",
             p95_ms < P95_TARGET_MS and clean,
         ),
@@ -588,8 +364,8 @@ def round_line(number: int, hello: WrkResult, answers: WrkResult) -> Line:
 
 def memory_lines(platform: Platform) -> list[Line]:
     """Return the workers' resident memory after the run, beside the hello-world workers'."""
-    service = worker_rss_mb(platform.masters["assessment"])
-    hello = worker_rss_mb(platform.masters["hello"])
+    service = {pid: rss_mb(pid) for pid in children(platform.masters["assessment"])}
+    hello = {pid: rss_mb(pid) for pid in children(platform.masters["hello"])}
     baseline = "hello world " + ", ".join(f"{mb:.1f} MB" for mb in hello.values())
     return [
         Line(
@@ -608,7 +384,9 @@ def bench_http(args: argparse.Namespace) -> list[Line]:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="sc-bench-") as tmp:
         workdir = Path(tmp)
-        with bench_database(args.database_url, workdir) as database_url:
+        with fresh_database(
+            args.database_url, workdir / "assessment.db", f"sc_bench_{os.getpid()}"
+        ) as database_url:
             platform = Platform(args, workdir, database_url)
             try:
                 platform.start()
@@ -628,11 +406,11 @@ def bench_http(args: argparse.Namespace) -> list[Line]:
         f"2. Through the gateway (nginx, gunicorn --workers 2, {args.connections} connections, "
         f"{args.duration:.0f} s after {args.warmup:.0f} s warm-up, median of {args.rounds} "
         f"round(s); database {engine}; JWKS fetched {fetches} time(s); no outbox write on "
-        f"this path: answers are no event; load average {load_before:.1f} -> "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
+        f"this path: answers are no event; {load_average(load_before)})",
         lines,
+        COLUMNS,
     )
-    print_section("3. Memory of the gunicorn workers after the run (VmRSS)", memory)
+    print_section("3. Memory of the gunicorn workers after the run (VmRSS)", memory, COLUMNS)
     return lines + memory
 
 
@@ -655,7 +433,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--redis-url",
-        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        default=default_redis_url(),
         help="Redis the service connects to (default: REDIS_URL or 127.0.0.1:6379)",
     )
     parser.add_argument("--answer-sets", type=int, default=2000, help="random answer sets")
@@ -664,20 +442,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _terminate(signum: int, _frame: Any) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; return 0 when every target is met."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)
+    exit_on_sigterm()
     lines = bench_scoring(args.answer_sets, args.scoring_seconds)
     if not args.skip_http:
         lines += bench_http(args)
-    failed = [line for line in lines if line.passed is False]
-    print(f"\n{'FAIL' if failed else 'PASS'}: {len(failed)} target(s) missed")
-    return 1 if failed else 0
+    return print_verdict(lines)
 
 
 if __name__ == "__main__":

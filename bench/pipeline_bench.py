@@ -51,11 +51,25 @@ import redis
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(REPO_ROOT / "deploy" / "local"))
+sys.path.insert(0, str(BENCH_DIR))
 
+from harness import (  # noqa: E402  (beside this file)
+    Columns,
+    Line,
+    claimed_redis_database,
+    default_redis_url,
+    exit_on_sigterm,
+    load_average,
+    p95,
+    print_section,
+    print_verdict,
+)
 from stack import DEMO_PASSWORD, SERVICES, Stack, free_port  # noqa: E402  (deploy/ is no package)
 
 P95_TARGET_S = 3.0
+COLUMNS = Columns(label=38, value=16, baseline=40, target=14)
 COORDINATOR = "coordinator@demo.example"
 ASSESSMENT_STREAM = "assessment:events"  # shared.bus.stream_name("assessment")
 REPORTS_STREAM = "reports:events"  # reports.config.STREAM
@@ -83,35 +97,6 @@ COMMENTS = (
 
 
 # ---------------------------------------------------------------------------------- reporting
-@dataclass
-class Line:
-    """One printed figure: what, its value, the baseline, the target and whether it is met."""
-
-    label: str
-    value: str
-    baseline: str = ""
-    target: str = ""
-    passed: bool | None = None
-
-
-def print_section(title: str, lines: list[Line]) -> None:
-    """Print a section of figures as aligned columns."""
-    print(f"\n{title}")
-    for line in lines:
-        verdict = {True: "PASS", False: "FAIL", None: ""}[line.passed]
-        print(
-            f"  {line.label:<38} {line.value:>16}   {line.baseline:<40} {line.target:<14} {verdict}"
-        )
-    sys.stdout.flush()
-
-
-def p95(values: list[float]) -> float:
-    """Return the 95th percentile (inclusive method; the value itself for a single one)."""
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
-
-
 def ms(seconds: float) -> str:
     """Format seconds as whole milliseconds."""
     return f"{seconds * 1000:,.0f} ms"
@@ -135,11 +120,8 @@ def _postgres_env(server_url: str, cleanup: contextlib.ExitStack) -> dict[str, s
 @contextlib.contextmanager
 def running_platform(args: argparse.Namespace) -> Iterator[tuple[Stack, str]]:
     """Start the whole platform (demo data seeded) behind nginx; yield it and its Redis URL."""
-    from shared.testing import claim_redis_database
-
     with contextlib.ExitStack() as cleanup:
-        redis_url, release = claim_redis_database(args.redis_url, ttl_s=3600)
-        cleanup.callback(release)
+        redis_url = cleanup.enter_context(claimed_redis_database(args.redis_url, ttl_s=3600))
         databases = _postgres_env(args.database_url, cleanup) if args.database_url else {}
         folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="sc-pipeline-bench-"))
         running = Stack(
@@ -398,7 +380,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--redis-url",
-        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        default=default_redis_url(),
         help="Redis server (a free database 9-15 on it is claimed and emptied)",
     )
     args = parser.parse_args(argv)
@@ -407,14 +389,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _terminate(signum: int, _frame: Any) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return 0 when the target is met."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)
+    exit_on_sigterm()
     # Ctrl-C even when started in the background of a script (SIGINT then comes ignored).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     print("starting the platform (deploy/local/stack.py) ...", flush=True)
@@ -431,14 +409,14 @@ def main(argv: list[str] | None = None) -> int:
     print_section(
         f"1. Submit -> report.ready through the gateway ({args.count} sequential submissions "
         f"after {args.warmup} warm-up, {args.idle:g} s idle before each; {engine}; nginx, "
-        f"gunicorn --workers 2, celery --concurrency 2; load average {load_before:.1f} -> "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
+        f"gunicorn --workers 2, celery --concurrency 2; {load_average(load_before)})",
         lines,
+        COLUMNS,
     )
-    print_section("2. Where the time goes (medians, information)", breakdown_lines(timings))
-    failed = [line for line in lines if line.passed is False]
-    print(f"\n{'FAIL' if failed else 'PASS'}: {len(failed)} target(s) missed")
-    return 1 if failed else 0
+    print_section(
+        "2. Where the time goes (medians, information)", breakdown_lines(timings), COLUMNS
+    )
+    return print_verdict(lines)
 
 
 if __name__ == "__main__":

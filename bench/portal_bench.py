@@ -26,58 +26,42 @@ missed.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
-import importlib.util
-import json
 import os
 import random
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from harness import (  # noqa: E402  (beside this file)
+    Columns,
+    Line,
+    NginxPlatform,
+    WrkResult,
+    claimed_redis_database,
+    default_redis_url,
+    exit_on_sigterm,
+    fresh_database,
+    load_average,
+    print_section,
+    print_verdict,
+    run_wrk,
+)
+
 LUA_SCRIPT = BENCH_DIR / "portal.lua"
-VENV_BIN = Path(sys.executable).parent
+COLUMNS = Columns(label=36, value=26, baseline=40, target=18)
 ITEMS = "/api/v1/portal/content/items"
 
 SEARCH_P95_TARGET_MS = 30.0
 CACHED_RATIO_TARGET = 0.60
-
-
-# ---------------------------------------------------------------------------------- reporting
-@dataclass
-class Line:
-    """One printed figure: what, its value, the baseline, the target and whether it is met."""
-
-    label: str
-    value: str
-    baseline: str = ""
-    target: str = ""
-    passed: bool | None = None
-
-
-def print_section(title: str, lines: list[Line]) -> None:
-    """Print a section of figures as aligned columns."""
-    print(f"\n{title}")
-    for line in lines:
-        verdict = {True: "PASS", False: "FAIL", None: ""}[line.passed]
-        print(
-            f"  {line.label:<36} {line.value:>26}   {line.baseline:<40} {line.target:<18} {verdict}"
-        )
-    sys.stdout.flush()
 
 
 # ------------------------------------------------------------------------- synthetic content
@@ -451,170 +435,27 @@ def bench_in_process(database_url: str, paths: list[str]) -> tuple[list[float], 
 
 
 # ------------------------------------------------------------------------- the HTTP stack
-def _load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-try:
-    _LIBC: Any = ctypes.CDLL(None, use_errno=True)
-except OSError:
-    _LIBC = None
-
-
-def _die_with_parent() -> None:
-    if _LIBC is not None and hasattr(_LIBC, "prctl"):
-        _LIBC.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-class Processes:
-    """Starts processes in their own process groups and stops them (SIGTERM, then KILL)."""
-
-    def __init__(self, logs: Path) -> None:
-        self.logs = logs
-        self.running: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        """Start ``argv`` with its output in ``<logs>/<name>.log``."""
-        program = argv[0] if os.path.isabs(argv[0]) else str(VENV_BIN / argv[0])
-        with open(self.logs / f"{name}.log", "ab") as log:
-            popen = subprocess.Popen(
-                [program, *argv[1:]],
-                cwd=REPO_ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-        self.running[name] = popen
-        return popen
-
-    def run(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        """Run a one-off command; raise with its log when it fails."""
-        popen = self.start(name, argv, env)
-        code = popen.wait(timeout=300)
-        del self.running[name]
-        if code != 0:
-            raise RuntimeError(f"{name} exited with {code}\n{self.tail(name)}")
-
-    def tail(self, name: str) -> str:
-        """Return the end of a process's log."""
-        path = self.logs / f"{name}.log"
-        return (
-            "\n".join(path.read_text(errors="replace").splitlines()[-30:]) if path.exists() else ""
-        )
-
-    def check_alive(self) -> None:
-        """Raise when a started process has exited."""
-        for name, popen in self.running.items():
-            if popen.poll() is not None:
-                raise RuntimeError(f"{name} exited with {popen.returncode}\n{self.tail(name)}")
-
-    def stop(self, *names: str) -> None:
-        """Stop the named processes (all when none is named)."""
-        chosen = {n: p for n, p in self.running.items() if not names or n in names}
-        for popen in chosen.values():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(popen.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for name, popen in chosen.items():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(popen.pid, signal.SIGKILL)
-            popen.wait()
-            del self.running[name]
-
-
-@dataclass
-class WrkResult:
-    """What wrk's done() reported."""
-
-    requests: int
-    duration_us: int
-    p50_us: int
-    p95_us: int
-    p99_us: int
-    max_us: int
-    mean_us: float
-    errors_connect: int
-    errors_read: int
-    errors_write: int
-    errors_status: int
-    errors_timeout: int
-
-    @property
-    def rate(self) -> float:
-        """Requests per second."""
-        return self.requests / (self.duration_us / 1e6)
-
-    @property
-    def errors(self) -> int:
-        """Failed requests of any kind (non-2xx/3xx answers included)."""
-        return (
-            self.errors_connect
-            + self.errors_read
-            + self.errors_write
-            + self.errors_status
-            + self.errors_timeout
-        )
-
-    def latency(self) -> str:
-        """Median and p95 in ms."""
-        return f"p50 {self.p50_us / 1000:.1f} ms, p95 {self.p95_us / 1000:.1f} ms"
-
-
-def run_wrk(
+def run_wrk_over(
     url: str, paths: list[str], workdir: Path, *, seconds: float, connections: int
 ) -> WrkResult:
     """Run wrk (bench/portal.lua) against ``url`` rotating over ``paths``."""
     paths_file = workdir / f"paths-{uuid.uuid4().hex[:8]}.txt"
     paths_file.write_text("\n".join(paths) + "\n")
-    argv = [
-        "wrk",
-        f"-t{min(2, connections)}",
-        f"-c{connections}",
-        f"-d{max(1, round(seconds))}s",
-        "--timeout",
-        "5s",
-        "-s",
-        str(LUA_SCRIPT),
+    return run_wrk(
+        LUA_SCRIPT,
         url,
-    ]
-    done = subprocess.run(
-        argv,
-        env={**os.environ, "BENCH_PATHS_FILE": str(paths_file)},
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-        check=False,
+        seconds=seconds,
+        connections=connections,
+        threads=2,
+        env={"BENCH_PATHS_FILE": str(paths_file)},
     )
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH_RESULT "):
-            return WrkResult(**json.loads(line.removeprefix("BENCH_RESULT ")))
-    raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
 
-class Platform:
+class Platform(NginxPlatform):
     """The portal and the hello-world app behind one nginx gateway."""
 
     def __init__(self, workdir: Path, database_url: str, redis_url: str) -> None:
-        self.workdir = workdir
-        self.stack = _load(REPO_ROOT / "deploy" / "local" / "stack.py", "bench_stack")
-        self.render = _load(REPO_ROOT / "deploy" / "gateway" / "render.py", "bench_render")
-        free = self.stack.free_port
-        self.ports = {
-            "gateway": free(),
-            "hello_gateway": free(),
-            "portal": free(),
-            "assessment": free(),
-        }
+        super().__init__(workdir, ("gateway", "hello_gateway", "portal", "assessment"))
         self.gateway = f"http://127.0.0.1:{self.ports['gateway']}"
         self.env = {
             **os.environ,
@@ -626,51 +467,32 @@ class Platform:
             "AUTH_JWKS_URL": f"http://127.0.0.1:{self.ports['portal']}/.well-known/jwks.json",
             "LOG_LEVEL": "WARNING",
         }
-        (workdir / "logs").mkdir(exist_ok=True)
-        self.processes = Processes(workdir / "logs")
-
-    def web_argv(self, service: str, app: str = "") -> list[str]:
-        """Return the gunicorn command of deploy/local/stack.py for ``service``."""
-        stack = self.stack.Stack(self.workdir / "stack", ports=self.ports, redis_url="redis://x")
-        stack.run_dir.mkdir(parents=True, exist_ok=True)
-        argv: list[str] = stack._web_argv(service)  # the one source of the web command line
-        return [*argv[:-1], "--pythonpath", str(BENCH_DIR), app] if app else argv
 
     def init_db(self) -> None:
         """Create the portal's tables, search index and vocabularies."""
-        self.processes.run("init-db", ["flask", "--app", "portal", "init-db"], self.env)
+        self.processes.run(
+            "init-db", ["flask", "--app", "portal", "init-db"], self.env, timeout_s=300
+        )
 
     def start(self) -> None:
         """Start hello world and two identical gateways: one before it, one before the portal."""
         self.processes.start(
             "hello-web", self.web_argv("assessment", "hello:create_app()"), self.env
         )
-        self.hello_gateway = self._start_nginx(
+        self.hello_gateway = self._start_gateway(
             "hello-gateway", self.ports["hello_gateway"], "assessment"
         )
-        self._start_nginx("gateway", self.ports["gateway"], "portal")
+        self._start_gateway("gateway", self.ports["gateway"], "portal")
 
-    def _start_nginx(self, name: str, port: int, upstream: str) -> str:
-        """Start an nginx from the gateway template whose portal routes go to ``upstream``."""
-        nginx = self.stack.find_nginx()
-        if nginx is None:
-            raise RuntimeError("nginx is not installed (apt-get install nginx-light)")
-        prefix = self.workdir / name
+    def _start_gateway(self, name: str, port: int, upstream: str) -> str:
+        """Start an nginx from the gateway template whose routes all go to ``upstream``."""
         target = f"127.0.0.1:{self.ports[upstream]}"
-        conf = self.render.render_local(
-            prefix,
-            {
-                "GATEWAY_HOST": "127.0.0.1",
-                "GATEWAY_PORT": str(port),
-                "PORTAL_UPSTREAM": target,
-                "ASSESSMENT_UPSTREAM": target,
-                "REPORTS_UPSTREAM": target,
-            },
-        )
-        argv = [nginx, "-p", str(prefix), "-c", str(conf)]
-        self.processes.run(f"{name}-check", [*argv, "-t", "-q"], self.env)
-        self.processes.start(name, [*argv, "-g", "daemon off;"], self.env)
-        return f"http://127.0.0.1:{port}"
+        variables = {
+            "PORTAL_UPSTREAM": target,
+            "ASSESSMENT_UPSTREAM": target,
+            "REPORTS_UPSTREAM": target,
+        }
+        return self.start_nginx(name, port, variables, self.env)
 
     def start_portal(self, cache_ttl_s: int) -> None:
         """(Re)start the portal's gunicorn with the cache on or off."""
@@ -679,44 +501,14 @@ class Platform:
         self.processes.start("portal-web", self.web_argv("portal"), env)
         self.wait_for([f"{self.gateway}/api/v1/portal/readyz", f"{self.hello_gateway}/hello"])
 
-    def wait_for(self, urls: list[str], timeout_s: float = 60) -> None:
-        """Wait until every URL answers 200."""
-        deadline = time.monotonic() + timeout_s
-        for url in urls:
-            while self.stack.http_status(url) != 200:
-                self.processes.check_alive()
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} not ready after {timeout_s:.0f} s")
-                time.sleep(0.2)
-
-
-@contextlib.contextmanager
-def bench_database(kind: str, postgres_url: str, workdir: Path) -> Iterator[str]:
-    """Yield a fresh database URL: SQLite in ``workdir`` or a new PostgreSQL database."""
-    if kind == "sqlite":
-        yield f"sqlite:///{workdir / 'portal.db'}"
-        return
-    import psycopg
-
-    parts = urlsplit(postgres_url)
-    plain = urlunsplit(("postgresql", parts.netloc, parts.path or "/postgres", parts.query, ""))
-    name = f"sc_portal_bench_{os.getpid()}"
-    with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(("postgresql+psycopg", parts.netloc, f"/{name}", parts.query, ""))
-    finally:
-        with psycopg.connect(plain, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 def _run(
     platform: Platform, url: str, paths: list[str], args: argparse.Namespace, connections: int
 ) -> WrkResult:
     """Warm up, then measure one wrk run."""
-    run_wrk(url, paths, platform.workdir, seconds=args.warmup, connections=connections)
-    result = run_wrk(url, paths, platform.workdir, seconds=args.duration, connections=connections)
+    workdir = platform.workdir
+    run_wrk_over(url, paths, workdir, seconds=args.warmup, connections=connections)
+    result = run_wrk_over(url, paths, workdir, seconds=args.duration, connections=connections)
     platform.processes.check_alive()
     return result
 
@@ -739,7 +531,11 @@ def bench_database_kind(kind: str, args: argparse.Namespace, redis_url: str) -> 
     paths = search_paths(rng, args.queries)
     with tempfile.TemporaryDirectory(prefix="sc-portal-bench-") as tmp:
         workdir = Path(tmp)
-        with bench_database(kind, args.postgres_url, workdir) as database_url:
+        with fresh_database(
+            None if kind == "sqlite" else args.postgres_url,
+            workdir / "portal.db",
+            f"sc_portal_bench_{os.getpid()}",
+        ) as database_url:
             platform = Platform(workdir, database_url, redis_url)
             try:
                 platform.init_db()
@@ -778,7 +574,7 @@ def bench_database_kind(kind: str, args: argparse.Namespace, redis_url: str) -> 
 
 
 def _public(platform: Platform, path: str) -> bool:
-    return platform.stack.http_status(f"{platform.gateway}{path}") == 200
+    return bool(platform.stack.http_status(f"{platform.gateway}{path}") == 200)
 
 
 def report(
@@ -792,7 +588,7 @@ def report(
 ) -> list[Line]:
     """Print one database's figures; return them."""
     p50 = statistics.median(times)
-    p95 = statistics.quantiles(times, n=20)[18]
+    p95 = statistics.quantiles(times, n=20)[18]  # exclusive method, unlike harness.p95
     search, hello2 = cold["search"], cold["hello"]
     hello16 = warm["hello"]
     ratio = warm["item"].rate / hello16.rate
@@ -835,8 +631,9 @@ def report(
     print_section(
         f"{kind}: {args.items:,} items; nginx + gunicorn --workers 2; wrk {args.duration:.0f} s "
         f"after {args.warmup:.0f} s warm-up; median of {args.rounds} alternating rounds; "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        f"{load_average()}",
         lines,
+        COLUMNS,
     )
     return lines
 
@@ -861,32 +658,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--redis-url",
-        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        default=default_redis_url(),
         help="Redis server (a free database 9-15 on it is claimed and emptied)",
     )
     return parser.parse_args(argv)
 
 
-def _terminate(signum: int, _frame: Any) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; return 0 when every target is met."""
-    from shared.testing import claim_redis_database
-
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)
-    redis_url, release = claim_redis_database(args.redis_url, ttl_s=3600)
+    exit_on_sigterm()
     lines: list[Line] = []
-    try:
+    with claimed_redis_database(args.redis_url, ttl_s=3600) as redis_url:
         for kind in args.databases.split(","):
             lines += bench_database_kind(kind.strip(), args, redis_url)
-    finally:
-        release()
-    failed = [line for line in lines if line.passed is False]
-    print(f"\n{'FAIL' if failed else 'PASS'}: {len(failed)} target(s) missed")
-    return 1 if failed else 0
+    return print_verdict(lines)
 
 
 if __name__ == "__main__":

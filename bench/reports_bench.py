@@ -29,7 +29,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +36,24 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import report_data  # noqa: E402  (beside this file)
+from harness import (  # noqa: E402  (beside this file)
+    Columns,
+    Line,
+    children,
+    claimed_redis_database,
+    default_redis_url,
+    fresh_database,
+    p95,
+    print_section,
+    rss_mb,
+)
 
 MEDIAN_TARGET_S = 1.0
 RATIO_TARGET = 2.0
 RATE_TARGET_PER_MIN = 60.0
 RSS_TARGET_MB = 250.0
 QUEUE = "reports-bench"
+COLUMNS = Columns(label=38, value=18, baseline=34, target=16)
 RESOURCES = [
     {
         "item_id": f"res-{tag}",
@@ -57,33 +68,6 @@ RESOURCES = [
         ("governance", "data-quality", "analytics", "legal", "training", "cloud", "strategy")
     )
 ]
-
-
-@dataclass
-class Line:
-    """One printed figure: what, its value, the baseline, the target and whether it is met."""
-
-    label: str
-    value: str
-    baseline: str = ""
-    target: str = ""
-    passed: bool | None = None
-
-
-def print_section(title: str, lines: list[Line]) -> None:
-    """Print a section of figures as aligned columns."""
-    print(f"\n{title}")
-    for line in lines:
-        verdict = {True: "PASS", False: "FAIL", None: ""}[line.passed]
-        print(
-            f"  {line.label:<38} {line.value:>18}   {line.baseline:<34} {line.target:<16} {verdict}"
-        )
-    sys.stdout.flush()
-
-
-def p95(values: list[float]) -> float:
-    """Return the 95th percentile (inclusive method)."""
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 def payloads(count: int) -> list[tuple[dict[str, Any], str]]:
@@ -145,37 +129,15 @@ def bench_build(count: int) -> list[Line]:
 
 # --------------------------------------------------------------------------------- 2. worker
 @contextlib.contextmanager
-def redis_database(base_url: str) -> Iterator[str]:
-    """Claim a free Redis database (9-15) of the server for the run; release it after."""
-    from shared.testing import claim_redis_database
-
-    url, release = claim_redis_database(base_url)
-    try:
-        yield url
-    finally:
-        release()
-
-
-@contextlib.contextmanager
 def reports_database(requested: str | None) -> Iterator[str]:
     """Yield a fresh reports database: a temp SQLite file, or a new PostgreSQL database."""
-    if not requested:
-        with tempfile.TemporaryDirectory(prefix="reports-bench-") as folder:
-            yield f"sqlite:///{folder}/reports.db"
-        return
-    import sqlalchemy
-
-    base = requested.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"reports_bench_{uuid.uuid4().hex[:8]}"
-    admin = sqlalchemy.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with (
+        tempfile.TemporaryDirectory(prefix="reports-bench-") as folder,
+        fresh_database(
+            requested, Path(folder) / "reports.db", f"reports_bench_{uuid.uuid4().hex[:8]}"
+        ) as url,
+    ):
+        yield url
 
 
 def _environment(database_url: str, redis_url: str, folder: str) -> dict[str, str]:
@@ -193,7 +155,9 @@ def _environment(database_url: str, redis_url: str, folder: str) -> dict[str, st
 
 
 @contextlib.contextmanager
-def worker(env: dict[str, str], log_path: Path, concurrency: int) -> Iterator[subprocess.Popen]:
+def worker(
+    env: dict[str, str], log_path: Path, concurrency: int
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run a real prefork worker; warm shutdown on exit, then kill what is left."""
     command = [
         sys.executable, "-m", "celery", "-A", "reports.worker", "worker",
@@ -221,25 +185,11 @@ def worker(env: dict[str, str], log_path: Path, concurrency: int) -> Iterator[su
             process.wait()
 
 
-def rss_mb(pid: int) -> float:
-    """Return a process's resident memory in MB (VmRSS)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def children(pid: int) -> list[int]:
-    """Return the pids of a process's children (the prefork pool)."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(value) for value in path.read_text().split()] if path.exists() else []
-
-
 def bench_worker(count: int, concurrency: int, database: str | None, redis_base: str) -> list[Line]:
     """Queue ``count`` report jobs for a real worker; measure the rate and the memory after."""
     os.environ.pop("REPORTS_CELERY_QUEUE", None)
     with (
-        redis_database(redis_base) as redis_url,
+        claimed_redis_database(redis_base) as redis_url,
         reports_database(database) as database_url,
         tempfile.TemporaryDirectory(prefix="reports-bench-") as folder,
     ):
@@ -335,18 +285,18 @@ def main() -> int:
     parser.add_argument("--worker-reports", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--database-url", default=None, help="PostgreSQL server (default SQLite)")
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    )
+    parser.add_argument("--redis-url", default=default_redis_url())
     parser.add_argument("--skip-worker", action="store_true")
     args = parser.parse_args()
     lines = bench_build(args.reports)
-    print_section("1. One report: HTML + PDF + XLSX (beside WeasyPrint alone, same HTML)", lines)
+    print_section(
+        "1. One report: HTML + PDF + XLSX (beside WeasyPrint alone, same HTML)", lines, COLUMNS
+    )
     if not args.skip_worker:
         worker_lines = bench_worker(
             args.worker_reports, args.concurrency, args.database_url, args.redis_url
         )
-        print_section("2. A real worker on real Redis", worker_lines)
+        print_section("2. A real worker on real Redis", worker_lines, COLUMNS)
         lines += worker_lines
     return 0 if all(line.passed is not False for line in lines) else 1
 
