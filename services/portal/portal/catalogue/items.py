@@ -271,16 +271,7 @@ def archive_item(
     cache: ContentCache | None = None,
 ) -> ContentItem:
     """Archive an item (editors); a published one leaves the catalogue (content.archived)."""
-    require_editor(principal)
-    with session.begin():
-        item = load_item(session, item_id, for_update=True)
-        before = _transition(item, principal, "archive")
-        _record(session, item, principal, "archived", _status_change(before, item, note))
-        was_published = before == workflow.PUBLISHED
-        if was_published:
-            _announce(session, "content.archived", item)
-    _after_commit(cache, was_published)
-    return item
+    return _take_down(session, principal, item_id, "archive", "archived", note, cache)
 
 
 def reopen_item(
@@ -292,11 +283,24 @@ def reopen_item(
     cache: ContentCache | None = None,
 ) -> ContentItem:
     """Take an item back to draft for edits (editors); a published one leaves the catalogue."""
+    return _take_down(session, principal, item_id, "reopen", "reopened", note, cache)
+
+
+def _take_down(
+    session: Session,
+    principal: Principal,
+    item_id: str,
+    action: str,
+    recorded: str,
+    note: str,
+    cache: ContentCache | None,
+) -> ContentItem:
+    """Move an item out of its state by ``action``; a published one leaves the catalogue."""
     require_editor(principal)
     with session.begin():
         item = load_item(session, item_id, for_update=True)
-        before = _transition(item, principal, "reopen")
-        _record(session, item, principal, "reopened", _status_change(before, item, note))
+        before = _transition(item, principal, action)
+        _record(session, item, principal, recorded, _status_change(before, item, note))
         was_published = before == workflow.PUBLISHED
         if was_published:
             _announce(session, "content.archived", item)
