@@ -63,16 +63,20 @@ def _send_with(config: Mapping[str, Any]) -> webhooks.Send:
     return send
 
 
-@shared_task(
-    name=DELIVER_WEBHOOK,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=MAX_CELERY_RETRIES,
-)
+# A delivery task: acknowledged late (a worker lost mid-send leaves it to another), retried on
+# transient errors; its own attempts and backoff are counted in the database.
+DELIVERY_TASK: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "max_retries": MAX_CELERY_RETRIES,
+}
+
+
+@shared_task(name=DELIVER_WEBHOOK, **DELIVERY_TASK)
 def deliver_webhook(self: Task, delivery_id: str) -> str | None:
     """Try one webhook delivery; schedule the next try while it is neither delivered nor failed."""
     config = current_app.config
@@ -93,16 +97,7 @@ def public_url(config: Mapping[str, Any]) -> str:
     return str(config.get("REPORTS_PUBLIC_URL") or config["AUTH_ISSUER"])
 
 
-@shared_task(
-    name=SEND_EMAIL,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=MAX_CELERY_RETRIES,
-)
+@shared_task(name=SEND_EMAIL, **DELIVERY_TASK)
 def send_email(self: Task, email_id: str) -> str | None:
     """Send one notification e-mail; schedule the next try while it is neither sent nor failed."""
     config = current_app.config
