@@ -16,6 +16,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from shared.i18n import pick
+from shared.messages import translate, translate_errors
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _log = logging.getLogger(__name__)
@@ -146,17 +147,17 @@ def problem_body(
     errors: Mapping[str, Any] | None = None,
     language: str = "en",
 ) -> dict[str, Any]:
-    """Return the problem document for ``code`` in ``language``."""
+    """Return the problem document for ``code`` in ``language`` (detail and field errors too)."""
     title = pick(_MESSAGES.get(code, _MESSAGES["internal_error"]), language)
     body: dict[str, Any] = {
         "type": f"/problems/{code.replace('_', '-')}",
         "title": title,
         "status": status,
-        "detail": detail or title,
+        "detail": translate(detail, language) if detail else title,
         "code": code,
     }
     if errors:
-        body["errors"] = dict(errors)
+        body["errors"] = translate_errors(dict(errors), language)
     return body
 
 

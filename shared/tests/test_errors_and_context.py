@@ -79,3 +79,27 @@ def test_json_logs_carry_the_request_id():
     assert line["request_id"] == "rid-1"
     assert line["event_id"] == "e1"
     assert line["service"] == "svc"
+
+
+def test_problem_field_errors_follow_the_request_language(service_config):
+    client = _app(service_config).test_client()
+    response = client.post(
+        "/api/v1/probe/echo", json={"n": "x", "extra": 1}, headers={"Accept-Language": "fr"}
+    )
+    assert response.status_code == 422
+    assert response.json["title"] == "La requête contient des champs invalides"
+    assert response.json["errors"] == {
+        "n": ["Ce n'est pas un nombre entier valide."],
+        "extra": ["Champ inconnu."],
+    }
+    assert response.headers["Content-Language"] == "fr"
+
+
+def test_problem_detail_follows_the_request_language(service_config):
+    response = (
+        _app(service_config)
+        .test_client()
+        .get("/api/v1/probe/echo", headers={"Accept-Language": "fr"})
+    )
+    assert response.status_code == 405
+    assert response.json["detail"] == "Méthode non autorisée"

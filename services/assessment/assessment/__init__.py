@@ -12,8 +12,9 @@ from assessment.autosave import AssessmentFacts
 from assessment.config import SERVICE, settings
 from assessment.frameworks import FrameworkCache, sync_repository_frameworks
 from assessment.models import Base
-from assessment.texts import TEXTS
+from assessment.texts import MESSAGES_FR, TEXTS
 from shared.errors import register_messages
+from shared.messages import register_translations
 from shared.pages import init_pages
 from shared.web import create_service_app
 
@@ -67,6 +68,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         test_config=test_config,
     )
     register_messages(ERRORS)
+    register_translations(MESSAGES_FR)
     app.extensions["frameworks"] = FrameworkCache()
     app.extensions["assessment.facts"] = AssessmentFacts()
     rest.register_blueprint(api.blp)

@@ -91,7 +91,9 @@ def start_assessment(
 def _check_targets(framework: Framework, targets: dict[str, float]) -> None:
     unknown = sorted(set(targets) - {area.key for area in framework.areas})
     if unknown:
-        raise ApiError(422, "validation_failed", errors={"targets": [f"unknown areas: {unknown}"]})
+        raise ApiError(
+            422, "validation_failed", errors={"targets": [f"unknown areas: {', '.join(unknown)}"]}
+        )
 
 
 def list_assessments(
@@ -152,7 +154,9 @@ def invite(
         require_open(seen.assessment)
         unknown = sorted(set(areas) - {area.key for area in seen.framework.areas})
         if unknown:
-            raise ApiError(422, "validation_failed", errors={"areas": [f"unknown: {unknown}"]})
+            raise ApiError(
+                422, "validation_failed", errors={"areas": [f"unknown areas: {', '.join(unknown)}"]}
+            )
         participant = session.scalar(
             select(Participant).where(
                 Participant.assessment_id == assessment_id, Participant.user_id == user_id

@@ -130,3 +130,25 @@ TEXTS: dict[str, dict[str, str]] = {
     "effort.medium": {"en": "medium effort", "fr": "effort moyen"},
     "effort.high": {"en": "high effort", "fr": "effort important"},
 }
+
+
+# French versions of the messages the service's refusals carry (``shared.messages``).
+MESSAGES_FR = {
+    "only a coordinator starts an assessment": "seul un coordinateur lance une évaluation",
+    "an administration is required": "une administration est requise",
+    "unknown areas: {areas}": "domaines inconnus : {areas}",
+    "the assessment changed meanwhile: save again": (
+        "l'évaluation a changé entre-temps : enregistrez à nouveau"
+    ),
+    "Must be a level from 1 to 5, 'dont_know' or 'not_applicable'.": (
+        "Doit être un niveau de 1 à 5, « dont_know » ou « not_applicable »."
+    ),
+    "must be an object": "doit être un objet",
+    "use lower-case letters, digits, . _ -": "utilisez des minuscules, des chiffres, . _ -",
+    "describe exactly the levels 1 to 5": "décrivez exactement les niveaux 1 à 5",
+    "duplicate keys: {keys}": "clés en double : {keys}",
+    "{case}: unknown areas {areas}": "{case} : domaines inconnus {areas}",
+    "from {version}: unknown indicators {indicators}": (
+        "depuis {version} : indicateurs inconnus {indicators}"
+    ),
+}

@@ -14,6 +14,7 @@ from reports.config import SERVICE, settings
 from reports.models import Base
 from reports.storage import store_from_config
 from shared.errors import register_messages
+from shared.messages import register_translations
 from shared.pages import init_pages
 from shared.web import create_service_app
 
@@ -22,6 +23,21 @@ ERRORS = {
         "en": "Only members of an administration can do this",
         "fr": "Seuls les membres d'une administration peuvent effectuer cette action",
     },
+}
+
+# French versions of the messages the service's refusals carry (``shared.messages``).
+MESSAGES_FR = {
+    "at most {count} endpoints": "au plus {count} adresses",
+    "live notifications are unavailable": "les notifications en direct sont indisponibles",
+    "the URL must start with http:// or https://": "l'URL doit commencer par http:// ou https://",
+    "the URL has no host": "l'URL n'indique aucun hôte",
+    "the URL must not hold credentials": "l'URL ne doit pas contenir d'identifiants",
+    "the URL's port is invalid": "le port de l'URL est invalide",
+    "host {host} does not resolve: {reason}": "l'hôte {host} ne se résout pas : {reason}",
+    "host {host} has no address": "l'hôte {host} n'a pas d'adresse",
+    "host {host} resolves to a non-public address {address}": (
+        "l'hôte {host} pointe vers une adresse non publique {address}"
+    ),
 }
 
 
@@ -35,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         test_config=test_config,
     )
     register_messages(ERRORS)
+    register_translations(MESSAGES_FR)
     app.extensions["reports.store"] = store_from_config(app.config)
     celery_init_app(app)
     rest.register_blueprint(api.blp)

@@ -109,7 +109,9 @@ def _idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > MAX_KEY_LENGTH:
         raise ApiError(
-            422, "validation_failed", errors={"Idempotency-Key": [f"at most {MAX_KEY_LENGTH}"]}
+            422,
+            "validation_failed",
+            errors={"Idempotency-Key": [f"at most {MAX_KEY_LENGTH} chars"]},
         )
     return key
 

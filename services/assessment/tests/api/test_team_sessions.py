@@ -245,3 +245,20 @@ def test_the_submitted_event_carries_each_answer_with_the_comments_for_the_repor
     ]
     assert "respondent_id" not in str(first)
     assert (sheet[1]["value"], sheet[1]["level_text"]) == ("dont_know", {})
+
+
+def test_refusals_explain_themselves_in_french(client, auth, started, indicators):
+    _invite(client, auth, started)
+    french = {**_respondent(auth), "Accept-Language": "fr"}
+    url = f"{BASE}/assessments/{started}/answers"
+    out = client.put(f"{url}/{indicators['data'][0]}", json={"value": 6}, headers=french)
+    assert out.json["errors"] == {
+        "value": ["Doit être un niveau de 1 à 5, « dont_know » ou « not_applicable »."]
+    }
+    targets = client.patch(
+        f"{BASE}/assessments/{started}",
+        json={"targets": {"space": 3}},
+        headers={**auth(), "Accept-Language": "fr"},
+    )
+    assert targets.status_code == 422
+    assert targets.json["errors"] == {"targets": ["domaines inconnus : space"]}

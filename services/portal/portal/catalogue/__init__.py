@@ -17,6 +17,7 @@ from portal.catalogue.snapshot import SnapshotHolder
 from portal.catalogue.texts import TEXTS
 from shared.errors import register_messages
 from shared.i18n import pick
+from shared.messages import register_translations
 
 __all__ = ["TEXTS", "ensure_schema", "init_app"]
 
@@ -45,10 +46,24 @@ ERRORS = {
     },
 }
 
+# French versions of the messages the catalogue's refusals carry (``shared.messages``).
+MESSAGES_FR = {
+    "lowercase words joined by -": "des mots en minuscules reliés par -",
+    "longer than {size} kB": "plus long que {size} ko",
+    "an http(s) URL or a path starting with /": "une URL http(s) ou un chemin commençant par /",
+    "missing: {languages}": "manquant : {languages}",
+    "already used: {slug}": "déjà utilisée : {slug}",
+    "an item in '{status}' cannot be edited": (
+        "un contenu à l'état « {status} » n'est pas modifiable"
+    ),
+    "the item is at version {version}": "le contenu est à la version {version}",
+}
+
 
 def init_app(app: Flask, rest: Api) -> None:
     """Attach the catalogue's adapters (search index, cache), error texts and API."""
     register_messages(ERRORS)
+    register_translations(MESSAGES_FR)
     database = app.extensions["db"]
     app.extensions["portal.search"] = index_for(database.engine.dialect.name)
     app.extensions["portal.cache"] = ContentCache(

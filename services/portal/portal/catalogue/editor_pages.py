@@ -192,7 +192,9 @@ def create_item() -> ResponseReturnValue:
             item_id = item.id
     except (ValidationError, ApiError) as exc:
         status = exc.status if isinstance(exc, ApiError) else 422
-        return _form_page(form=request.form, errors=form_errors(exc) or _form(exc), status=status)
+        return _form_page(
+            form=request.form, errors=form_errors(exc, g.language) or _form(exc), status=status
+        )
     return redirect(url_for(".edit_item", item_id=item_id, saved=1), 303)
 
 
@@ -224,7 +226,7 @@ def save_item(item_id: str) -> ResponseReturnValue:
             )
     except (ValidationError, ApiError) as exc:
         status = exc.status if isinstance(exc, ApiError) else 422
-        errors = form_errors(exc) or _form(exc)
+        errors = form_errors(exc, g.language) or _form(exc)
         return _form_page(form=request.form, view=view, errors=errors, status=status)
     return redirect(url_for(".edit_item", item_id=view["id"], saved=1), 303)
 

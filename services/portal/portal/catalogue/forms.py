@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from portal.catalogue.reading import SECTIONS
 from shared.auth import Principal, optional_principal
 from shared.errors import ApiError
+from shared.messages import translate_errors
 
 LANGUAGES = ("en", "fr")
 TEXT_FIELDS = ("title", "summary", "body", *SECTIONS)
@@ -147,12 +148,14 @@ def proposal_data(form: MultiDict[str, str]) -> dict[str, Any]:
     return data
 
 
-def form_errors(error: ValidationError | ApiError) -> dict[str, Any]:
-    """Return field -> messages of a refused form (``_form`` for what concerns no field)."""
+def form_errors(error: ValidationError | ApiError, language: str) -> dict[str, Any]:
+    """Return field -> messages of a refused form in ``language`` (``_form``: no one field)."""
     if isinstance(error, ValidationError):
         messages = error.messages
-        return dict(messages) if isinstance(messages, dict) else {"_form": list(messages)}
-    return dict(error.errors or {})
+        found = dict(messages) if isinstance(messages, dict) else {"_form": list(messages)}
+    else:
+        found = dict(error.errors or {})
+    return dict(translate_errors(found, language))
 
 
 def flat_errors(errors: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:

@@ -184,7 +184,7 @@ def propose_submit() -> ResponseReturnValue:
                 data=data,
             )
     except (ValidationError, ApiError) as exc:
-        errors = form_errors(exc)
+        errors = form_errors(exc, g.language)
         page = render_template("portal/propose.html", form=request.form, errors=errors, sent=False)
         return page, 400 if isinstance(exc, ValidationError) else exc.status
     return redirect(url_for(".propose_form", sent=1), 303)

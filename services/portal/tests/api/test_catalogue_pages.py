@@ -264,3 +264,13 @@ def test_an_editor_adds_a_technology_that_the_forms_then_offer(browser):
     assert "error=validation_failed" in half.headers["Location"]
     assert 'value="x-ray"' not in _page(editor, "/editor/new")
     assert browser("member").post("/editor/terms", data=term).status_code == 403
+
+
+def test_a_refused_form_explains_each_field_in_french(browser):
+    editor = browser("editor")
+    editor.set_cookie("lang", "fr")
+    response = editor.post("/editor/new", data=_form(**{"en.title": "", "en.summary": "x"}))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="translations-en-title-error">Champ obligatoire manquant.<' in page
+    assert "Missing data" not in page

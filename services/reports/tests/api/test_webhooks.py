@@ -220,3 +220,11 @@ def _endpoint_id(app):
 def test_backoff_doubles_and_is_capped():
     waits = [webhooks.backoff_s(n, base_s=10, cap_s=120) for n in range(1, 7)]
     assert waits == [10, 20, 40, 80, 120, 120]
+
+
+def test_a_refused_registration_is_explained_in_french(client, auth):
+    french = {"Accept-Language": "fr"}
+    response = _register(client, auth, {"url": "https://u:p@x.example/"}, **french)
+    assert response.get_json()["errors"] == {"url": ["l'URL ne doit pas contenir d'identifiants"]}
+    key = _register(client, auth, None, **{"Idempotency-Key": "k" * 200, **french})
+    assert key.get_json()["errors"] == {"Idempotency-Key": ["au plus 128 caractères"]}
