@@ -192,6 +192,12 @@ class Area:
     weight: float
     foundation: bool
     indicators: tuple[Indicator, ...]
+    # What scoring reads of each indicator, unpacked once: scoring is the hottest loop.
+    plan: tuple[tuple[str, float, bool], ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        plan = tuple((i.key, i.weight, i.critical) for i in self.indicators)
+        object.__setattr__(self, "plan", plan)
 
 
 @dataclass(frozen=True)
