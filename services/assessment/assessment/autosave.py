@@ -142,7 +142,9 @@ def _guarded_upsert(dialect_name: str) -> Any:
     statement = statement.on_conflict_do_update(
         index_elements=list(KEY), set_={name: statement.excluded[name] for name in UPDATED}
     )
-    return statement.returning(*table.columns)
+    # Only whether a row was written: the answer saved is what was sent (a wider RETURNING
+    # costs result metadata for every column on each save).
+    return statement.returning(table.c.id)
 
 
 def save_answer(
@@ -186,7 +188,7 @@ def save_answer(
     saved = connection.execute(_guarded_upsert(connection.dialect.name), parameters).first()
     if saved is None:
         _refuse(connection, principal, cache, assessment_id, indicator, area)
-    return dict(saved._mapping)  # type: ignore[union-attr]  # _refuse always raises
+    return {name: parameters[name] for name in (*KEY, *UPDATED)}
 
 
 def _refuse(
