@@ -127,14 +127,19 @@ class Consumer:
                 handled += 1
         return handled
 
-    def run(self, stop: threading.Event) -> None:
-        """Poll until ``stop`` is set; a Redis outage is logged and retried, never fatal."""
+    def run(self, stop: threading.Event, *, on_round: Callable[[], None] | None = None) -> None:
+        """Poll until ``stop`` is set; a Redis outage is logged and retried, never fatal.
+
+        ``on_round`` is called after each round (the event process's heartbeat).
+        """
         while not stop.is_set():
             try:
                 self.poll()
             except redis.ConnectionError:
                 _log.warning("redis unavailable, consumer waiting", extra={"group": self.group})
                 stop.wait(1.0)
+            if on_round is not None:
+                on_round()
 
     # -- internals -------------------------------------------------------------------------
     def _backoff_ms(self, deliveries: int) -> int:

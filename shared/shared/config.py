@@ -94,4 +94,7 @@ def common_settings(service: str) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
         "EVENTS_STREAM_MAXLEN": env_int("EVENTS_STREAM_MAXLEN", 100_000),
         "EVENTS_MAX_DELIVERIES": env_int("EVENTS_MAX_DELIVERIES", 5),
+        # Touched by the event process while all its loops make progress ("": no file).
+        "EVENTS_HEARTBEAT_FILE": env_str("EVENTS_HEARTBEAT_FILE", ""),
+        "EVENTS_HEARTBEAT_STALE_S": env_float("EVENTS_HEARTBEAT_STALE_S", 30.0),
     }

@@ -3,6 +3,11 @@
 ``flask --app <service> events run`` calls ``run_event_process``. Every loop runs in its own
 thread; SIGTERM or SIGINT stops them all after their current round, so a replica can be removed
 at any time (unacknowledged events are claimed by the other members of the group).
+
+Liveness: a process whose thread is alive but stuck (a hung connection, a handler that never
+returns) would still look alive. With ``EVENTS_HEARTBEAT_FILE`` set, the process touches that
+file only while every loop has finished a round within ``EVENTS_HEARTBEAT_STALE_S``; the
+container's health check is the file's age.
 """
 
 from __future__ import annotations
@@ -10,7 +15,9 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -19,6 +26,34 @@ from shared.bus import Consumer
 from shared.outbox import OutboxMixin, run_relay
 
 _log = logging.getLogger(__name__)
+
+
+class Heartbeat:
+    """Each loop's last finished round; the file is touched only while none is stale."""
+
+    def __init__(self, path: Path | None, stale_s: float) -> None:
+        self.path = path
+        self.stale_s = stale_s
+        self._rounds: dict[str, float] = {}
+
+    def loop(self, name: str) -> Callable[[], None]:
+        """Register a loop; return what it calls after each round."""
+        self._rounds[name] = time.monotonic()
+
+        def beat() -> None:
+            self._rounds[name] = time.monotonic()
+
+        return beat
+
+    def stale(self) -> list[str]:
+        """Return the loops that have not finished a round within ``stale_s``."""
+        now = time.monotonic()
+        return sorted(name for name, at in self._rounds.items() if now - at > self.stale_s)
+
+    def pulse(self) -> None:
+        """Touch the file if every loop is making progress."""
+        if self.path is not None and not self.stale():
+            self.path.touch()
 
 
 def run_event_process(
@@ -33,6 +68,10 @@ def run_event_process(
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
+    configured = app.config.get("EVENTS_HEARTBEAT_FILE") or ""
+    heartbeat = Heartbeat(
+        Path(configured) if configured else None, app.config.get("EVENTS_HEARTBEAT_STALE_S", 30.0)
+    )
     threads = []
     if outbox is not None:
         threads.append(
@@ -44,25 +83,29 @@ def run_event_process(
                 app.extensions["bus"],
                 stop,
                 interval_s=app.config.get("OUTBOX_POLL_INTERVAL_S", 0.1),
+                on_round=heartbeat.loop("relay"),
             )
         )
     for consumer in consumers:
         consumer.ensure_groups()
-        threads.append(_thread(f"consumer-{consumer.group}", _run_in_app, app, consumer, stop))
+        name = f"consumer-{consumer.group}"
+        threads.append(_thread(name, _run_in_app, app, consumer, stop, heartbeat.loop(name)))
     _log.info("event process started", extra={"loops": [t.name for t in threads]})
     for thread in threads:
         thread.start()
     while any(t.is_alive() for t in threads) and not stop.wait(0.5):
-        pass
+        heartbeat.pulse()
     stop.set()
     for thread in threads:
         thread.join(timeout=10)
     _log.info("event process stopped")
 
 
-def _run_in_app(app: Flask, consumer: Consumer, stop: threading.Event) -> None:
+def _run_in_app(
+    app: Flask, consumer: Consumer, stop: threading.Event, beat: Callable[[], None]
+) -> None:
     with app.app_context():
-        consumer.run(stop)
+        consumer.run(stop, on_round=beat)
 
 
 def _thread(name: str, target: Any, *args: Any, **kwargs: Any) -> threading.Thread:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, Integer, String, Text, delete, select
@@ -80,10 +81,16 @@ def run_relay(
     stop: threading.Event,
     *,
     interval_s: float = 0.1,
+    on_round: Callable[[], None] | None = None,
 ) -> None:
-    """Relay until ``stop`` is set, sleeping ``interval_s`` whenever the outbox is empty."""
+    """Relay until ``stop`` is set, sleeping ``interval_s`` whenever the outbox is empty.
+
+    ``on_round`` is called after each round (the event process's heartbeat).
+    """
     last_purge = _now()
     while not stop.is_set():
+        if on_round is not None:
+            on_round()
         try:
             moved = relay_pending(database, model, bus)
         except Exception:

@@ -54,6 +54,8 @@ OPTIONAL = {
     "AUTH_ADMINISTRATION_CLAIM": "claim name agreed by the issuer and every verifier: the "
     "defaults match; only ever changed everywhere at once",
     "AUTH_ROLES_CLAIM": "claim name agreed by the issuer and every verifier (as above)",
+    "EVENTS_HEARTBEAT_STALE_S": "how long a loop may go without finishing a round: the default "
+    "(30 s) is far above a round's length and below the health check's window",
     # portal
     "PORTAL_TOKEN_TTL_S": "token lifetime: the default (1 h) is the product's choice",
     "PORTAL_CLIENT_TOKEN_TTL_S": "machine-client token lifetime: default (15 min) is intended",
@@ -330,6 +332,19 @@ def test_web_healthchecks_use_the_bound_port(services: dict[str, dict[str, Any]]
             continue
         test = " ".join(service.get("healthcheck", {}).get("test", []))
         assert f":{port}/" in test, f"{name}: healthcheck does not probe port {port}: {test}"
+
+
+def test_event_processes_are_checked_by_their_heartbeat(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    event_processes = [n for n, svc in services.items() if _command(svc)[-2:] == ["events", "run"]]
+    assert len(event_processes) == 3, event_processes
+    for name in event_processes:
+        service = services[name]
+        assert _environment(service).get("EVENTS_HEARTBEAT_FILE"), f"{name}: no heartbeat file"
+        check = service.get("healthcheck", {})
+        assert not check.get("disable"), f"{name}: health check switched off"
+        assert "$$EVENTS_HEARTBEAT_FILE" in " ".join(check.get("test", [])), name
 
 
 def test_gateway_upstreams_match_the_services(services: dict[str, dict[str, Any]]) -> None:
