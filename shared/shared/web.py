@@ -104,10 +104,10 @@ def _init_context(app: Flask) -> None:
         chosen = _lang_choice()
         if chosen in SUPPORTED and request.cookies.get("lang") != chosen:
             response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="Lax")
-        if "vary" in present:
-            response.vary.add("Accept-Language")
-        else:
+        if "vary" not in present:
             headers["Vary"] = "Accept-Language"
+        elif "accept-language" not in (vary := headers["Vary"]).lower():
+            headers["Vary"] = f"{vary}, Accept-Language"
         return response
 
 

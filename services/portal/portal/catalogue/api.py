@@ -15,6 +15,7 @@ from portal.catalogue.cache import ContentCache, Document
 from portal.catalogue.search import SearchIndex
 from portal.models import ContentItem
 from shared.auth import Principal, Role, current_principal, optional_principal, require
+from shared.db import Database
 
 blp = Blueprint(
     "content",
@@ -40,8 +41,13 @@ def _cache() -> ContentCache:
     return cache
 
 
+def _db() -> Database:
+    database: Database = current_app.extensions["db"]
+    return database
+
+
 def _reader() -> Any:
-    return current_app.extensions["db"].session()
+    return _db().session()
 
 
 def _writer() -> Any:
@@ -59,17 +65,14 @@ def _document(document: Document, audience: Audience, status: int = 200) -> Resp
     response = Response(document.body, status=status, mimetype=JSON)
     response.headers["Content-Language"] = document.language
     response.headers["Cache-Control"] = CACHE_CONTROL[audience.visibility_class]
-    response.vary.update(("Authorization", "Cookie"))
+    response.headers["Vary"] = "Authorization, Cookie"  # a plain header: no HeaderSet to parse
     return response
 
 
 def _editor_view(item_id: str) -> Response:
     principal = current_principal()
     audience = Audience(EDITORS, principal.subject)
-    with _reader() as session:
-        document = reading.get_item(
-            session=session, audience=audience, ref=item_id, language=g.language
-        )
+    document = reading.get_item(db=_db(), audience=audience, ref=item_id, language=g.language)
     return _document(document, audience)
 
 
@@ -97,16 +100,15 @@ class Items(MethodView):
     def get(self, query: dict[str, Any]) -> Response:
         """Search and browse the items you may see, with facet counts (no account needed)."""
         audience = audience_for(_caller())
-        with _reader() as session:
-            document = listing.search_items(
-                session=session,
-                audience=audience,
-                index=_index(),
-                params=_params(query),
-                language=g.language,
-                cache=_cache(),
-                snapshots=current_app.extensions["portal.snapshots"],
-            )
+        document = listing.search_items(
+            db=_db(),
+            audience=audience,
+            index=_index(),
+            params=_params(query),
+            language=g.language,
+            cache=_cache(),
+            snapshots=current_app.extensions["portal.snapshots"],
+        )
         return _document(document, audience)
 
     @require(Role.EDITOR)
@@ -133,10 +135,9 @@ class Item(MethodView):
     def get(self, ref: str) -> Response:
         """Read an item in your language (else the language it exists in; see Content-Language)."""
         audience = audience_for(_caller())
-        with _reader() as session:
-            document = reading.get_item(
-                session=session, audience=audience, ref=ref, language=g.language, cache=_cache()
-            )
+        document = reading.get_item(
+            db=_db(), audience=audience, ref=ref, language=g.language, cache=_cache()
+        )
         return _document(document, audience)
 
     @require(Role.EDITOR)

@@ -72,15 +72,14 @@ def desk() -> ResponseReturnValue:
     status = request.args.get("status", TABS[0])
     status = status if status in TABS else TABS[0]
     q = request.args.get("q", "")[:500]
-    with current_app.extensions["db"].session() as session:
-        result = listing.search_items(
-            session=session,
-            audience=Audience(EDITORS, principal.subject),
-            index=current_app.extensions["portal.search"],
-            params=listing.SearchParams(q=q, status=(status,), sort="newest", page_size=100),
-            language=g.language,
-            snapshots=current_app.extensions["portal.snapshots"],
-        ).data()
+    result = listing.search_items(
+        db=current_app.extensions["db"],
+        audience=Audience(EDITORS, principal.subject),
+        index=current_app.extensions["portal.search"],
+        params=listing.SearchParams(q=q, status=(status,), sort="newest", page_size=100),
+        language=g.language,
+        snapshots=current_app.extensions["portal.snapshots"],
+    ).data()
     return render_template(
         "portal/editor/desk.html",
         result=result,
@@ -158,13 +157,12 @@ def _actions(view: dict[str, Any] | None) -> list[str]:
 
 
 def _editor_view(item_id: str, principal: Principal) -> dict[str, Any]:
-    with current_app.extensions["db"].session() as session:
-        view: dict[str, Any] = reading.get_item(
-            session=session,
-            audience=Audience(EDITORS, principal.subject),
-            ref=item_id,
-            language=g.language,
-        ).data()
+    view: dict[str, Any] = reading.get_item(
+        db=current_app.extensions["db"],
+        audience=Audience(EDITORS, principal.subject),
+        ref=item_id,
+        language=g.language,
+    ).data()
     return view
 
 

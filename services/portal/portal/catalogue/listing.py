@@ -29,6 +29,7 @@ from portal.catalogue.reading import summary_view
 from portal.catalogue.search import SearchIndex, query_terms
 from portal.catalogue.snapshot import Entry, Snapshot, SnapshotHolder
 from portal.models import ContentItem, ContentTranslation
+from shared.db import Database
 from shared.i18n import pick
 
 FACETS = ("kind", "technology", "domain", "topic", "region", "language")
@@ -264,7 +265,7 @@ def run_search(
 
 def search_items(
     *,
-    session: Session,
+    db: Database,
     audience: Audience,
     index: SearchIndex,
     params: SearchParams,
@@ -277,18 +278,17 @@ def search_items(
     Texts of each result are in ``language`` when the item has it (each result says which).
     """
 
-    def build() -> Document:
-        return Document.of(
-            run_search(
+    def build() -> Document:  # a session only when there is something to read
+        with db.session() as session:
+            found = run_search(
                 session=session,
                 audience=audience,
                 index=index,
                 params=params,
                 language=language,
                 snapshots=snapshots,
-            ),
-            language,
-        )
+            )
+        return Document.of(found, language)
 
     if cache is None:
         return build()

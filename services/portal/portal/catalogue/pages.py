@@ -41,16 +41,15 @@ def _cache() -> ContentCache:
 
 
 def _search(audience: Audience, params: listing.SearchParams) -> dict[str, Any]:
-    with current_app.extensions["db"].session() as session:
-        document = listing.search_items(
-            session=session,
-            audience=audience,
-            index=current_app.extensions["portal.search"],
-            params=params,
-            language=g.language,
-            cache=_cache(),
-            snapshots=current_app.extensions["portal.snapshots"],
-        )
+    document = listing.search_items(
+        db=current_app.extensions["db"],
+        audience=audience,
+        index=current_app.extensions["portal.search"],
+        params=params,
+        language=g.language,
+        cache=_cache(),
+        snapshots=current_app.extensions["portal.snapshots"],
+    )
     result: dict[str, Any] = document.data()
     return result
 
@@ -138,14 +137,17 @@ def item(slug: str) -> ResponseReturnValue:
     """One item in the reader's language (else the language it exists in)."""
     principal = caller()
     audience = audience_for(principal)
-    with current_app.extensions["db"].session() as session:
-        try:
-            document = reading.get_item(
-                session=session, audience=audience, ref=slug, language=g.language, cache=_cache()
-            )
-        except NotFound:
-            hint = text("item.not_found.hint") if principal is None else ""
-            raise NotFound(hint) from None
+    try:
+        document = reading.get_item(
+            db=current_app.extensions["db"],
+            audience=audience,
+            ref=slug,
+            language=g.language,
+            cache=_cache(),
+        )
+    except NotFound:
+        hint = text("item.not_found.hint") if principal is None else ""
+        raise NotFound(hint) from None
     view = document.data()
     if view["slug"] != slug:  # reached by id: the address to keep is the slug's
         return redirect(url_for(".item", slug=view["slug"]), 301)

@@ -18,6 +18,7 @@ from portal.catalogue.audience import Audience
 from portal.catalogue.cache import ContentCache, Document
 from portal.catalogue.items import PAGE_PREFIX
 from portal.models import ContentItem, ContentRevision, ContentTranslation
+from shared.db import Database
 from shared.errors import NotFound
 from shared.i18n import pick
 
@@ -133,7 +134,7 @@ def find_visible(session: Session, audience: Audience, ref: str) -> ContentItem:
 
 def get_item(
     *,
-    session: Session,
+    db: Database,
     audience: Audience,
     ref: str,
     language: str,
@@ -144,10 +145,11 @@ def get_item(
     ``Document.data()`` is the item view; ``Document.language`` the language served.
     """
 
-    def build() -> Document:
-        item = find_visible(session, audience, ref)
-        terms = vocabulary.labels_by_scheme(session)
-        view = item_view(item, language, terms, audience)
+    def build() -> Document:  # a session only when there is something to read
+        with db.session() as session:
+            item = find_visible(session, audience, ref)
+            terms = vocabulary.labels_by_scheme(session)
+            view = item_view(item, language, terms, audience)
         return Document.of(view, view["language"])
 
     if cache is None:

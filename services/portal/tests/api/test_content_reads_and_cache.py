@@ -130,7 +130,8 @@ def test_responses_say_how_they_may_be_cached(content, client, people):
         "private, no-cache"
     )
     assert client.get(ITEMS, headers=people["editor"]).headers["Cache-Control"] == "no-store"
-    assert "Authorization" in client.get(ITEMS).headers["Vary"]
+    vary = [v.strip() for v in client.get(ITEMS).headers["Vary"].split(",")]
+    assert sorted(vary) == ["Accept-Language", "Authorization", "Cookie"]
 
 
 def test_the_catalogue_answers_from_the_database_when_the_cache_is_off(make_app, people, content):
@@ -158,3 +159,19 @@ def test_the_catalogue_answers_without_redis(make_app, content):
     response = cut_off.get(f"{ITEMS}/{item['slug']}")
     assert response.status_code == 200
     assert cut_off.get(ITEMS).json["total"] == 1
+
+
+def test_a_cached_read_opens_no_database_session(make_app, content):
+    item = content.published(_resource())
+    reader = make_app()
+    client = reader.test_client()
+    paths = (f"{ITEMS}/{item['slug']}", f"{ITEMS}?q=governance")
+    first = [client.get(path) for path in paths]  # computed once, now cached
+    assert [r.status_code for r in first] == [200, 200]
+
+    def no_database(*args, **kwargs):
+        raise AssertionError("a cache hit must not open a database session")
+
+    reader.extensions["db"].session = no_database
+    again = [client.get(path) for path in paths]
+    assert [r.data for r in again] == [r.data for r in first]
