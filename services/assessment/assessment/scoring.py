@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from assessment.framework import Area, Framework
@@ -80,13 +80,12 @@ class AreaScore(NamedTuple):
     unanswered: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """The scores of an assessment: the six-area profile and an indicative overall figure."""
 
     areas: dict[str, AreaScore]
     overall: float | None
-    overall_percentage: float | None = field(default=None)
+    overall_percentage: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +172,10 @@ def score_assessment(framework: Framework, answers: Mapping[str, Answer]) -> Res
         if score is not None:
             total += area.weight * score
             weights += area.weight
-    overall = total / weights if weights else None
-    return Result(
-        areas=areas,
-        overall=overall,
-        overall_percentage=None if overall is None else (overall - 1.0) / 4.0 * 100.0,
-    )
+    if not weights:
+        return Result(areas, None, None)
+    overall = total / weights
+    return Result(areas, overall, (overall - 1.0) / 4.0 * 100.0)
 
 
 def explain_area(area: Area, answers: Mapping[str, Answer]) -> list[Contribution]:
