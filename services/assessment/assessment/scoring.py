@@ -53,8 +53,7 @@ class Answer:
     confidence: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Cap:
+class Cap(NamedTuple):
     """A critical indicator that limited an area's score."""
 
     indicator: str
@@ -107,9 +106,10 @@ def is_level(value: object) -> bool:
 
 def score_area(area: Area, answers: Mapping[str, Answer]) -> AreaScore:
     """Score one area from the answers (keyed by indicator)."""
-    total = weights = known = confidence_sum = 0.0
+    total = weights = confidence_sum = 0.0
     limit = math.inf
-    capped: tuple[str, Value] | None = None
+    capped_by: str | None = None
+    capped_at: Value = 0
     dont_know: list[str] = []
     not_applicable: list[str] = []
     unanswered: list[str] = []
@@ -128,15 +128,15 @@ def score_area(area: Area, answers: Mapping[str, Answer]) -> AreaScore:
             level = 1.0
         else:
             level = float(value)
-            known += 1
             confidence_sum += _CONFIDENCE_OF[answer.confidence]
         total += weight * level
         weights += weight
         if critical and level + 1 < limit:
             limit = level + 1
-            capped = (key, value)
+            capped_by, capped_at = key, value
     applicable = len(area.plan) - len(not_applicable)
     answered = applicable - len(unanswered)
+    known = answered - len(dont_know)  # answered with a level
     if not weights:
         return AreaScore(
             area.key, None, None, None, None, None, answered / applicable if applicable else 0.0,
@@ -144,7 +144,7 @@ def score_area(area: Area, answers: Mapping[str, Answer]) -> AreaScore:
         )  # fmt: skip
     raw = total / weights
     score = raw if raw <= limit else limit
-    cap = None if capped is None or score >= raw else Cap(capped[0], capped[1], limit)
+    cap = None if capped_by is None or score >= raw else Cap(capped_by, capped_at, limit)
     return AreaScore(
         area.key,
         score,
