@@ -36,6 +36,10 @@ ERRORS = {
         "en": "You may not grant these roles",
         "fr": "Vous ne pouvez pas attribuer ces rôles",
     },
+    "own_account": {
+        "en": "You cannot deactivate your own account",
+        "fr": "Vous ne pouvez pas désactiver votre propre compte",
+    },
 }
 
 

@@ -170,6 +170,33 @@ def list_users(
     return _page(session, query, page, page_size)
 
 
+def set_user_active(
+    *,
+    session: Session,
+    principal: Principal,
+    administration_id: str,
+    user_id: str,
+    active: bool,
+) -> User:
+    """Deactivate or reactivate a user of an administration (idempotent).
+
+    A deactivated user can no longer sign in; a token issued before stays valid until it expires.
+    A coordinator changes only accounts whose roles they could grant; nobody their own account.
+    """
+    with session.begin():
+        administration = managed_administration(session, principal, administration_id)
+        user = session.get(User, user_id)
+        if user is None or user.administration_id != administration.id:
+            raise NotFound()
+        if user.id == principal.subject:
+            raise ApiError(409, "own_account")
+        beyond = sorted(set(user.roles) - grantable_roles(principal))
+        if beyond:
+            raise ApiError(403, "role_not_allowed", errors={"roles": beyond})
+        user.active = active
+    return user
+
+
 # -- API keys ----------------------------------------------------------------------------------
 def create_api_key(
     *,

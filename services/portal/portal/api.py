@@ -25,6 +25,7 @@ from portal.schemas import (
     TokenSchema,
     UserCreateSchema,
     UserSchema,
+    UserUpdateSchema,
 )
 from portal.tokens import IssuedToken
 from shared.auth import Role, current_principal, require
@@ -198,6 +199,25 @@ class Users(MethodView):
                 passwords=_passwords(),
                 principal=current_principal(),
                 administration_id=administration_id,
+                **data,
+            )
+
+
+@admin_blp.route("/<administration_id>/users/<user_id>")
+class UserItem(MethodView):
+    """One user of an administration."""
+
+    @require(*MANAGERS)
+    @admin_blp.arguments(UserUpdateSchema)
+    @admin_blp.response(200, UserSchema)
+    def patch(self, data: dict[str, Any], administration_id: str, user_id: str) -> User:
+        """Deactivate or reactivate a user (sign-in refused while inactive)."""
+        with _session() as session:
+            return accounts.set_user_active(
+                session=session,
+                principal=current_principal(),
+                administration_id=administration_id,
+                user_id=user_id,
                 **data,
             )
 

@@ -103,6 +103,12 @@ class UserCreateSchema(Schema):
     language = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
 
 
+class UserUpdateSchema(Schema):
+    """What a coordinator or operator changes of a user: whether the account is active."""
+
+    active = fields.Boolean(required=True)
+
+
 class UserSchema(Schema):
     """A user as the API shows it (never the password hash)."""
 

@@ -1,5 +1,9 @@
 import json
 
+import pytest
+from sqlalchemy import func, select
+
+from portal.demo import DEMO_PASSWORD
 from portal.models import User
 
 PASSWORD = "a-long-enough-password"
@@ -130,3 +134,101 @@ def test_coordinators_list_their_administrations_users_page_by_page(client, demo
     assert json.loads(page.headers["X-Pagination"])["total"] == 2
     respondent = client.get(_url(demo["demo"]), headers=login("respondent@demo.example"))
     assert respondent.status_code == 403
+
+
+@pytest.fixture
+def inactive(app):
+    """Return a function counting the inactive users."""
+
+    def rows() -> int:
+        with app.extensions["db"].session() as session:
+            return session.scalar(select(func.count()).where(User.active.is_(False)))
+
+    return rows
+
+
+def _deactivate(client, administration_id, user_id, headers, active=False):
+    return client.patch(
+        f"{_url(administration_id)}/{user_id}", json={"active": active}, headers=headers
+    )
+
+
+def test_a_deactivated_user_cannot_sign_in_until_reactivated(client, demo, login):
+    coordinator = login("coordinator@demo.example")
+    respondent = demo["users"]["respondent@demo.example"]
+    response = _deactivate(client, demo["demo"], respondent, coordinator)
+    assert response.status_code == 200, response.json
+    assert response.json["active"] is False
+    refused = client.post(
+        "/api/v1/portal/auth/login",
+        json={"email": "respondent@demo.example", "password": DEMO_PASSWORD},
+    )
+    assert refused.status_code == 401
+    assert _deactivate(client, demo["demo"], respondent, coordinator, active=True).json["active"]
+    assert login("respondent@demo.example")
+
+
+def test_another_administrations_user_cannot_be_deactivated(client, demo, login, inactive):
+    other_coordinator = demo["users"]["coordinator@other.example"]
+    response = _deactivate(
+        client, demo["other"], other_coordinator, login("coordinator@demo.example")
+    )
+    assert response.status_code == 404
+    # nor through one's own administration's address
+    response = _deactivate(
+        client, demo["demo"], other_coordinator, login("coordinator@demo.example")
+    )
+    assert response.status_code == 404
+    assert inactive() == 0
+
+
+def _editor_of_demo(client, demo, login):
+    """An editor account inside the demo administration (only an operator can grant editor)."""
+    response = client.post(
+        _url(demo["demo"]),
+        json=_user("staff-editor@demo.example", ("member", "editor")),
+        headers=login("operator@demo.example"),
+    )
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def test_deactivation_is_refused_to_respondents_to_oneself_and_beyond_ones_roles(
+    client, demo, login, inactive
+):
+    users = demo["users"]
+    editor = _editor_of_demo(client, demo, login)
+    coordinator = login("coordinator@demo.example")
+    refusals = [
+        (users["respondent@demo.example"], login("respondent@demo.example"), 403, "forbidden"),
+        (users["coordinator@demo.example"], coordinator, 409, "own_account"),
+        (editor, coordinator, 403, "role_not_allowed"),
+    ]
+    for user_id, headers, status, code in refusals:
+        response = _deactivate(client, demo["demo"], user_id, headers)
+        assert (response.status_code, response.json["code"]) == (status, code), response.json
+    assert inactive() == 0
+
+
+def test_a_refused_deactivation_is_explained_in_french(client, demo, login):
+    me = demo["users"]["coordinator@demo.example"]
+    headers = {**login("coordinator@demo.example"), "Accept-Language": "fr"}
+    response = _deactivate(client, demo["demo"], me, headers)
+    assert response.status_code == 409
+    assert response.json["detail"] == "Vous ne pouvez pas désactiver votre propre compte"
+
+
+def test_the_active_flag_is_required_and_typed(client, demo, login):
+    url = f"{_url(demo['demo'])}/{demo['users']['respondent@demo.example']}"
+    headers = login("coordinator@demo.example")
+    for body in ({}, {"active": "sometimes"}, {"active": False, "roles": ["operator"]}):
+        response = client.patch(url, json=body, headers=headers)
+        assert response.status_code == 422, body
+    assert login("respondent@demo.example")
+
+
+def test_an_operator_deactivates_an_editor(client, demo, login, inactive):
+    editor = _editor_of_demo(client, demo, login)
+    response = _deactivate(client, demo["demo"], editor, login("operator@demo.example"))
+    assert response.status_code == 200
+    assert inactive() == 1
