@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import threading
 import time
 import urllib.request
@@ -22,11 +23,52 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import jwt
+import redis
 from flask import current_app, g, request
 
 from shared.errors import ApiError
 
 ALGORITHMS = ["EdDSA", "RS256", "ES256"]
+# The issuer's list of revoked subjects: a Redis hash, subject -> epoch seconds up to which its
+# tokens are refused (a deactivated user, a revoked API key as ``apikey:<id>``).
+REVOCATIONS_KEY = "portal:revocations"
+_log = logging.getLogger(__name__)
+
+
+class Revocations:
+    """The subjects whose tokens issued up to some moment are refused, re-read every few seconds.
+
+    Verifiers never ask per request: each process reads the whole (small) hash at most every
+    ``refresh_s``, so a revocation takes effect within that delay. If Redis cannot be read, the
+    last list read stays in force and the read is tried again after ``refresh_s``.
+    """
+
+    def __init__(
+        self, client: redis.Redis, *, key: str = REVOCATIONS_KEY, refresh_s: float = 5.0
+    ) -> None:
+        self.client = client
+        self.key = key
+        self.refresh_s = refresh_s
+        self._until: dict[str, float] = {}
+        self._read_at = -float("inf")
+
+    def refuses(self, subject: str, issued_at: float) -> bool:
+        """Return whether a token of ``subject`` issued at ``issued_at`` is revoked."""
+        if time.monotonic() - self._read_at >= self.refresh_s:
+            self._refresh()
+        until = self._until.get(subject)
+        return until is not None and issued_at <= until
+
+    def _refresh(self) -> None:
+        self._read_at = time.monotonic()
+        try:
+            raw: dict[bytes, bytes] = self.client.hgetall(self.key)  # type: ignore[assignment]
+        except redis.RedisError:
+            _log.warning("revocations unreadable; keeping the last list", exc_info=True)
+            return
+        self._until = {name.decode(): float(value) for name, value in raw.items()}
+
+
 SESSION_COOKIE = "sc_session"
 CSRF_COOKIE = "sc_csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -100,8 +142,10 @@ class TokenVerifier:
         refetch_s: float = 10.0,
         leeway_s: int = 30,
         remembered: int = 4096,
+        revocations: Revocations | None = None,
     ) -> None:
         self.issuer = issuer
+        self.revocations = revocations
         self.audience = audience
         self.jwks_source = jwks_source
         self.administration_claim = administration_claim
@@ -117,19 +161,25 @@ class TokenVerifier:
         self._verified: dict[str, tuple[Principal, float]] = {}
 
     def verify(self, token: str) -> Principal:
-        """Return the principal of a valid token, else raise ``AuthError``."""
+        """Return the principal of a valid, unrevoked token, else raise ``AuthError``."""
         known = self._verified.get(token)
         if (
             known is not None
             and time.time() < known[1]
             and time.monotonic() - self._fetched_at <= self.cache_s  # keys not due a refetch
         ):
-            return known[0]
-        principal = self._verify(token)
-        with self._lock:
-            if len(self._verified) >= self.remembered:
-                self._verified.pop(next(iter(self._verified)))
-            self._verified[token] = (principal, float(principal.claims["exp"]) + self.leeway_s)
+            principal = known[0]
+        else:
+            principal = self._verify(token)
+            with self._lock:
+                if len(self._verified) >= self.remembered:
+                    self._verified.pop(next(iter(self._verified)))
+                expires = float(principal.claims["exp"]) + self.leeway_s
+                self._verified[token] = (principal, expires)
+        if self.revocations is not None and self.revocations.refuses(
+            principal.subject, float(principal.claims["iat"])
+        ):
+            raise AuthError(detail="token revoked")
         return principal
 
     def _verify(self, token: str) -> Principal:

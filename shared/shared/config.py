@@ -89,6 +89,7 @@ def common_settings(service: str) -> dict[str, object]:
         "AUTH_AUDIENCE": env_str("AUTH_AUDIENCE", "smartcustoms"),
         "AUTH_ADMINISTRATION_CLAIM": env_str("AUTH_ADMINISTRATION_CLAIM", "administration_id"),
         "AUTH_ROLES_CLAIM": env_str("AUTH_ROLES_CLAIM", "roles"),
+        "AUTH_REVOCATIONS_REFRESH_S": env_float("AUTH_REVOCATIONS_REFRESH_S", 5.0),
         "LOG_LEVEL": env_str("LOG_LEVEL", "INFO"),
         "LOG_FORMAT": env_str("LOG_FORMAT", "json"),
         "MAX_CONTENT_LENGTH": env_int("MAX_CONTENT_LENGTH", 1024 * 1024),

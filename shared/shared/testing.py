@@ -185,4 +185,5 @@ def service_config(
         "AUTH_AUDIENCE": TEST_AUDIENCE,
         "AUTH_JWKS": jwks,
         "LOG_FORMAT": "text",
+        "AUTH_REVOCATIONS_REFRESH_S": 0.0,  # a revocation shows on the next request
     }

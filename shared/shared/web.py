@@ -15,7 +15,7 @@ import swagger_ui_bundle
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, send_from_directory
 from flask_smorest import Api
 
-from shared.auth import JwksSource, TokenVerifier, http_jwks_source
+from shared.auth import JwksSource, Revocations, TokenVerifier, http_jwks_source
 from shared.bus import EventBus
 from shared.config import common_settings
 from shared.db import Database
@@ -131,6 +131,7 @@ def _init_adapters(app: Flask, jwks_source: JwksSource | None) -> None:
         jwks_source=source,
         administration_claim=app.config["AUTH_ADMINISTRATION_CLAIM"],
         roles_claim=app.config["AUTH_ROLES_CLAIM"],
+        revocations=Revocations(client, refresh_s=app.config["AUTH_REVOCATIONS_REFRESH_S"]),
     )
 
 

@@ -4,9 +4,10 @@ import time
 
 import jwt
 import pytest
+import redis
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from shared.auth import AuthError, TokenVerifier
+from shared.auth import REVOCATIONS_KEY, AuthError, Revocations, TokenVerifier
 from shared.testing import TEST_AUDIENCE, TEST_ISSUER
 
 
@@ -179,3 +180,57 @@ def test_an_external_rs256_issuer_with_its_own_claim_names_works_by_configuratio
         {**claims, "realm_access": {}}, key, algorithm="RS256", headers={"kid": "ext-1"}
     )
     assert verifier.verify(bare).roles == frozenset()
+
+
+def _revoking_verifier(source, client, refresh_s=0.0):
+    return TokenVerifier(
+        issuer=TEST_ISSUER,
+        audience=TEST_AUDIENCE,
+        jwks_source=source,
+        revocations=Revocations(client, refresh_s=refresh_s),
+    )
+
+
+def test_a_revoked_subjects_earlier_tokens_are_refused_even_when_remembered(redis_client):
+    key = Ed25519PrivateKey.generate()
+    verifier = _revoking_verifier(Source(_jwk(key, "k1")), redis_client)
+    now = int(time.time())
+    earlier = _token(key, "k1", iat=now - 10)
+    assert verifier.verify(earlier).subject == "u1"  # now remembered
+    redis_client.hset(REVOCATIONS_KEY, "u1", now - 5)
+    with pytest.raises(AuthError, match="revoked"):
+        verifier.verify(earlier)
+    assert verifier.verify(_token(key, "k1", iat=now)).subject == "u1"  # issued after
+    assert verifier.verify(_token(key, "k1", sub="u2", iat=now - 10)).subject == "u2"
+    redis_client.hdel(REVOCATIONS_KEY, "u1")
+    assert verifier.verify(earlier).subject == "u1"  # restored
+
+
+def test_revocations_are_read_at_most_once_per_refresh_interval(redis_client):
+    key = Ed25519PrivateKey.generate()
+    verifier = _revoking_verifier(Source(_jwk(key, "k1")), redis_client, refresh_s=0.3)
+    token = _token(key, "k1", iat=int(time.time()) - 10)
+    assert verifier.verify(token)
+    redis_client.hset(REVOCATIONS_KEY, "u1", time.time())
+    assert verifier.verify(token)  # not re-read yet: the delay a revocation may take
+    time.sleep(0.35)
+    with pytest.raises(AuthError):
+        verifier.verify(token)
+
+
+def test_an_unreadable_revocation_list_keeps_the_last_one_read(redis_client):
+    key = Ed25519PrivateKey.generate()
+    redis_client.hset(REVOCATIONS_KEY, "u1", time.time())
+    revocations = Revocations(redis_client, refresh_s=0.0)
+    verifier = TokenVerifier(
+        issuer=TEST_ISSUER,
+        audience=TEST_AUDIENCE,
+        jwks_source=Source(_jwk(key, "k1")),
+        revocations=revocations,
+    )
+    token = _token(key, "k1", iat=int(time.time()) - 10)
+    with pytest.raises(AuthError):
+        verifier.verify(token)
+    revocations.client = redis.Redis(port=1, socket_connect_timeout=0.2)  # nothing listens
+    with pytest.raises(AuthError):
+        verifier.verify(token)

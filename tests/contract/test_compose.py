@@ -54,6 +54,8 @@ OPTIONAL = {
     "AUTH_ADMINISTRATION_CLAIM": "claim name agreed by the issuer and every verifier: the "
     "defaults match; only ever changed everywhere at once",
     "AUTH_ROLES_CLAIM": "claim name agreed by the issuer and every verifier (as above)",
+    "AUTH_REVOCATIONS_REFRESH_S": "how often each process re-reads the revoked subjects: the "
+    "default (5 s) bounds how long a deactivated user's token still works",
     "EVENTS_HEARTBEAT_STALE_S": "how long a loop may go without finishing a round: the default "
     "(30 s) is far above a round's length and below the health check's window",
     # portal

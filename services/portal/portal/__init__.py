@@ -11,6 +11,7 @@ from portal import api, catalogue, cli, keys, pages, wellknown
 from portal.config import SERVICE, settings
 from portal.models import Base
 from portal.passwords import Passwords
+from portal.revocations import RevocationWriter
 from shared.errors import register_messages
 from shared.pages import init_pages
 from shared.web import create_service_app
@@ -72,6 +73,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     own_jwks.app = app
     register_messages(ERRORS)
     app.extensions["portal.passwords"] = Passwords.from_config(app.config)
+    app.extensions["portal.revocations"] = RevocationWriter(
+        app.extensions["redis"],
+        keep_s=max(app.config["PORTAL_TOKEN_TTL_S"], app.config["PORTAL_CLIENT_TOKEN_TTL_S"]) + 60,
+    )
     rest.spec.components.security_scheme(
         "apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key"}
     )

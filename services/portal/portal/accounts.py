@@ -17,6 +17,7 @@ from portal import apikeys, events
 from portal.issuing import normalize_email
 from portal.models import Administration, ApiKey, User, join_roles
 from portal.passwords import Passwords
+from portal.revocations import RevocationWriter
 from shared.auth import AuthError, Principal, Role
 from shared.errors import ApiError, NotFound
 
@@ -173,6 +174,7 @@ def list_users(
 def set_user_active(
     *,
     session: Session,
+    revocations: RevocationWriter,
     principal: Principal,
     administration_id: str,
     user_id: str,
@@ -180,8 +182,9 @@ def set_user_active(
 ) -> User:
     """Deactivate or reactivate a user of an administration (idempotent).
 
-    A deactivated user can no longer sign in; a token issued before stays valid until it expires.
-    A coordinator changes only accounts whose roles they could grant; nobody their own account.
+    A deactivated user can no longer sign in, and every service refuses the tokens issued to
+    them before (within the verifiers' refresh delay). A coordinator changes only accounts whose
+    roles they could grant; nobody their own account.
     """
     with session.begin():
         administration = managed_administration(session, principal, administration_id)
@@ -194,6 +197,11 @@ def set_user_active(
         if beyond:
             raise ApiError(403, "role_not_allowed", errors={"roles": beyond})
         user.active = active
+        # Before the commit: if Redis refuses, nothing changes (the request fails whole).
+        if active:
+            revocations.restore(user.id)
+        else:
+            revocations.revoke(user.id)
     return user
 
 
@@ -237,15 +245,21 @@ def list_api_keys(
 
 
 def revoke_api_key(
-    *, session: Session, principal: Principal, administration_id: str, key_id: str
+    *,
+    session: Session,
+    revocations: RevocationWriter,
+    principal: Principal,
+    administration_id: str,
+    key_id: str,
 ) -> ApiKey:
-    """Revoke an API key: it can no longer be exchanged for tokens (idempotent)."""
+    """Revoke an API key: no new tokens, and the tokens it gave are refused (idempotent)."""
     with session.begin():
         administration = managed_administration(session, principal, administration_id)
         row = session.get(ApiKey, key_id)
         if row is None or row.administration_id != administration.id:
             raise NotFound()
         row.revoked_at = row.revoked_at or datetime.now(UTC)
+        revocations.revoke(f"apikey:{row.id}")
     return row
 
 

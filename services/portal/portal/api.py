@@ -211,10 +211,11 @@ class UserItem(MethodView):
     @admin_blp.arguments(UserUpdateSchema)
     @admin_blp.response(200, UserSchema)
     def patch(self, data: dict[str, Any], administration_id: str, user_id: str) -> User:
-        """Deactivate or reactivate a user (sign-in refused while inactive)."""
+        """Deactivate or reactivate a user (while inactive: no sign-in, earlier tokens refused)."""
         with _session() as session:
             return accounts.set_user_active(
                 session=session,
+                revocations=current_app.extensions["portal.revocations"],
                 principal=current_principal(),
                 administration_id=administration_id,
                 user_id=user_id,
@@ -262,10 +263,11 @@ class ApiKeyItem(MethodView):
     @require(*MANAGERS)
     @admin_blp.response(204)
     def delete(self, administration_id: str, key_id: str) -> None:
-        """Revoke an API key (it can no longer be exchanged for tokens)."""
+        """Revoke an API key (no new tokens; those it gave are refused everywhere)."""
         with _session() as session:
             accounts.revoke_api_key(
                 session=session,
+                revocations=current_app.extensions["portal.revocations"],
                 principal=current_principal(),
                 administration_id=administration_id,
                 key_id=key_id,

@@ -156,6 +156,8 @@ def _deactivate(client, administration_id, user_id, headers, active=False):
 def test_a_deactivated_user_cannot_sign_in_until_reactivated(client, demo, login):
     coordinator = login("coordinator@demo.example")
     respondent = demo["users"]["respondent@demo.example"]
+    earlier = login("respondent@demo.example")
+    assert client.get("/api/v1/portal/me", headers=earlier).status_code == 200
     response = _deactivate(client, demo["demo"], respondent, coordinator)
     assert response.status_code == 200, response.json
     assert response.json["active"] is False
@@ -164,6 +166,7 @@ def test_a_deactivated_user_cannot_sign_in_until_reactivated(client, demo, login
         json={"email": "respondent@demo.example", "password": DEMO_PASSWORD},
     )
     assert refused.status_code == 401
+    assert client.get("/api/v1/portal/me", headers=earlier).status_code == 401
     assert _deactivate(client, demo["demo"], respondent, coordinator, active=True).json["active"]
     assert login("respondent@demo.example")
 
@@ -232,3 +235,16 @@ def test_an_operator_deactivates_an_editor(client, demo, login, inactive):
     response = _deactivate(client, demo["demo"], editor, login("operator@demo.example"))
     assert response.status_code == 200
     assert inactive() == 1
+
+
+def test_a_revoked_api_keys_tokens_are_refused(client, demo, login):
+    coordinator = login("coordinator@demo.example")
+    keys = f"/api/v1/portal/administrations/{demo['demo']}/api-keys"
+    created = client.post(keys, json={"name": "Bulk uploads"}, headers=coordinator)
+    assert created.status_code == 201, created.json
+    issued = client.post("/api/v1/portal/auth/token", headers={"X-API-Key": created.json["key"]})
+    assert issued.status_code == 200, issued.json
+    bearer = {"Authorization": f"Bearer {issued.json['access_token']}"}
+    assert client.get("/api/v1/portal/me", headers=bearer).status_code == 200
+    assert client.delete(f"{keys}/{created.json['id']}", headers=coordinator).status_code == 204
+    assert client.get("/api/v1/portal/me", headers=bearer).status_code == 401
