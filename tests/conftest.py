@@ -18,15 +18,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy" / "local"))
 
 from stack import SERVICES, Stack, free_port
 
+from portal.demo import DEMO_PASSWORD
 from shared.testing import claim_redis_database
 
 # Tests hammer the API: the gateway's limits are nginx's real ones, only higher.
@@ -93,3 +95,19 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def gateway_url(stack: Stack) -> str:
     """Base URL of the running platform's gateway (no trailing slash)."""
     return str(stack.url)
+
+
+@pytest.fixture(scope="session")
+def sign_in(gateway_url: str) -> Callable[..., dict[str, str]]:
+    """Return a function that signs in through the gateway and returns Authorization headers."""
+
+    def headers(email: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+        response = requests.post(
+            f"{gateway_url}/api/v1/portal/auth/login",
+            json={"email": email, "password": password},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return headers

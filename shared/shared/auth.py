@@ -60,13 +60,16 @@ class Revocations:
         return until is not None and issued_at <= until
 
     def _refresh(self) -> None:
-        self._read_at = time.monotonic()
+        started = time.monotonic()
         try:
             raw: dict[bytes, bytes] = self.client.hgetall(self.key)  # type: ignore[assignment]
         except redis.RedisError:
             _log.warning("revocations unreadable; keeping the last list", exc_info=True)
+            self._read_at = started  # try again after refresh_s, not on every request
             return
         self._until = {name.decode(): float(value) for name, value in raw.items()}
+        # Only now: a thread arriving meanwhile reads the list itself rather than the old one.
+        self._read_at = started
 
 
 SESSION_COOKIE = "sc_session"
@@ -179,7 +182,7 @@ class TokenVerifier:
         if self.revocations is not None and self.revocations.refuses(
             principal.subject, float(principal.claims["iat"])
         ):
-            raise AuthError(detail="token revoked")
+            raise AuthError("token_revoked")
         return principal
 
     def _verify(self, token: str) -> Principal:

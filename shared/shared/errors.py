@@ -37,6 +37,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "The access token is invalid or expired",
         "fr": "Le jeton d'accès est invalide ou expiré",
     },
+    "token_revoked": {
+        "en": "This access token was revoked: sign in again",
+        "fr": "Ce jeton d'accès a été révoqué : reconnectez-vous",
+    },
     "forbidden": {
         "en": "You are not allowed to do this",
         "fr": "Vous n'êtes pas autorisé à effectuer cette action",

@@ -1,38 +1,32 @@
 """Deactivating a user: every service refuses the tokens issued to them before, through the gateway.
 
 Runs against the real processes behind nginx (see ``test_walking_skeleton``); the services
-re-read the issuer's revocation list every few seconds, so the refusal is awaited, not assumed.
+re-read the issuer's revocation list every few seconds, so the test waits that bound, then
+checks that every process refuses.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 
 import pytest
 import requests
 
-DEMO_PASSWORD = "demo-password-2026"
 PASSWORD = "a-long-enough-password"
+REFRESH_S = 5.0  # AUTH_REVOCATIONS_REFRESH_S's default, which the test platform keeps
 pytestmark = pytest.mark.gateway
-
-
-def _login(gateway_url: str, email: str, password: str) -> dict[str, str]:
-    response = requests.post(
-        f"{gateway_url}/api/v1/portal/auth/login",
-        json={"email": email, "password": password},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def _statuses(urls: list[str], headers: dict[str, str]) -> list[int]:
     return [requests.get(url, headers=headers, timeout=10).status_code for url in urls]
 
 
-def test_a_deactivated_users_earlier_token_is_refused_by_every_service(gateway_url: str) -> None:
-    coordinator = _login(gateway_url, "coordinator@demo.example", DEMO_PASSWORD)
+def test_a_deactivated_users_earlier_token_is_refused_by_every_service(
+    gateway_url: str, sign_in: Callable[..., dict[str, str]]
+) -> None:
+    coordinator = sign_in("coordinator@demo.example")
     portal = f"{gateway_url}/api/v1/portal"
     administration = requests.get(f"{portal}/me", headers=coordinator, timeout=10).json()[
         "administration_id"
@@ -50,7 +44,7 @@ def test_a_deactivated_users_earlier_token_is_refused_by_every_service(gateway_u
         timeout=10,
     )
     assert created.status_code == 201, created.text
-    leaver = _login(gateway_url, email, PASSWORD)
+    leaver = sign_in(email, PASSWORD)
     urls = [
         f"{portal}/me",
         f"{gateway_url}/api/v1/assessment/assessments",
@@ -65,10 +59,12 @@ def test_a_deactivated_users_earlier_token_is_refused_by_every_service(gateway_u
         timeout=10,
     )
     assert deactivated.status_code == 200, deactivated.text
-    deadline = time.monotonic() + 20
-    while (statuses := _statuses(urls, leaver)) != [401, 401, 401]:
-        assert time.monotonic() < deadline, f"still accepted after 20 s: {statuses}"
-        time.sleep(0.5)
-    refused = requests.get(urls[1], headers=leaver, timeout=10).json()
-    assert refused["code"] == "unauthorized" or refused["status"] == 401
+    # Each web process re-reads the list at most every AUTH_REVOCATIONS_REFRESH_S: once that
+    # has passed, every process of every service refuses the token, whichever one answers.
+    time.sleep(REFRESH_S + 0.5)
+    for _ in range(4):  # several requests per service, so more than one worker answers
+        for url in urls:
+            refused = requests.get(url, headers=leaver, timeout=10)
+            assert refused.status_code == 401, (url, refused.text)
+            assert refused.json()["code"] == "token_revoked", url
     assert _statuses(urls, coordinator) == [200, 200, 200]  # nobody else is touched

@@ -10,23 +10,13 @@ import queue
 import socket
 import threading
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
-PASSWORD = "demo-password-2026"
 pytestmark = pytest.mark.gateway
-
-
-def _login(gateway_url: str, email: str) -> dict[str, str]:
-    response = requests.post(
-        f"{gateway_url}/api/v1/portal/auth/login",
-        json={"email": email, "password": PASSWORD},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 class Listener:
@@ -92,10 +82,10 @@ def _submit_an_assessment(gateway_url: str, headers: dict[str, str]) -> str:
 
 
 def test_a_report_notification_arrives_live_while_other_requests_still_answer(
-    gateway_url: str,
+    gateway_url: str, sign_in: Callable[..., dict[str, str]]
 ) -> None:
-    coordinator = _login(gateway_url, "coordinator@demo.example")
-    respondent = _login(gateway_url, "respondent@demo.example")
+    coordinator = sign_in("coordinator@demo.example")
+    respondent = sign_in("respondent@demo.example")
     stream_url = f"{gateway_url}/api/v1/reports/notifications/stream"
     mine = Listener(stream_url, coordinator)
     others = [Listener(stream_url, respondent) for _ in range(8)]
@@ -123,8 +113,10 @@ def test_a_report_notification_arrives_live_while_other_requests_still_answer(
             listener.close()
 
 
-def test_the_reports_page_loads_its_live_script(gateway_url: str) -> None:
-    coordinator = _login(gateway_url, "coordinator@demo.example")
+def test_the_reports_page_loads_its_live_script(
+    gateway_url: str, sign_in: Callable[..., dict[str, str]]
+) -> None:
+    coordinator = sign_in("coordinator@demo.example")
     page = requests.get(f"{gateway_url}/reports/", headers=coordinator, timeout=10)
     assert page.status_code == 200
     assert 'src="/reports/assets/live.js"' in page.text

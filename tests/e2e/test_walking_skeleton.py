@@ -7,22 +7,12 @@ services' databases) behind nginx in CI.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 import requests
 
-PASSWORD = "demo-password-2026"
 pytestmark = pytest.mark.gateway
-
-
-def _login(gateway_url: str, email: str) -> dict[str, str]:
-    response = requests.post(
-        f"{gateway_url}/api/v1/portal/auth/login",
-        json={"email": email, "password": PASSWORD},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def _wait_for(fetch, timeout_s: float = 60.0, pause_s: float = 0.25):
@@ -35,8 +25,10 @@ def _wait_for(fetch, timeout_s: float = 60.0, pause_s: float = 0.25):
     raise AssertionError(f"nothing after {timeout_s} s")
 
 
-def test_submit_to_notification_and_download_through_the_gateway(gateway_url: str) -> None:
-    coordinator = _login(gateway_url, "coordinator@demo.example")
+def test_submit_to_notification_and_download_through_the_gateway(
+    gateway_url: str, sign_in: Callable[..., dict[str, str]]
+) -> None:
+    coordinator = sign_in("coordinator@demo.example")
     api = f"{gateway_url}/api/v1/assessment"
     created = requests.post(
         f"{api}/assessments",
@@ -88,7 +80,7 @@ def test_submit_to_notification_and_download_through_the_gateway(gateway_url: st
     assert notifications["unread"] >= 1
     assert all(item.get("read_at") is None for item in mine)
 
-    other = _login(gateway_url, "coordinator@other.example")
+    other = sign_in("coordinator@other.example")
     assert requests.get(f"{api}/assessments/{aid}", headers=other, timeout=10).status_code == 404
     assert (
         requests.get(f"{reports_api}/reports/{report['id']}", headers=other, timeout=10).status_code
@@ -101,7 +93,9 @@ def test_submit_to_notification_and_download_through_the_gateway(gateway_url: st
     assert files.headers["Content-Type"].startswith("application/problem+json")
 
 
-def test_the_gateway_refuses_bad_requests_in_the_one_error_format(gateway_url: str) -> None:
+def test_the_gateway_refuses_bad_requests_in_the_one_error_format(
+    gateway_url: str, sign_in: Callable[..., dict[str, str]]
+) -> None:
     api = f"{gateway_url}/api/v1/assessment/assessments"
     missing = requests.post(api, json={"title": "x"}, timeout=10)
     assert missing.status_code == 401
@@ -110,7 +104,7 @@ def test_the_gateway_refuses_bad_requests_in_the_one_error_format(gateway_url: s
         api, headers={"Authorization": "Bearer eyJhbGciOiJFZERTQSJ9.e30.AAAA"}, timeout=10
     )
     assert (forged.status_code, forged.json()["code"]) == (401, "invalid_token")
-    coordinator = _login(gateway_url, "coordinator@demo.example")
+    coordinator = sign_in("coordinator@demo.example")
     oversized = requests.post(
         api,
         data=b'{"title": "' + b"x" * 2_000_000 + b'"}',
