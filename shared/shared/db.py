@@ -7,15 +7,16 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.expression import Executable
 
 
 class Database:
@@ -92,6 +93,58 @@ class Database:
         self.engine.dispose()
         if self.autocommit_engine is not None:
             self.autocommit_engine.dispose()
+
+
+class DriverStatement:
+    """One Core statement compiled once for a dialect, run on the driver's own cursor.
+
+    For a hot path's single statement: SQLAlchemy's execution (execution context, result and
+    event machinery) costs more CPU per call than the database spends on a small upsert. The
+    SQL and parameters are exactly SQLAlchemy's (its compiler, literal values and bind
+    processors); driver errors are raised as SQLAlchemy's, and a lost connection is
+    invalidated in the pool as SQLAlchemy would.
+    """
+
+    def __init__(self, statement: Executable, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+        self.dialect = dialect
+        self.sql = str(compiled)
+        self.literals: dict[str, Any] = {
+            name: bind.effective_value
+            for bind, name in compiled.bind_names.items()
+            if not bind.required
+        }
+        processors: Mapping[str, Callable[[Any], Any]] = compiled._bind_processors
+        self.processors = dict(processors)
+        self.order: tuple[str, ...] | None = (
+            tuple(compiled.positiontup) if compiled.positional else None
+        )
+
+    def first(self, connection: Connection, parameters: Mapping[str, Any]) -> Any:
+        """Execute with ``parameters`` on ``connection``; return the first row or None."""
+        values = {**self.literals, **parameters}
+        for name, process in self.processors.items():
+            values[name] = process(values[name])
+        arguments: Any = values if self.order is None else [values[n] for n in self.order]
+        dbapi_connection = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(self.sql, arguments)
+            return cursor.fetchone()
+        except self.dialect.loaded_dbapi.Error as exc:
+            lost = self.dialect.is_disconnect(exc, dbapi_connection, cursor)
+            if lost:
+                connection.invalidate(exc)
+            raise DBAPIError.instance(
+                self.sql,
+                arguments,
+                exc,
+                self.dialect.loaded_dbapi.Error,
+                connection_invalidated=lost,
+                dialect=self.dialect,
+            ) from exc
+        finally:
+            cursor.close()
 
 
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -192,6 +245,9 @@ def _make_engine(url: str, *, echo: bool, isolation: str | None = None) -> Engin
     options.update(pool_size=5, max_overflow=10, pool_recycle=1800)
     if isolation is not None:
         options["isolation_level"] = isolation
+    if isolation == "AUTOCOMMIT":
+        # No transaction is ever left open in autocommit: nothing to roll back on check-in.
+        options["pool_reset_on_return"] = None
     engine = create_engine(url, **options)
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _note_checkin)

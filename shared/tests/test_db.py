@@ -5,13 +5,15 @@ import multiprocessing
 import os
 import sqlite3
 import threading
+from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 
 import pytest
-from sqlalchemy import String, select
+from sqlalchemy import DateTime, String, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import Database, WriteQueue
+from shared.db import Database, DriverStatement, WriteQueue
 
 
 class Base(DeclarativeBase):
@@ -143,3 +145,35 @@ def test_a_writer_that_waits_too_long_fails_as_sqlite_would(tmp_path):
     thread.join(timeout=10)
     queue.release()
     assert failures == ["database is locked"]
+
+
+class Stamp(Base):
+    __tablename__ = "stamps"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def test_a_driver_statement_writes_what_sqlalchemy_would_and_returns_the_row(database):
+    at = datetime(2026, 12, 4, 10, 30, tzinfo=UTC)
+    insert_stamp = DriverStatement(
+        insert(Stamp).values(name=bindparam("name"), at=bindparam("at")).returning(Stamp.name),
+        database.engine.dialect,
+    )
+    with database.statement(write=True) as connection:
+        row = insert_stamp.first(connection, {"name": "first", "at": at})
+    assert tuple(row) == ("first",)
+    with database.session() as session:
+        stored = session.scalars(select(Stamp)).one()
+    # the DateTime bind processor was applied as SQLAlchemy applies it: the value reads back
+    assert (stored.name, stored.at.replace(tzinfo=UTC)) == ("first", at)
+
+
+def test_a_failing_driver_statement_raises_sqlalchemys_error_and_changes_nothing(database):
+    duplicate = DriverStatement(
+        insert(Counter).values(name=bindparam("name"), value=0), database.engine.dialect
+    )
+    with pytest.raises(IntegrityError), database.statement(write=True) as connection:
+        connection.execute(update(Counter).values(value=5))
+        duplicate.first(connection, {"name": "c"})  # fails: the transaction rolls back
+    with database.session() as session:
+        assert session.scalars(select(Counter.value)).one() == 0

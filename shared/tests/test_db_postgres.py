@@ -2,11 +2,11 @@
 ``Database.statement`` runs each statement as its own transaction."""
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from shared import db as db_module
-from shared.db import Database
+from shared.db import Database, DriverStatement
 from shared.testing import uses_postgresql
 
 pytestmark = [
@@ -60,3 +60,18 @@ def test_statement_autocommits_each_statement(database):
         # no commit: on PostgreSQL each statement was its own transaction
     with database.engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM probe")) == 1
+
+
+def test_a_driver_statement_on_a_lost_connection_raises_and_the_pool_replaces_it(
+    database, monkeypatch
+):
+    monkeypatch.setattr(db_module, "IDLE_PING_S", 60.0)  # no ping: the dead one is handed out
+    pid_of = DriverStatement(select(func.pg_backend_pid()), database.autocommit_engine.dialect)
+    with database.statement() as connection:
+        first = pid_of.first(connection, {})[0]
+    _kill(database, first)
+    with pytest.raises(DBAPIError) as raised, database.statement() as connection:
+        pid_of.first(connection, {})
+    assert raised.value.connection_invalidated
+    with database.statement() as connection:
+        assert pid_of.first(connection, {})[0] != first
