@@ -24,8 +24,9 @@ from typing import Any, ParamSpec, TypeVar
 
 import jwt
 import redis
-from flask import current_app, g, request
+from flask import Request, request
 
+from shared.context import this_app, this_g, this_request
 from shared.errors import ApiError
 
 ALGORITHMS = ["EdDSA", "RS256", "ES256"]
@@ -274,21 +275,22 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def _request_token() -> str | None:
+def _request_token(req: Request) -> str | None:
     """Return the request's token: the Authorization header, else the browser session cookie.
 
     A cookie-borne token on a state-changing request must come with the CSRF token (double
     submit: header ``X-CSRF-Token`` or form field ``csrf_token`` equal to the ``sc_csrf`` cookie).
     """
-    token = bearer_token(request.headers.get("Authorization"))
+    environ = req.environ
+    token = bearer_token(environ.get("HTTP_AUTHORIZATION"))
     if token is not None:
         return token
-    cookie = request.cookies.get(SESSION_COOKIE)
+    cookie = req.cookies.get(SESSION_COOKIE) if environ.get("HTTP_COOKIE") else None
     if not cookie:
         return None
-    if request.method not in SAFE_METHODS:
-        expected = request.cookies.get(CSRF_COOKIE, "")
-        sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
+    if req.method not in SAFE_METHODS:
+        expected = req.cookies.get(CSRF_COOKIE, "")
+        sent = req.headers.get("X-CSRF-Token") or req.form.get("csrf_token", "")
         if not expected or not hmac.compare_digest(expected, sent):
             raise ApiError(403, "csrf_failed")
     return cookie
@@ -296,15 +298,16 @@ def _request_token() -> str | None:
 
 def current_principal() -> Principal:
     """Return the verified caller of the current request, or raise 401."""
-    cached = g.get("principal")
+    context = this_g()
+    cached = context.get("principal")
     if isinstance(cached, Principal):
         return cached
-    token = _request_token()
+    token = _request_token(this_request())
     if token is None:
         raise AuthError("unauthenticated")
-    verifier: TokenVerifier = current_app.extensions["auth"]
+    verifier: TokenVerifier = this_app().extensions["auth"]
     principal = verifier.verify(token)
-    g.principal = principal
+    context.principal = principal
     return principal
 
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+import threading
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 
-from flask import Flask, Response, g, request
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
+from flask import Flask, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
 )
-from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-_BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_BOUNDS = (*(str(bound) for bound in BUCKETS), "+Inf")  # the "le" labels, as Prometheus writes them
+_SUM = len(BUCKETS) + 1  # a series: a count per bucket, the overflow (+Inf) one, then the sum
 
 
 class Metrics:
@@ -24,24 +26,68 @@ class Metrics:
 
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "http_requests_total",
-            "HTTP requests",
-            ["service", "method", "endpoint", "status"],
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "http_request_duration_seconds",
-            "HTTP request latency",
-            ["service", "method", "endpoint"],
-            buckets=_BUCKETS,
-            registry=self.registry,
-        )
         self.service = service
+        self.requests = RequestStats(service)
+        self.registry.register(self.requests)
+
+    def observe(self, method: str, endpoint: str, status: int, seconds: float) -> None:
+        """Count one request and its duration."""
+        self.requests.observe(method, endpoint, status, seconds)
 
     def gauge(self, name: str, documentation: str, read: Callable[[], dict[str, float]]) -> None:
         """Expose ``read()`` (label value -> number) as a gauge computed at scrape time."""
         self.registry.register(_CallbackGauge(name, documentation, read))
+
+
+class RequestStats(Collector):
+    """``http_requests_total`` and ``http_request_duration_seconds``, kept as plain numbers.
+
+    Counting is a bucket search and two additions under a lock; the Prometheus families are
+    built only when ``/metrics`` is scraped (a prometheus_client counter and histogram child
+    per request cost several times that on every request).
+    """
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self._lock = threading.Lock()
+        self._series: dict[tuple[str, str, int], list[float]] = {}
+
+    def observe(self, method: str, endpoint: str, status: int, seconds: float) -> None:
+        """Count one request of ``(method, endpoint, status)`` that took ``seconds``."""
+        key = (method, endpoint, status)
+        with self._lock:
+            series = self._series.get(key)
+            if series is None:
+                series = self._series[key] = [0.0] * (_SUM + 1)
+            series[bisect_left(BUCKETS, seconds)] += 1  # the first bound >= seconds ("le")
+            series[_SUM] += seconds
+
+    def collect(self) -> Iterator[Metric]:
+        """Build the two families from a snapshot of the series."""
+        with self._lock:
+            snapshot = {key: list(series) for key, series in self._series.items()}
+        requests = CounterMetricFamily(
+            "http_requests", "HTTP requests", labels=["service", "method", "endpoint", "status"]
+        )
+        latency: dict[tuple[str, str], list[float]] = {}
+        for (method, endpoint, status), series in sorted(snapshot.items()):
+            requests.add_metric([self.service, method, endpoint, str(status)], sum(series[:_SUM]))
+            merged = latency.setdefault((method, endpoint), [0.0] * (_SUM + 1))
+            for index, value in enumerate(series):
+                merged[index] += value
+        yield requests
+        histogram = HistogramMetricFamily(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            labels=["service", "method", "endpoint"],
+        )
+        for (method, endpoint), series in latency.items():
+            cumulative, buckets = 0.0, []
+            for bound, count in zip(_BOUNDS, series[:_SUM], strict=True):
+                cumulative += count
+                buckets.append((bound, cumulative))
+            histogram.add_metric([self.service, method, endpoint], buckets, series[_SUM])
+        yield histogram
 
 
 class _CallbackGauge(Collector):
@@ -62,32 +108,13 @@ class _CallbackGauge(Collector):
 
 
 def init_metrics(app: Flask, service: str) -> Metrics:
-    """Count and time every request; serve ``/metrics``."""
+    """Create the service's metrics (``app.extensions["metrics"]``) and serve ``/metrics``.
+
+    Requests are counted by the shared request hooks (``shared.web``), which call
+    ``Metrics.observe``.
+    """
     metrics = Metrics(service)
     app.extensions["metrics"] = metrics
-
-    @app.before_request
-    def _start_timer() -> None:
-        g.started_at = time.perf_counter()
-
-    # (method, endpoint, status) -> its counter and histogram: labels() costs more than counting
-    children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
-
-    @app.after_request
-    def _record(response: Response) -> Response:
-        started = g.get("started_at")
-        if started is not None:
-            endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-            key = (request.method, endpoint, response.status_code)
-            pair = children.get(key)
-            if pair is None:
-                pair = children[key] = (
-                    metrics.requests.labels(service, *key),
-                    metrics.latency.labels(service, key[0], key[1]),
-                )
-            pair[0].inc()
-            pair[1].observe(time.perf_counter() - started)
-        return response
 
     def metrics_view() -> Response:
         return Response(

@@ -7,22 +7,32 @@ everything a request needs lives in ``app.extensions`` (``db``, ``redis``, ``bus
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
 import swagger_ui_bundle
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    Request,
+    Response,
+    current_app,
+    jsonify,
+    send_from_directory,
+)
 from flask_smorest import Api
 
 from shared.auth import JwksSource, Revocations, TokenVerifier, http_jwks_source
 from shared.bus import EventBus
 from shared.config import common_settings
+from shared.context import this_g, this_request
 from shared.db import Database
 from shared.errors import ProblemSchema, init_errors, problem_response
 from shared.i18n import SUPPORTED, negotiate
 from shared.logs import bind_context, clean_request_id, clean_traceparent, configure_logging
-from shared.metrics import init_metrics
+from shared.metrics import Metrics, init_metrics
 
 ReadinessCheck = Callable[[], None]
 
@@ -66,49 +76,69 @@ def create_service_app(
     Api.ERROR_SCHEMA = ProblemSchema
     api = Api(app)
     init_errors(app)  # after Api: replaces its error handlers with problem details
-    _init_context(app)
+    _init_request_hooks(app, init_metrics(app, service))
     _init_adapters(app, jwks_source)
-    init_metrics(app, service)
     app.register_blueprint(_health_blueprint(service, prefix))
     return app, api
 
 
-def _lang_choice() -> str | None:
+def _lang_choice(req: Request) -> str | None:
     """Return the ``?lang=`` of the request (no query string parsed when there is none)."""
-    return request.args.get("lang") if request.environ.get("QUERY_STRING") else None
+    return req.args.get("lang") if req.environ.get("QUERY_STRING") else None
 
 
-def _init_context(app: Flask) -> None:
-    # These run on every request: they read the WSGI environ directly, as a missing header or
-    # query looked up through werkzeug's structures costs an exception each.
+def _init_request_hooks(app: Flask, metrics: Metrics) -> None:
+    # These run on every request, so they are one hook before and one after, and they work on
+    # the request and ``g`` objects themselves: an attribute read through Flask's proxies
+    # raises and catches an AttributeError before it finds the object. They read the WSGI
+    # environ directly, as a missing header looked up through werkzeug's structures costs an
+    # exception too.
     @app.before_request
-    def _bind() -> None:
-        environ = request.environ
-        g.request_id = clean_request_id(environ.get("HTTP_X_REQUEST_ID"))
-        g.traceparent = clean_traceparent(environ.get("HTTP_TRACEPARENT"))
-        bind_context(g.request_id, g.traceparent)
-        g.language = negotiate(
-            _lang_choice(),
-            request.cookies.get("lang") if environ.get("HTTP_COOKIE") else None,
+    def _begin() -> None:
+        req, context = this_request(), this_g()
+        context.started_at = time.perf_counter()
+        environ = req.environ
+        context.request_id = request_id = clean_request_id(environ.get("HTTP_X_REQUEST_ID"))
+        context.traceparent = traceparent = clean_traceparent(environ.get("HTTP_TRACEPARENT"))
+        bind_context(request_id, traceparent)
+        context.language = negotiate(
+            _lang_choice(req),
+            req.cookies.get("lang") if environ.get("HTTP_COOKIE") else None,
             environ.get("HTTP_ACCEPT_LANGUAGE"),
         )
 
     @app.after_request
-    def _headers(response: Response) -> Response:
-        headers = response.headers
-        present = set(headers.keys(lower=True))
-        if "x-request-id" not in present:
-            headers["X-Request-ID"] = g.get("request_id", "")
-        if "content-language" not in present:
-            headers["Content-Language"] = g.get("language", "en")
-        chosen = _lang_choice()
-        if chosen in SUPPORTED and request.cookies.get("lang") != chosen:
-            response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="Lax")
-        if "vary" not in present:
-            headers["Vary"] = "Accept-Language"
-        elif "accept-language" not in (vary := headers["Vary"]).lower():
-            headers["Vary"] = f"{vary}, Accept-Language"
+    def _finish(response: Response) -> Response:
+        req, context = this_request(), this_g()
+        _write_headers(req, response, context.get("request_id", ""), context.get("language"))
+        started = context.get("started_at")
+        if started is not None:
+            rule = req.url_rule
+            metrics.observe(
+                req.method,
+                rule.rule if rule is not None else "unmatched",
+                response.status_code,
+                time.perf_counter() - started,
+            )
         return response
+
+
+def _write_headers(req: Request, response: Response, request_id: str, language: str | None) -> None:
+    """Add the request id, the content language, ``Vary`` and the chosen language's cookie."""
+    headers = response.headers
+    present = {name.lower() for name, _value in headers.items()}
+    # ``add``, not ``set``: the header is known to be absent, so there is nothing to replace.
+    if "x-request-id" not in present:
+        headers.add("X-Request-ID", request_id)
+    if "content-language" not in present:
+        headers.add("Content-Language", language or "en")
+    chosen = _lang_choice(req)
+    if chosen in SUPPORTED and req.cookies.get("lang") != chosen:
+        response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="Lax")
+    if "vary" not in present:
+        headers.add("Vary", "Accept-Language")
+    elif "accept-language" not in (vary := headers["Vary"]).lower():
+        headers["Vary"] = f"{vary}, Accept-Language"
 
 
 def _init_adapters(app: Flask, jwks_source: JwksSource | None) -> None:

@@ -17,6 +17,7 @@ from assessment.frameworks import FrameworkCache
 from assessment.models import IdempotencyRecord
 from shared import idempotency
 from shared.auth import Principal, Role, current_principal, require
+from shared.context import this_app
 
 blp = Blueprint(
     "assessments",
@@ -178,12 +179,13 @@ class AnswerItem(MethodView):
     @blp.response(200, s.AnswerSchema)
     def put(self, data: dict[str, Any], assessment_id: str, indicator: str) -> Any:
         """Save the caller's answer at once (autosave)."""
-        with current_app.extensions["db"].statement(write=True) as connection:
+        extensions = this_app().extensions
+        with extensions["db"].statement(write=True) as connection:
             return autosave.save_answer(
                 connection=connection,
                 principal=current_principal(),
-                cache=current_app.extensions["frameworks"],
-                facts=current_app.extensions["assessment.facts"],
+                cache=extensions["frameworks"],
+                facts=extensions["assessment.facts"],
                 assessment_id=assessment_id,
                 indicator=indicator,
                 **data,
