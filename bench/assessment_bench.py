@@ -49,6 +49,7 @@ from harness import (  # noqa: E402  (beside this file)
     print_verdict,
     rss_mb,
     run_wrk,
+    web_workers,
 )
 
 LUA_SCRIPT = BENCH_DIR / "answers.lua"
@@ -403,7 +404,8 @@ def bench_http(args: argparse.Namespace) -> list[Line]:
                 platform.stop()
     engine = database_url.split(":", 1)[0].split("+")[0]
     print_section(
-        f"2. Through the gateway (nginx, gunicorn --workers 2, {args.connections} connections, "
+        f"2. Through the gateway (nginx, gunicorn --workers {web_workers('assessment')}, "
+        f"{args.connections} connections, "
         f"{args.duration:.0f} s after {args.warmup:.0f} s warm-up, median of {args.rounds} "
         f"round(s); database {engine}; JWKS fetched {fetches} time(s); no outbox write on "
         f"this path: answers are no event; {load_average(load_before)})",

@@ -304,6 +304,13 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
+def web_workers(service: str) -> str:
+    """Return the gunicorn worker count deploy/local/stack.py gives ``service``."""
+    stack = load_module(REPO_ROOT / "deploy" / "local" / "stack.py", "bench_stack")
+    workers: str = stack.web_workers(service)
+    return workers
+
+
 class NginxPlatform:
     """Services started with deploy/local/stack.py's command lines behind render.py's nginx."""
 

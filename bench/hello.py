@@ -1,6 +1,6 @@
 """A bare Flask hello-world app: the baseline the gateway benchmark compares the services with.
 
-gunicorn --workers 2 --pythonpath bench --bind 127.0.0.1:8009 'hello:create_app()'
+gunicorn --workers 3 --pythonpath bench --bind 127.0.0.1:8009 'hello:create_app()'
 """
 
 from __future__ import annotations

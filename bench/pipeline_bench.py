@@ -65,6 +65,7 @@ from harness import (  # noqa: E402  (beside this file)
     p95,
     print_section,
     print_verdict,
+    web_workers,
 )
 from stack import DEMO_PASSWORD, SERVICES, Stack, free_port  # noqa: E402  (deploy/ is no package)
 
@@ -409,7 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     print_section(
         f"1. Submit -> report.ready through the gateway ({args.count} sequential submissions "
         f"after {args.warmup} warm-up, {args.idle:g} s idle before each; {engine}; nginx, "
-        f"gunicorn --workers 2, celery --concurrency 2; {load_average(load_before)})",
+        f"gunicorn --workers {web_workers('assessment')}, celery --concurrency 2; "
+        f"{load_average(load_before)})",
         lines,
         COLUMNS,
     )

@@ -54,6 +54,7 @@ from harness import (  # noqa: E402  (beside this file)
     print_section,
     print_verdict,
     run_wrk,
+    web_workers,
 )
 
 LUA_SCRIPT = BENCH_DIR / "portal.lua"
@@ -629,7 +630,8 @@ def report(
         Line("failed requests", f"{errors}", "all runs", "none", errors == 0),
     ]
     print_section(
-        f"{kind}: {args.items:,} items; nginx + gunicorn --workers 2; wrk {args.duration:.0f} s "
+        f"{kind}: {args.items:,} items; nginx + gunicorn --workers {web_workers('portal')}; "
+        f"wrk {args.duration:.0f} s "
         f"after {args.warmup:.0f} s warm-up; median of {args.rounds} alternating rounds; "
         f"{load_average()}",
         lines,

@@ -37,4 +37,5 @@ USER app
 EXPOSE 8001
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8001/healthz', timeout=4)"]
-CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8001", "portal:create_app()"]
+# sh only expands the worker count (operators scale it per service), then hands over to gunicorn.
+CMD ["sh", "-c", "exec gunicorn --workers \"${PORTAL_WEB_WORKERS:-3}\" --bind 0.0.0.0:8001 'portal:create_app()'"]

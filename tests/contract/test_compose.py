@@ -410,6 +410,29 @@ def test_env_example_documents_every_interpolated_variable() -> None:
     assert used - documented == set(), f".env.example lacks {sorted(used - documented)}"
 
 
+@pytest.mark.parametrize("svc", SERVICES)
+def test_web_worker_count_is_one_setting_everywhere(
+    svc: str, services: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = importlib.util.spec_from_file_location("stack", ROOT / "deploy" / "local" / "stack.py")
+    assert spec and spec.loader
+    stack = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stack)
+    setting = f"{svc.upper()}_WEB_WORKERS"
+    monkeypatch.delenv(setting, raising=False)
+    default = stack.web_workers(svc)
+    expected = f"${{{setting}:-{default}}}"
+    web = [s for s in services.values() if _command(s)[:1] == ["gunicorn"]]
+    commands = [_command(s) for s in web if _command(s)[-1] == f"{svc}:create_app()"]
+    assert commands, f"no compose service runs {svc}'s web app"
+    for argv in commands:
+        assert argv[argv.index("--workers") + 1] == expected
+    dockerfile = (ROOT / "deploy" / "docker" / f"{svc}.Dockerfile").read_text(encoding="utf-8")
+    assert f'exec gunicorn --workers \\"{expected}\\"' in dockerfile
+    monkeypatch.setenv(setting, "7")
+    assert stack.web_workers(svc) == "7"
+
+
 def test_postgres_init_creates_each_service_database(services: dict[str, dict[str, Any]]) -> None:
     script = ROOT / "deploy" / "postgres" / "init-databases.sh"
     text = script.read_text(encoding="utf-8")
