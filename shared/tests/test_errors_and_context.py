@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from shared.i18n import negotiate
-from shared.logs import JsonFormatter, bind_context
+from shared.logs import JsonFormatter, bind_context, clean_traceparent
 from shared.web import create_service_app
 
 
@@ -103,3 +103,15 @@ def test_problem_detail_follows_the_request_language(service_config):
     )
     assert response.status_code == 405
     assert response.json["detail"] == "Méthode non autorisée"
+
+
+def test_a_missing_or_malformed_traceparent_is_replaced_by_a_fresh_valid_one():
+    valid = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    assert clean_traceparent(valid.upper()) == valid
+    fresh = {clean_traceparent(value) for value in (None, "", "00-zz-01", None)}
+    assert len(fresh) == 4  # each replacement is new, None twice included
+    for value in fresh:
+        version, trace_id, parent_id, flags = value.split("-")
+        assert (version, flags) == ("00", "01")
+        assert len(trace_id) == 32 and len(parent_id) == 16
+        assert int(trace_id, 16) and int(parent_id, 16)  # hex, and not all zeros (invalid)
