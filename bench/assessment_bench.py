@@ -40,8 +40,8 @@ from harness import (  # noqa: E402  (beside this file)
     Line,
     NginxPlatform,
     WrkResult,
+    add_server_arguments,
     children,
-    default_redis_url,
     exit_on_sigterm,
     fresh_database,
     load_average,
@@ -427,17 +427,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds", type=int, default=1, help="alternating hello/answer rounds (median reported)"
     )
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="PostgreSQL server URL: a fresh database is created there and dropped afterwards "
-        "(default: SQLite in a temp dir)",
-    )
-    parser.add_argument(
-        "--redis-url",
-        default=default_redis_url(),
-        help="Redis the service connects to (default: REDIS_URL or 127.0.0.1:6379)",
-    )
+    add_server_arguments(parser)
     parser.add_argument("--answer-sets", type=int, default=2000, help="random answer sets")
     parser.add_argument("--scoring-seconds", type=float, default=2.0, help="CPU s per rate")
     parser.add_argument("--skip-http", action="store_true", help="only the scoring figures")

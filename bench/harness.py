@@ -13,6 +13,7 @@ The benchmark scripts import it from beside them, as reports_bench.py imports re
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import ctypes
 import importlib.util
@@ -96,6 +97,21 @@ def _terminate(signum: int, _frame: Any) -> None:
 def exit_on_sigterm() -> None:
     """Make SIGTERM exit with 128 + 15 through the finally blocks, which stop what was started."""
     signal.signal(signal.SIGTERM, _terminate)
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--database-url`` (a PostgreSQL server, else SQLite) and ``--redis-url``."""
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL server URL: a fresh database is created there and dropped afterwards "
+        "(default: SQLite in a temp dir)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=default_redis_url(),
+        help="Redis the service connects to (default: REDIS_URL or 127.0.0.1:6379)",
+    )
 
 
 def default_redis_url() -> str:

@@ -37,7 +37,14 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from harness import Columns, Line, fresh_database, load_module, print_section  # noqa: E402
+from harness import (  # noqa: E402  (beside this file)
+    Columns,
+    Line,
+    add_server_arguments,
+    fresh_database,
+    load_module,
+    print_section,
+)
 
 TARGETS = ("hello", "healthz", "answer")
 COLUMNS = Columns(label=34, value=22, baseline=30, target=0)
@@ -232,15 +239,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300, help="requests counted per target")
     parser.add_argument("--warmup", type=int, default=200, help="requests before counting")
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="PostgreSQL server URL: a fresh database is created there and dropped afterwards "
-        "(default: SQLite in a temp dir)",
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    )
+    add_server_arguments(parser)
     parser.add_argument("--targets", default=",".join(TARGETS), help="comma-separated targets")
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep callgrind's files here (callgrind_annotate)"

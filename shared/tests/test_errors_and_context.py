@@ -3,47 +3,20 @@
 import json
 import logging
 
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields
-
 from shared.i18n import negotiate
 from shared.logs import JsonFormatter, bind_context, clean_traceparent
-from shared.web import create_service_app
 
 
-class Body(Schema):
-    n = fields.Integer(required=True)
-
-
-def _app(service_config):
-    app, api = create_service_app(
-        "probe", service="probe", title="probe", test_config=service_config
-    )
-    blp = Blueprint("probe", __name__, url_prefix="/api/v1/probe")
-
-    @blp.route("/echo", methods=["POST"])
-    @blp.arguments(Body)
-    def echo(body):
-        return body
-
-    @blp.route("/boom")
-    def boom():
-        raise RuntimeError("secret internals")
-
-    api.register_blueprint(blp)
-    return app
-
-
-def test_unexpected_errors_hide_internals(service_config):
-    response = _app(service_config).test_client().get("/api/v1/probe/boom")
+def test_unexpected_errors_hide_internals(probe_app):
+    response = probe_app.test_client().get("/api/v1/probe/boom")
     assert response.status_code == 500
     assert response.content_type == "application/problem+json"
     assert "secret" not in response.get_data(as_text=True)
     assert response.json["code"] == "internal_error"
 
 
-def test_request_id_is_echoed_or_created(service_config):
-    client = _app(service_config).test_client()
+def test_request_id_is_echoed_or_created(probe_app):
+    client = probe_app.test_client()
     assert (
         client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"]
         == "abc-123"
@@ -54,8 +27,8 @@ def test_request_id_is_echoed_or_created(service_config):
     assert len(generated) == 32
 
 
-def test_problem_lists_field_errors(service_config):
-    response = _app(service_config).test_client().post("/api/v1/probe/echo", json={"n": "x"})
+def test_problem_lists_field_errors(probe_app):
+    response = probe_app.test_client().post("/api/v1/probe/echo", json={"n": "x"})
     assert response.status_code == 422
     assert response.json["errors"] == {"n": ["Not a valid integer."]}
     assert response.json["type"] == "/problems/validation-failed"
@@ -81,8 +54,8 @@ def test_json_logs_carry_the_request_id():
     assert line["service"] == "svc"
 
 
-def test_problem_field_errors_follow_the_request_language(service_config):
-    client = _app(service_config).test_client()
+def test_problem_field_errors_follow_the_request_language(probe_app):
+    client = probe_app.test_client()
     response = client.post(
         "/api/v1/probe/echo", json={"n": "x", "extra": 1}, headers={"Accept-Language": "fr"}
     )
@@ -95,12 +68,8 @@ def test_problem_field_errors_follow_the_request_language(service_config):
     assert response.headers["Content-Language"] == "fr"
 
 
-def test_problem_detail_follows_the_request_language(service_config):
-    response = (
-        _app(service_config)
-        .test_client()
-        .get("/api/v1/probe/echo", headers={"Accept-Language": "fr"})
-    )
+def test_problem_detail_follows_the_request_language(probe_app):
+    response = probe_app.test_client().get("/api/v1/probe/echo", headers={"Accept-Language": "fr"})
     assert response.status_code == 405
     assert response.json["detail"] == "Méthode non autorisée"
 

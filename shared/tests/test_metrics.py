@@ -1,39 +1,17 @@
 """Request metrics: what ``/metrics`` exposes after real requests, and the histogram's buckets."""
 
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.metrics import RequestStats
-from shared.web import create_service_app
-
-
-class Body(Schema):
-    n = fields.Integer(required=True)
-
-
-def _app(service_config):
-    app, api = create_service_app(
-        "probe", service="probe", title="probe", test_config=service_config
-    )
-    blp = Blueprint("probe", __name__, url_prefix="/api/v1/probe")
-
-    @blp.route("/echo/<int:number>", methods=["POST"])
-    @blp.arguments(Body)
-    def echo(body, number):
-        return body
-
-    api.register_blueprint(blp)
-    return app
 
 
 def _samples(text):
     return [sample for family in text_string_to_metric_families(text) for sample in family.samples]
 
 
-def test_metrics_count_requests_by_route_template_and_status(service_config):
-    client = _app(service_config).test_client()
+def test_metrics_count_requests_by_route_template_and_status(probe_app):
+    client = probe_app.test_client()
     for number in (1, 2):
         assert client.post(f"/api/v1/probe/echo/{number}", json={"n": number}).status_code == 200
     assert client.post("/api/v1/probe/echo/3", json={}).status_code == 422
