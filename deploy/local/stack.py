@@ -65,9 +65,10 @@ def web_workers(svc: str) -> str:
     """Return the gunicorn worker count of ``svc``: ``<SVC>_WEB_WORKERS``, else its default.
 
     Sync workers (portal, assessment): 3, one more than the 2 cores the platform is sized for,
-    so a core does not sit idle while a worker waits on the database (measured: the answer
-    save went from 34-35% to 37-40% of a hello world served the same way, and hello world
-    itself got faster; 4 and 5 were slower, their idle workers waking on every connection).
+    so a core does not sit idle while a worker waits on the database (bench/assessment_bench.py
+    on PostgreSQL, 5 rounds each: the answer save went from 35% (34-36) to 39% (36-39) of a
+    hello world served the same way, and hello world itself got faster; 4 and 5 workers were
+    slower, every idle worker waking for each new connection).
     The reports service runs 2 threaded workers (its notification streams hold a thread each).
     """
     default = "2" if svc == "reports" else "3"
