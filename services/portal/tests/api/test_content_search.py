@@ -3,6 +3,9 @@ SQLite (FTS5) and PostgreSQL (tsvector), whichever TEST_DB selects."""
 
 import pytest
 
+from portal.catalogue.search import PostgresSearchIndex, document_index
+from shared.testing import uses_postgresql
+
 RISK_TITLE = {
     "kind": "resource",
     "subtype": "guide",
@@ -241,3 +244,22 @@ def test_a_broad_query_ranks_by_where_its_words_are(content, catalogue, monkeypa
     assert _ids(french)[:2] == [catalogue["risk_title"], catalogue["risk_body"]]
     assert _ids(content.search(q="donnees"))[0] == catalogue["data_fr"]
     assert _counts(english, "kind") == {"resource": 1, "case_study": 1}
+
+
+@pytest.mark.skipif(not uses_postgresql(), reason="PostgreSQL only: the TEST_DB=postgresql run")
+def test_each_language_branch_of_a_search_reads_only_its_languages_index(app, catalogue):
+    sql = PostgresSearchIndex._ranked("document", ["en", "fr"])
+    with app.extensions["db"].engine.connect() as connection:
+        connection.exec_driver_sql("SET enable_seqscan = off")  # a few rows: it would scan
+        plan = "\n".join(
+            row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}", {"q": "risk"})
+        )
+        indexes = {
+            row[0]
+            for row in connection.exec_driver_sql(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'content_search'"
+            )
+        }
+    assert f"Bitmap Index Scan on {document_index('en')}" in plan
+    assert f"Bitmap Index Scan on {document_index('fr')}" in plan
+    assert "ix_content_search_document" not in indexes  # the index over both is gone
