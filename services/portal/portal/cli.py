@@ -92,7 +92,9 @@ def _keys_group() -> AppGroup:
         delay = current_app.config["PORTAL_KEY_ACTIVATION_S"]
         click.echo(f"portal: new signing key {row.kid} (published now, signs in {delay} s)")
 
-    @group.command("retire")
+    # A kid is a JWK thumbprint (base64url): one in 64 starts with "-", which is the kid, not
+    # an unknown option.
+    @group.command("retire", context_settings={"ignore_unknown_options": True})
     @click.argument("kid")
     def retire(kid: str) -> None:
         """Retire a key: it leaves the JWKS and tokens it signed stop verifying."""

@@ -112,3 +112,10 @@ def test_a_key_from_the_secret_store_signs_and_only_its_public_half_is_stored(ma
     replaced_client = replaced.test_client()
     assert _kid(_token(replaced_client)) != _kid(token)
     assert replaced_client.get(ME, headers=_bearer(token)).status_code == 200
+
+
+def test_retiring_reads_a_kid_that_starts_with_a_dash_as_the_kid(app, demo):
+    # thumbprints are base64url: "-" is one of the 64 first characters a kid may have
+    result = app.test_cli_runner().invoke(args=["keys", "retire", "-Fno-such-key"])
+    assert result.exit_code == 1, result.output
+    assert "no signing key -Fno-such-key" in result.output
