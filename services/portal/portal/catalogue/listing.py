@@ -150,19 +150,27 @@ def _admitted(
     snapshot: Snapshot, audience: Audience, params: SearchParams, scores: dict[str, float] | None
 ) -> list[Entry]:
     """Return the entries the reader may see that pass every filter, newest first."""
-    entries: list[Entry] = snapshot.entries
-    if scores is not None:
-        entries = [e for e in entries if e.id in scores]
+    # One pass for the query's matches and the reader's rules: a broad query keeps most
+    # entries, and a pass over 10,000 of them costs about a millisecond.
     visibilities = audience.visibilities
+    entries: list[Entry]
     if audience.sees_unpublished:
         statuses = frozenset(params.status) or None
         entries = [
             e
-            for e in entries
-            if e.visibility in visibilities and (statuses is None or e.status in statuses)
+            for e in snapshot.entries
+            if e.visibility in visibilities
+            and (statuses is None or e.status in statuses)
+            and (scores is None or e.id in scores)
         ]
     else:
-        entries = [e for e in entries if e.status == "published" and e.visibility in visibilities]
+        entries = [
+            e
+            for e in snapshot.entries
+            if e.status == "published"
+            and e.visibility in visibilities
+            and (scores is None or e.id in scores)
+        ]
     for facet in ("kind", "region", "technology", "domain", "topic", "language"):
         values = getattr(params, facet)
         if values:
