@@ -16,9 +16,12 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-_BOUNDS = (*(str(bound) for bound in BUCKETS), "+Inf")  # the "le" labels, as Prometheus writes them
-_SUM = len(BUCKETS) + 1  # a series: a count per bucket, the overflow (+Inf) one, then the sum
+_BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_BOUNDS = (
+    *(str(bound) for bound in _BUCKETS),
+    "+Inf",
+)  # the "le" labels, as Prometheus writes them
+_SUM = len(_BUCKETS) + 1  # a series: a count per bucket, the overflow (+Inf) one, then the sum
 
 
 class Metrics:
@@ -59,7 +62,7 @@ class RequestStats(Collector):
             series = self._series.get(key)
             if series is None:
                 series = self._series[key] = [0.0] * (_SUM + 1)
-            series[bisect_left(BUCKETS, seconds)] += 1  # the first bound >= seconds ("le")
+            series[bisect_left(_BUCKETS, seconds)] += 1  # the first bound >= seconds ("le")
             series[_SUM] += seconds
 
     def collect(self) -> Iterator[Metric]:
