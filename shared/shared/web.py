@@ -29,10 +29,11 @@ from shared.bus import EventBus
 from shared.config import common_settings
 from shared.context import this_g, this_request
 from shared.db import Database
-from shared.errors import ProblemSchema, init_errors, problem_response
+from shared.errors import init_errors, problem_response
 from shared.i18n import SUPPORTED, negotiate
 from shared.logs import bind_context, clean_request_id, clean_traceparent, configure_logging
 from shared.metrics import Metrics, init_metrics
+from shared.openapi import ServiceApi, problems_plugin
 
 ReadinessCheck = Callable[[], None]
 
@@ -73,8 +74,7 @@ def create_service_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     configure_logging(service, level=app.config["LOG_LEVEL"], fmt=app.config["LOG_FORMAT"])
 
-    Api.ERROR_SCHEMA = ProblemSchema
-    api = Api(app)
+    api = ServiceApi(app, spec_kwargs={"extra_plugins": [problems_plugin()]})
     init_errors(app)  # after Api: replaces its error handlers with problem details
     _init_request_hooks(app, init_metrics(app, service))
     _init_adapters(app, jwks_source)

@@ -18,6 +18,7 @@ from assessment.models import IdempotencyRecord
 from shared import idempotency
 from shared.auth import Principal, Role, current_principal, require
 from shared.context import this_app
+from shared.paging import PAGE_HEADERS, paged
 
 blp = Blueprint(
     "assessments",
@@ -65,13 +66,12 @@ class Assessments(MethodView):
 
     @require(*MEMBERS)
     @blp.arguments(s.AssessmentQuerySchema, location="query")
-    @blp.response(200, s.AssessmentSchema(many=True))
+    @blp.response(200, s.AssessmentSchema(many=True), headers=PAGE_HEADERS)
     def get(self, query: dict[str, Any]) -> Any:
         """List the assessments the caller takes part in (all of them for coordinators)."""
         with _uow() as uow:
-            return sessions.list_assessments(
-                session=uow[0], principal=uow[1], status=query.get("status")
-            )
+            rows, total = sessions.list_assessments(session=uow[0], principal=uow[1], **query)
+        return paged(rows, total=total, query=query)
 
     @require(Role.COORDINATOR)
     @blp.arguments(s.AssessmentCreateSchema)

@@ -64,7 +64,7 @@ def _back(endpoint: str, error: ApiError | None = None, **values: Any) -> Respon
 def dashboard() -> ResponseReturnValue:
     """The caller's assessments, and a form to start one (coordinators)."""
     with _uow() as (session, principal, _cache):
-        items = sessions.list_assessments(session=session, principal=principal)
+        items, _total = sessions.list_assessments(session=session, principal=principal)
         return render_template(
             "assessment/dashboard.html",
             items=items,

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
+from shared.paging import PageQuerySchema
 
 CONFIDENCES = ["low", "medium", "high"]
 LANGUAGE = validate.OneOf(["en", "fr"])
@@ -94,8 +95,8 @@ class AssessmentDetailSchema(AssessmentSchema):
     can_manage = fields.Boolean()
 
 
-class AssessmentQuerySchema(Schema):
-    """Filters of the assessment list."""
+class AssessmentQuerySchema(PageQuerySchema):
+    """Page and filters of the assessment list."""
 
     status = fields.String(validate=validate.OneOf(["in_progress", "submitted"]))
 

@@ -26,6 +26,7 @@ from assessment.frameworks import FrameworkCache, latest_version
 from assessment.models import Assessment, HistoryEntry, Participant, ScoreSnapshot
 from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
+from shared.paging import MAX_PAGE_SIZE, fetch_page
 
 DEFAULT_FRAMEWORK = "ai-ml-readiness"
 
@@ -97,9 +98,14 @@ def _check_targets(framework: Framework, targets: dict[str, float]) -> None:
 
 
 def list_assessments(
-    *, session: Session, principal: Principal, status: str | None = None
-) -> list[Assessment]:
-    """Return the caller's assessments (all of the administration's for coordinators)."""
+    *,
+    session: Session,
+    principal: Principal,
+    status: str | None = None,
+    page: int = 1,
+    page_size: int = MAX_PAGE_SIZE,
+) -> tuple[list[Assessment], int]:
+    """Return a page of the caller's assessments (all the administration's for coordinators)."""
     query = select(Assessment).where(Assessment.administration_id == administration_of(principal))
     if not is_manager(principal):
         query = query.join(Participant, Participant.assessment_id == Assessment.id).where(
@@ -107,7 +113,13 @@ def list_assessments(
         )
     if status:
         query = query.where(Assessment.status == status)
-    return list(session.scalars(query.order_by(Assessment.created_at.desc())))
+    rows, total, _ = fetch_page(
+        session,
+        query.order_by(Assessment.created_at.desc(), Assessment.id),
+        page=page,
+        page_size=page_size,
+    )
+    return rows, total
 
 
 def update_assessment(

@@ -3,6 +3,7 @@ from typing import Any
 import pytest
 
 from assessment import create_app
+from shared.conformance import conforming_client
 
 BASE = "/api/v1/assessment"
 
@@ -16,7 +17,7 @@ def app(service_config: dict[str, Any]):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return conforming_client(app)
 
 
 @pytest.fixture

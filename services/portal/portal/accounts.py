@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from portal.passwords import Passwords
 from portal.revocations import RevocationWriter
 from shared.auth import AuthError, Principal, Role
 from shared.errors import ApiError, NotFound
+from shared.paging import fetch_page
 
 T = TypeVar("T")
 
@@ -32,9 +33,8 @@ GRANTABLE: dict[str, frozenset[str]] = {
 
 
 def _page(session: Session, query: Select[T], page: int, size: int) -> tuple[list[T], int]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(session.scalars(query.limit(size).offset((page - 1) * size)))
-    return items, int(total or 0)
+    items, total, _ = fetch_page(session, query, page=page, page_size=size)
+    return items, total
 
 
 def visible_administration(

@@ -7,7 +7,6 @@ from typing import Any
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from flask_smorest.pagination import PaginationParameters
 
 from portal import accounts, apikeys, issuing
 from portal.issuing import IssuerSettings
@@ -30,6 +29,7 @@ from portal.schemas import (
 from portal.tokens import IssuedToken
 from shared.auth import Role, current_principal, require
 from shared.errors import ApiError
+from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
 
 PREFIX = "/api/v1/portal"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -82,6 +82,7 @@ class Login(MethodView):
     @auth_blp.doc(security=[])
     @auth_blp.arguments(LoginSchema)
     @auth_blp.response(200, TokenSchema)
+    @auth_blp.alt_response(401, response="UNAUTHORIZED", description="Wrong e-mail or password")
     def post(self, data: dict[str, Any]) -> tuple[IssuedToken, int, dict[str, str]]:
         """Sign in: exchange an e-mail address and password for an access token."""
         with _session() as session:
@@ -127,19 +128,15 @@ class Administrations(MethodView):
     """The administrations."""
 
     @require()
-    @admin_blp.response(200, AdministrationSchema(many=True))
-    @admin_blp.paginate()
-    def get(self, pagination_parameters: PaginationParameters) -> list[Administration]:
+    @admin_blp.arguments(PageQuerySchema, location="query")
+    @admin_blp.response(200, AdministrationSchema(many=True), headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any]) -> Any:
         """List administrations (operators: all; others: their own)."""
         with _reader() as session:
             items, total = accounts.list_administrations(
-                session=session,
-                principal=current_principal(),
-                page=pagination_parameters.page,
-                page_size=pagination_parameters.page_size,
+                session=session, principal=current_principal(), **query
             )
-        pagination_parameters.item_count = total
-        return items
+        return paged(items, total=total, query=query)
 
     @require(Role.OPERATOR)
     @admin_blp.arguments(AdministrationCreateSchema)
@@ -171,22 +168,18 @@ class Users(MethodView):
     """An administration's users."""
 
     @require(*MANAGERS)
-    @admin_blp.response(200, UserSchema(many=True))
-    @admin_blp.paginate()
-    def get(
-        self, administration_id: str, pagination_parameters: PaginationParameters
-    ) -> list[User]:
+    @admin_blp.arguments(PageQuerySchema, location="query")
+    @admin_blp.response(200, UserSchema(many=True), headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any], administration_id: str) -> Any:
         """List the administration's users (its coordinators, operators)."""
         with _reader() as session:
             items, total = accounts.list_users(
                 session=session,
                 principal=current_principal(),
                 administration_id=administration_id,
-                page=pagination_parameters.page,
-                page_size=pagination_parameters.page_size,
+                **query,
             )
-        pagination_parameters.item_count = total
-        return items
+        return paged(items, total=total, query=query)
 
     @require(*MANAGERS)
     @admin_blp.arguments(UserCreateSchema)

@@ -8,6 +8,7 @@ from portal import create_app
 from portal.demo import DEMO_PASSWORD
 from portal.demo import seed_demo as seed_demo_data
 from portal.models import Administration, User
+from shared.conformance import conforming_client
 
 LOGIN = "/api/v1/portal/auth/login"
 # Cheap argon2 parameters: the tests hash many passwords; production uses the defaults.
@@ -46,7 +47,7 @@ def app(make_app):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return conforming_client(app)
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Response, current_app, g, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from flask_smorest.pagination import PaginationParameters
 
 from reports import jobs, notifications
+from reports.builder import MEDIA_TYPES
 from reports.celery_app import build_enqueuer
 from reports.models import ReportJob
 from reports.schemas import (
@@ -23,6 +23,7 @@ from reports.schemas import (
     ReportSchema,
 )
 from shared.auth import Role, current_principal, require
+from shared.paging import PAGE_HEADERS, paged
 
 blp = Blueprint(
     "reports",
@@ -37,6 +38,17 @@ notifications_blp = Blueprint(
     description="The caller's own notifications",
 )
 READERS = (Role.COORDINATOR, Role.RESPONDENT, Role.CLIENT)
+FILE_CONTENT = {
+    media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+    for media_type in MEDIA_TYPES.values()
+}
+FILE_HEADERS = {
+    "ETag": {"description": "The file's SHA-256", "schema": {"type": "string"}},
+    "Content-Disposition": {
+        "description": "attachment, with the file name",
+        "schema": {"type": "string"},
+    },
+}
 
 
 def _session(write: bool = False) -> Any:
@@ -49,22 +61,12 @@ class Reports(MethodView):
 
     @require(*READERS)
     @blp.arguments(ReportQuerySchema, location="query")
-    @blp.response(200, ReportSchema(many=True))
-    @blp.paginate()
-    def get(
-        self, query: dict[str, Any], pagination_parameters: PaginationParameters
-    ) -> list[ReportJob]:
+    @blp.response(200, ReportSchema(many=True), headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any]) -> Any:
         """List the administration's reports, newest first."""
         with _session() as session:
-            rows, total = jobs.list_reports(
-                session=session,
-                principal=current_principal(),
-                page=pagination_parameters.page,
-                page_size=pagination_parameters.page_size,
-                **query,
-            )
-        pagination_parameters.item_count = total
-        return rows
+            rows, total = jobs.list_reports(session=session, principal=current_principal(), **query)
+        return paged(rows, total=total, query=query)
 
 
 @blp.route("/<report_id>")
@@ -86,9 +88,9 @@ class ReportFileItem(MethodView):
     """One format of a ready report."""
 
     @require(*READERS)
-    @blp.response(
-        200, description="The file (HTML, PDF or XLSX), as an attachment", content_type="text/html"
-    )
+    @blp.response(200, description="The file (HTML, PDF or XLSX), as an attachment")
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+    @blp.doc(responses={"200": {"content": FILE_CONTENT, "headers": FILE_HEADERS}})
     def get(self, report_id: str, file_format: str) -> Response:
         """Download one format of a ready report."""
         with _session() as session:

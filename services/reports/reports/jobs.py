@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, select
+from sqlalchemy import ColumnElement, String, cast, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
 from shared.events import CloudEvent, load_payload, new_event
 from shared.outbox import add_event
+from shared.paging import fetch_page
 
 Enqueue = Callable[[str], None]
 # build(data, language, resources=..., public_url=...) -> files (``builder.build_files``)
@@ -217,13 +218,13 @@ def list_reports(
         query = query.where(ReportJob.assessment_id == assessment_id)
     if status:
         query = query.where(ReportJob.status == status)
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    rows = session.scalars(
-        query.order_by(ReportJob.created_at.desc(), ReportJob.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+    rows, total, _ = fetch_page(
+        session,
+        query.order_by(ReportJob.created_at.desc(), ReportJob.id),
+        page=page,
+        page_size=page_size,
     )
-    return list(rows), total
+    return rows, total
 
 
 def get_report(*, session: Session, principal: Principal, report_id: str) -> ReportJob:

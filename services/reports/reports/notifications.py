@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from reports.models import Notification
@@ -21,6 +21,7 @@ from shared.auth import Principal
 from shared.errors import NotFound
 from shared.events import CloudEvent, load_payload
 from shared.i18n import pick
+from shared.paging import fetch_page
 
 Publish = Callable[[str, str], Any]
 
@@ -145,19 +146,20 @@ def list_notifications(
     unread_only: bool = False,
 ) -> tuple[list[Notification], int, int]:
     """Return one page of the caller's notifications (newest first), the total and unread counts."""
+    # The page, its total and the unread count come from one statement: read separately, a
+    # notification committed in between made the page show "1 unread" above an empty list.
     query = select(Notification).where(_mine(principal))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(
-        query.order_by(Notification.created_at.desc(), Notification.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+    unread_over = func.sum(case((Notification.read_at.is_(None), 1), else_=0)).over()
+    rows, total, (unread,) = fetch_page(
+        session,
+        query.order_by(Notification.created_at.desc(), Notification.id.desc()),
+        page=page,
+        page_size=page_size,
+        extra=[unread_over],
     )
-    unread = session.scalar(
-        select(func.count()).where(_mine(principal), Notification.read_at.is_(None))
-    )
-    return list(rows), int(total or 0), int(unread or 0)
+    return rows, total, int(unread or 0)
 
 
 def mark_read(*, session: Session, principal: Principal, notification_id: str) -> Notification:

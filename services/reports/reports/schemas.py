@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from reports.models import JobStatus, ReportFile
+from shared.paging import PageQuerySchema
 
 LANGUAGES = ["en", "fr"]
 API_PREFIX = "/api/v1/reports"
@@ -51,8 +52,8 @@ class ReportSchema(Schema):
         return dumped
 
 
-class ReportQuerySchema(Schema):
-    """Filters of the report list (``page`` and ``page_size`` are read by the pagination)."""
+class ReportQuerySchema(PageQuerySchema):
+    """Page and filters of the report list."""
 
     class Meta:
         unknown = EXCLUDE
@@ -91,11 +92,9 @@ class NotificationPageSchema(Schema):
     page_size = fields.Integer()
 
 
-class NotificationQuerySchema(Schema):
+class NotificationQuerySchema(PageQuerySchema):
     """Paging and filter of the notification list."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     unread = fields.Boolean(load_default=False, metadata={"description": "Only unread ones"})
 
 

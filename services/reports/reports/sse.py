@@ -252,6 +252,8 @@ class NotificationStream(MethodView):
         description="text/event-stream: `unread` ({unread}) first, then `notification` events",
         content_type="text/event-stream",
     )
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(responses={"200": {"content": {"text/event-stream": {"schema": {"type": "string"}}}}})
     def get(self) -> Response:
         """Stream the caller's new notifications (reconnect with Last-Event-ID to catch up)."""
         principal = current_principal()

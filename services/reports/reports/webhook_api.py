@@ -8,14 +8,14 @@ from typing import Any
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
-from flask_smorest.pagination import PaginationParameters
 from marshmallow import Schema, ValidationError, fields, validate
 
 from reports import webhooks
-from reports.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from reports.models import DeliveryStatus, WebhookEndpoint
 from reports.sender import UnsafeTarget, check_url
 from shared.auth import Role, current_principal, require
 from shared.errors import ApiError, register_messages
+from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
 
 ERRORS = {
     "webhook_limit_reached": {
@@ -121,19 +121,15 @@ class Webhooks(MethodView):
     """The administration's webhook endpoints."""
 
     @require(Role.COORDINATOR)
-    @blp.response(200, WebhookSchema(many=True))
-    @blp.paginate()
-    def get(self, pagination_parameters: PaginationParameters) -> list[WebhookEndpoint]:
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, WebhookSchema(many=True), headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any]) -> Any:
         """List the administration's webhook endpoints, newest first."""
         with _session() as session:
             rows, total = webhooks.list_endpoints(
-                session=session,
-                principal=current_principal(),
-                page=pagination_parameters.page,
-                page_size=pagination_parameters.page_size,
+                session=session, principal=current_principal(), **query
             )
-        pagination_parameters.item_count = total
-        return rows
+        return paged(rows, total=total, query=query)
 
     @require(Role.COORDINATOR)
     @blp.arguments(WebhookCreateSchema)
@@ -181,22 +177,15 @@ class WebhookDeliveries(MethodView):
     """What was sent to one endpoint."""
 
     @require(Role.COORDINATOR)
-    @blp.response(200, WebhookDeliverySchema(many=True))
-    @blp.paginate()
-    def get(
-        self, endpoint_id: str, pagination_parameters: PaginationParameters
-    ) -> list[WebhookDelivery]:
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, WebhookDeliverySchema(many=True), headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any], endpoint_id: str) -> Any:
         """List an endpoint's deliveries, newest first: status, attempts, last answer."""
         with _session() as session:
             rows, total = webhooks.list_deliveries(
-                session=session,
-                principal=current_principal(),
-                endpoint_id=endpoint_id,
-                page=pagination_parameters.page,
-                page_size=pagination_parameters.page_size,
+                session=session, principal=current_principal(), endpoint_id=endpoint_id, **query
             )
-        pagination_parameters.item_count = total
-        return rows
+        return paged(rows, total=total, query=query)
 
 
 def register(rest: Api) -> None:

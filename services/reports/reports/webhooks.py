@@ -27,6 +27,7 @@ from reports.sender import Outcome
 from shared.auth import Principal
 from shared.errors import ApiError, NotFound
 from shared.events import CloudEvent, load_payload
+from shared.paging import fetch_page
 
 EVENTS = ("report.ready", "report.failed")
 # Who is told inside the platform is nobody else's business.
@@ -124,13 +125,13 @@ def list_endpoints(
 ) -> tuple[list[WebhookEndpoint], int]:
     """Return one page of the administration's endpoints (newest first) and the total."""
     query = select(WebhookEndpoint).where(WebhookEndpoint.administration_id == _admin_of(principal))
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    rows = session.scalars(
-        query.order_by(WebhookEndpoint.created_at.desc(), WebhookEndpoint.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+    rows, total, _ = fetch_page(
+        session,
+        query.order_by(WebhookEndpoint.created_at.desc(), WebhookEndpoint.id),
+        page=page,
+        page_size=page_size,
     )
-    return list(rows), total
+    return rows, total
 
 
 def get_endpoint(*, session: Session, principal: Principal, endpoint_id: str) -> WebhookEndpoint:
@@ -155,13 +156,13 @@ def list_deliveries(
     """Return one page of an endpoint's deliveries (newest first) and the total."""
     endpoint = get_endpoint(session=session, principal=principal, endpoint_id=endpoint_id)
     query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    rows = session.scalars(
-        query.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+    rows, total, _ = fetch_page(
+        session,
+        query.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id),
+        page=page,
+        page_size=page_size,
     )
-    return list(rows), total
+    return rows, total
 
 
 # -- fan-out (from the event process) ----------------------------------------------------------

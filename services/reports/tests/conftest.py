@@ -4,6 +4,7 @@ import pytest
 
 from reports import create_app, jobs
 from reports.models import ReportJob
+from shared.conformance import conforming_client
 from shared.events import CloudEvent, new_event
 
 
@@ -17,7 +18,7 @@ def app(service_config: dict[str, Any]):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return conforming_client(app)
 
 
 @pytest.fixture

@@ -24,6 +24,21 @@ blp = Blueprint(
     description="The catalogue: resources, case studies, tools, news and events",
 )
 JSON = "application/json"
+# kind, visibility, status, language, subtype.<kind>, then each editable scheme.
+VOCABULARIES = {
+    "type": "object",
+    "additionalProperties": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "label": {"type": "string"},
+                "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+    },
+}
 CACHE_CONTROL = {
     PUBLIC: "public, max-age=30",
     "members": "private, no-cache",
@@ -257,7 +272,8 @@ class Vocabularies(MethodView):
     """The catalogue's vocabularies."""
 
     @blp.doc(security=[{}, {"bearerAuth": []}])
-    @blp.response(200)
+    @blp.response(200, description="Each vocabulary (key) with its entries")
+    @blp.doc(responses={"200": {"content": {"application/json": {"schema": VOCABULARIES}}}})
     def get(self) -> dict[str, Any]:
         """List kinds, subtypes, technologies, domains, topics and regions with their labels."""
         with _reader() as session:

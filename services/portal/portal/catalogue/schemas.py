@@ -232,8 +232,18 @@ class ItemSchema(Schema):
     event_end = fields.String(allow_none=True)
     updated_at = fields.String()
     version = fields.Integer()
+    score = fields.Float(metadata={"description": "Search results: relevance to the query"})
     status = fields.String(metadata={"description": "Editors only"})
     translations = fields.Dict(metadata={"description": "Editors only: raw texts by language"})
+    contributors = fields.List(
+        fields.String(), metadata={"description": "Editors only: who edited since publication"}
+    )
+    created_by = fields.String(metadata={"description": "Editors only"})
+    created_at = fields.String(metadata={"description": "Editors only"})
+    updated_by = fields.String(metadata={"description": "Editors only"})
+    all_links = fields.List(
+        fields.Nested(LinkSchema), metadata={"description": "Editors only: links in every language"}
+    )
 
 
 class FacetValueSchema(Schema):
