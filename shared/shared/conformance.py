@@ -65,7 +65,7 @@ class Conformance:
         documented = responses.get(status) or responses.get(f"{status[0]}XX")
         if documented is None:
             return [f"status {status} is not documented (documented: {sorted(responses)})"]
-        documented = self._resolve(documented)
+        documented = self.resolve(documented)
         where = f"{method} {operation.path} -> {status}"
         found = [
             *self._content_problems(documented, response),
@@ -92,7 +92,7 @@ class Conformance:
     def _header_problems(self, documented: Mapping[str, Any], response: TestResponse) -> list[str]:
         found: list[str] = []
         for name, header in (documented.get("headers") or {}).items():
-            header = self._resolve(header)
+            header = self.resolve(header)
             value = response.headers.get(name)
             if value is None:
                 if header.get("required"):
@@ -113,7 +113,8 @@ class Conformance:
         for error in validator.iter_errors(value):
             yield f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
 
-    def _resolve(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
+    def resolve(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Return ``item`` with its ``$ref`` followed (within the document)."""
         while "$ref" in item:
             node: Any = self.document
             for part in str(item["$ref"]).removeprefix("#/").split("/"):
@@ -171,3 +172,90 @@ def conforming_client(app: Flask) -> FlaskClient:
     """Return a test client of ``app`` that checks every answer against its OpenAPI document."""
     app.test_client_class = ConformingClient
     return app.test_client()
+
+
+# -- checks generated from the document: each covers every operation, present and future -----
+OUT_OF_RANGE = ("0", "-1", "12345678901234567890", "abc")
+_OTHER_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "TRACE", "PROPFIND", "FOO")
+
+
+def sample_path(path: str) -> str:
+    """Return ``path`` with each ``{parameter}`` replaced by an id that names nothing."""
+    return re.sub(r"\{[^/]+?\}", "no-such-id", path)
+
+
+def _needs_token(operation: Operation) -> bool:
+    security = operation.spec.get("security")
+    return security is None or (bool(security) and {} not in security)
+
+
+def refusals_without_token(client: FlaskClient, conformance: Conformance) -> list[str]:
+    """Send each operation that needs a token without one; return what is not a 401 problem."""
+    found: list[str] = []
+    for operation in conformance.operations:
+        if not _needs_token(operation):
+            continue
+        response = client.open(sample_path(operation.path), method=operation.method.upper())
+        if response.status_code != 401 or response.mimetype != "application/problem+json":
+            found.append(f"{operation.method} {operation.path}: {response.status_code}")
+    return found
+
+
+def refusals_of_bad_pages(
+    client: FlaskClient, conformance: Conformance, headers: Mapping[str, str]
+) -> list[str]:
+    """Send each list operation out-of-range pages; return what is not a 422 naming the field."""
+    found: list[str] = []
+    for operation in conformance.operations:
+        names = {p.get("name") for p in operation.spec.get("parameters", []) if "name" in p}
+        for field in sorted(names & {"page", "page_size"}):
+            for value in (*OUT_OF_RANGE, "101" if field == "page_size" else "10001"):
+                response = client.open(
+                    sample_path(operation.path),
+                    method=operation.method.upper(),
+                    query_string={field: value},
+                    headers=dict(headers),
+                )
+                body = response.get_json(silent=True) or {}
+                if response.status_code != 422 or field not in (body.get("errors") or {}):
+                    found.append(f"{operation.path}?{field}={value}: {response.status_code}")
+    return found
+
+
+def refusals_of_other_methods(client: FlaskClient, conformance: Conformance) -> list[str]:
+    """Send each path every method it does not take; return what is not a 405 problem + Allow."""
+    found: list[str] = []
+    paths: dict[str, set[str]] = {}
+    for operation in conformance.operations:
+        paths.setdefault(operation.path, set()).add(operation.method.upper())
+    for path, taken in paths.items():
+        concrete = sample_path(path)
+        for method in _OTHER_METHODS:
+            # ``/items/import`` also matches ``/items/{id}``: that operation answers, rightly.
+            if method in taken or conformance.find(method, concrete) is not None:
+                continue
+            response = client.open(concrete, method=method)
+            allowed = {m.strip() for m in response.headers.get("Allow", "").split(",")}
+            if (
+                response.status_code != 405
+                or response.mimetype != "application/problem+json"
+                or not taken <= allowed
+            ):
+                found.append(f"{method} {path}: {response.status_code} Allow={sorted(allowed)}")
+    return found
+
+
+def undocumented_refusals(conformance: Conformance) -> list[str]:
+    """Return each documented 4xx/5xx answer that is not ``application/problem+json`` Problem."""
+    found: list[str] = []
+    for operation in conformance.operations:
+        for status, response in operation.spec.get("responses", {}).items():
+            if not (status == "default" or status.startswith(("4", "5"))):
+                continue
+            content = conformance.resolve(response).get("content") or {}
+            schema = content.get("application/problem+json", {}).get("schema", {})
+            if set(content) != {"application/problem+json"} or not str(
+                schema.get("$ref", "")
+            ).endswith("/Problem"):
+                found.append(f"{operation.method} {operation.path} {status}: {sorted(content)}")
+    return found
