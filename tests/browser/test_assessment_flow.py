@@ -87,16 +87,19 @@ def test_coordinator_and_respondent_complete_an_assessment(
     expect(coordinator.get_by_role("heading", name="0-6 mois")).to_be_visible()
     expect(coordinator.get_by_text("et non un classement")).to_be_visible()
 
-    # The report is built by the worker and announced; the coordinator downloads it.
+    # The report is built by the worker; the notification is written by another process (the
+    # event consumer) when it hears the report is ready: wait for both, not one then the other.
     coordinator.goto(f"{gateway_url}/reports/")
+    ready = coordinator.locator("#reports").get_by_text("Prêt")
+    announced = coordinator.locator("#notifications li")
     for _ in range(60):
-        if coordinator.locator("#reports").get_by_text("Prêt").count():
+        if ready.count() and announced.count():
             break
         coordinator.wait_for_timeout(500)
         coordinator.reload()
     row = coordinator.locator("#reports tr", has_text="Évaluation navigateur")
     expect(row).to_contain_text("Prêt")
-    expect(coordinator.locator("#notifications li").first).to_be_visible()
+    expect(announced.first).to_be_visible()
     with coordinator.expect_download() as download:
         row.get_by_role("link", name="HTML").click()
     assert download.value.suggested_filename.endswith(".html")

@@ -1,10 +1,11 @@
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from reports import notifications
 from reports.models import Notification
+from shared.auth import Principal
 from shared.events import new_event
 
 URL = "/api/v1/reports/notifications"
@@ -147,3 +148,27 @@ def test_notifications_page(client, auth, record):
     assert (len(body["items"]), body["total"], body["page"]) == (1, 3, 2)
     assert client.get(URL, query_string={"page_size": 500}, headers=auth()).status_code == 422
     assert client.get(URL).status_code == 401
+
+
+def test_the_list_and_its_counts_are_read_in_one_statement(app, record):
+    """Read apart, a notification committed in between made the page say "1 unread" above an
+    empty list: the page, the total and the unread count come from one snapshot."""
+    record(_report_event(notify=("coord-1",)))
+    record(_report_event(report_id="rep-2", notify=("coord-1",)))
+    principal = Principal("coord-1", "adm-1", frozenset({"coordinator"}))
+    statements = []
+    engine = app.extensions["db"].engine
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with app.extensions["db"].session() as session:
+            rows, total, unread = notifications.list_notifications(
+                session=session, principal=principal, page=1, page_size=1
+            )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert (len(rows), total, unread) == (1, 2, 2)
+    assert [s for s in statements if s.lstrip().upper().startswith("SELECT")] == statements[-1:]
