@@ -32,10 +32,13 @@ DEFAULTS: dict[str, str] = {
     "PORTAL_UPSTREAM": "127.0.0.1:8001",
     "ASSESSMENT_UPSTREAM": "127.0.0.1:8002",
     "REPORTS_UPSTREAM": "127.0.0.1:8003",
-    "GATEWAY_LOGIN_RATE": "10r/m",
-    "GATEWAY_LOGIN_BURST": "5",
-    "GATEWAY_WRITE_RATE": "20r/s",
-    "GATEWAY_WRITE_BURST": "40",
+    # Flood guards per client address, sized for an administration behind one address: a room
+    # of officers signing in together, their answers saved as they type (the limits per account
+    # and per caller are the services'). docker-compose.yml and .env.example state the same.
+    "GATEWAY_LOGIN_RATE": "300r/m",
+    "GATEWAY_LOGIN_BURST": "100",
+    "GATEWAY_WRITE_RATE": "200r/s",
+    "GATEWAY_WRITE_BURST": "400",
     # GATEWAY_ACCESS_LOG defaults to <prefix>/logs/access.log (see render_local).
 }
 

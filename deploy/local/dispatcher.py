@@ -3,8 +3,11 @@
 
 It routes by the prefixes of deploy/gateway/gateway.conf.template, forwards every header and the
 body, keeps the status, streams responses as they arrive (server-sent events included), adds the
-gateway's security headers and ``X-Request-ID``, and answers its own errors (404, 413, 502, 504)
-as RFC 9457 problem details. It does not rate-limit: that needs the real gateway (nginx).
+gateway's security headers and ``X-Request-ID``, and answers its own errors (400, 404, 405, 413,
+502, 504) as RFC 9457 problem details. Any method goes to the path's service, which answers 405
+with ``Allow`` for one the path does not take; TRACE and CONNECT, which nginx refuses, are asked
+of the service as nginx's gateway does (without body or credentials, see ``_proxy``). It does
+not rate-limit: that needs the real gateway (nginx).
 
     python deploy/local/dispatcher.py --port 8080 \
         --portal 127.0.0.1:8001 --assessment 127.0.0.1:8002 --reports 127.0.0.1:8003
@@ -31,6 +34,13 @@ CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 60.0
 STREAM_TIMEOUT_S = 3600.0
 STREAM_PREFIX = "/api/v1/reports/notifications/stream"
+OWN_PATHS = {"/gateway/healthz": ("GET", "HEAD")}  # the gateway's own answers and their methods
+# Methods nginx refuses before routing (the services route neither, so none echoes a TRACE).
+REFUSED_METHODS = {"TRACE", "CONNECT"}
+# A method is a token of upper-case letters, '_' and '-' (nginx answers 400 to anything else).
+METHOD_TOKEN = re.compile(r"^[A-Z_-]{1,32}$")
+# Never sent on with a refused method (what a TRACE would echo).
+CREDENTIALS = {"authorization", "cookie", "x-api-key", "proxy-authorization"}
 
 # Longest prefix wins; None means the gateway itself answers 404. Mirrors gateway.conf.template.
 PREFIX_ROUTES: list[tuple[str, str | None]] = [
@@ -87,6 +97,11 @@ SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 PROBLEMS: dict[int, tuple[str, str, str]] = {
     400: ("bad_request", "Bad request", "The gateway could not read the request."),
     404: ("not_found", "Not found", "No service answers this path."),
+    405: (
+        "method_not_allowed",
+        "Method not allowed",
+        "This path does not take this method; Allow lists the ones it takes.",
+    ),
     413: (
         "payload_too_large",
         "The request body is too large",
@@ -147,27 +162,12 @@ class GatewayHandler(BaseHTTPRequestHandler):
     _status = 0
     _request_id = ""
 
-    # One handler for every verb.
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_HEAD(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def do_PUT(self) -> None:
-        self._handle()
-
-    def do_PATCH(self) -> None:
-        self._handle()
-
-    def do_DELETE(self) -> None:
-        self._handle()
-
-    def do_OPTIONS(self) -> None:
-        self._handle()
+    # One handler for every verb, made-up ones included (http.server looks up ``do_<METHOD>``
+    # and answers 501 without one): the service says whether the path takes it.
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
     def handle_expect_100(self) -> bool:
         """Refuse an announced oversized body before the client sends it."""
@@ -188,18 +188,12 @@ class GatewayHandler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         self._begin()
         path = urlsplit(self.path).path or "/"
-        if path == "/gateway/healthz":
-            self._send_own(200, b'{"status":"ok"}', "application/json")
+        service = route(path)[1]
+        if self._answer_here(path, service):
             return
-        matched, service = route(path)
-        if not matched or service is None:
-            # An unread request body would be parsed as the next request: close instead.
-            if (
-                self.headers.get("Content-Length", "0") != "0"
-                or "Transfer-Encoding" in self.headers
-            ):
-                self.close_connection = True
-            self._send_problem(404)
+        assert service is not None  # _answer_here answered the paths no service takes
+        if self.command in REFUSED_METHODS:
+            self._proxy(service, path, None, refused=True)
             return
         try:
             body = self._read_body()
@@ -212,6 +206,28 @@ class GatewayHandler(BaseHTTPRequestHandler):
             self._send_problem(400)
             return
         self._proxy(service, path, body)
+
+    def _answer_here(self, path: str, service: str | None) -> bool:
+        """Answer what never reaches a service (a malformed method, the gateway's own paths, a
+        path no service answers); return whether it did."""
+        if self.command in REFUSED_METHODS:
+            self.close_connection = True  # as nginx: the body stays unread, the connection ends
+        if not METHOD_TOKEN.match(self.command):
+            self.close_connection = True
+            self._send_problem(400)
+            return True
+        own = OWN_PATHS.get(path)
+        if own is None and service is not None:
+            return False
+        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # an unread body would be read as the next request
+        if own is None:
+            self._send_problem(404)
+        elif self.command not in own:
+            self._send_problem(405, {"Allow": ", ".join(own)})
+        else:
+            self._send_own(200, b'{"status":"ok"}', "application/json")
+        return True
 
     def _incoming_request_id(self) -> str:
         value = self.headers.get("X-Request-ID", "")
@@ -245,7 +261,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
             parts.append(self.rfile.read(size))
             self.rfile.readline(8)
 
-    def _upstream_headers(self, body: bytes | None) -> dict[str, str]:
+    def _upstream_headers(self, body: bytes | None, *, refused: bool = False) -> dict[str, str]:
         connection_tokens = {
             token.strip().lower() for token in self.headers.get("Connection", "").split(",")
         }
@@ -255,6 +271,8 @@ class GatewayHandler(BaseHTTPRequestHandler):
             if lower in HOP_BY_HOP or lower in connection_tokens or lower == "content-length":
                 continue
             if lower in {"x-request-id", "x-forwarded-for", "x-forwarded-proto"}:
+                continue
+            if refused and (lower in CREDENTIALS or lower == "accept"):
                 continue
             headers[name] = value
         client = self.client_address[0]
@@ -271,11 +289,20 @@ class GatewayHandler(BaseHTTPRequestHandler):
                 "X-Forwarded-Host": host,
             }
         )
+        if refused:
+            headers["Accept"] = "application/problem+json"
         if body is not None:
             headers["Content-Length"] = str(len(body))
         return headers
 
-    def _proxy(self, service: str, path: str, body: bytes | None) -> None:
+    def _proxy(self, service: str, path: str, body: bytes | None, *, refused: bool = False) -> None:
+        """Forward the request to ``service`` and relay its answer.
+
+        ``refused``: a method the gateway does not forward (TRACE, CONNECT). Only the service
+        knows which methods the path takes, so it is asked, without the body or credentials
+        and for a problem document: its 405 with ``Allow`` (404 for a path it does not know) is
+        the answer, as nginx's @sc_405 does.
+        """
         host, port = self.upstreams[service]
         stream = path.startswith(STREAM_PREFIX)
         conn = http.client.HTTPConnection(host, port, timeout=CONNECT_TIMEOUT_S)
@@ -283,7 +310,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
             try:
                 conn.connect()
                 conn.sock.settimeout(STREAM_TIMEOUT_S if stream else READ_TIMEOUT_S)
-                headers = self._upstream_headers(body)
+                headers = self._upstream_headers(body, refused=refused)
                 conn.request(self.command, self.path, body=body, headers=headers)
                 response = conn.getresponse()
             except TimeoutError:
@@ -352,11 +379,19 @@ class GatewayHandler(BaseHTTPRequestHandler):
             )
         self.send_header("X-Request-ID", self._request_id)
 
-    def _send_own(self, status: int, body: bytes, content_type: str) -> None:
+    def _send_own(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self._status = status
         self.send_response_only(status)
         self.send_header("Date", self.date_time_string())
         self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -365,8 +400,9 @@ class GatewayHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _send_problem(self, status: int) -> None:
-        self._send_own(status, problem(status, self._request_id), "application/problem+json")
+    def _send_problem(self, status: int, headers: dict[str, str] | None = None) -> None:
+        body = problem(status, self._request_id)
+        self._send_own(status, body, "application/problem+json", headers)
 
     # ------------------------------------------------------------------ logging
     def log_request(self, code: Any = "-", size: Any = "-") -> None:

@@ -723,26 +723,104 @@ def test_gateway_streams_server_sent_events(gateway_under_test: str) -> None:
     assert first_at < 0.8, f"first event after {first_at:.2f} s: the gateway buffered the stream"
 
 
+# The gateway's limits are flood guards per address (an administration is one address); the
+# limits per account and per caller are the services'. A small configured guard keeps this fast.
+FLOOD_GUARD = {
+    "GATEWAY_LOGIN_RATE": "6r/m",
+    "GATEWAY_LOGIN_BURST": "3",
+    "GATEWAY_WRITE_RATE": "6r/m",
+    "GATEWAY_WRITE_BURST": "3",
+}
+
+
+@pytest.fixture
+def guarded_nginx(
+    nginx_bin: str, backends: dict[str, int], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An nginx gateway (fresh counters) with the small ``FLOOD_GUARD`` limits."""
+    port = _free_port()
+    prefix = tmp_path_factory.mktemp("nginx-guarded")
+    overrides = {"GATEWAY_PORT": str(port), **FLOOD_GUARD}
+    overrides.update({f"{svc.upper()}_UPSTREAM": f"127.0.0.1:{backends[svc]}" for svc in SERVICES})
+    conf = _load_render().render_local(prefix, overrides)
+    argv = [nginx_bin, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_up(f"{url}/gateway/healthz", proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _assert_gateway_429(response: requests.Response) -> None:
+    assert response.status_code == 429
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["code"] == "rate_limited" and body["status"] == 429
+    assert "Retry-After" in body["detail"] and "bulk-answers" in body["detail"]
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    assert response.headers["Retry-After"] == "1"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.gateway
 @pytest.mark.parametrize("gateway_under_test", ["nginx"], indirect=True)  # dispatcher: no limits
-def test_nginx_rate_limits_logins(gateway_under_test: str) -> None:
+def test_nginx_lets_a_room_sign_in_from_one_address_by_default(gateway_under_test: str) -> None:
+    # A workshop of 40 officers behind one address, each through the API or the sign-in form.
     assert requests.get(gateway_under_test + "/", timeout=5).headers["Server"] == "nginx"
-    login = gateway_under_test + "/api/v1/portal/auth/login"
+    api = [
+        requests.post(gateway_under_test + "/api/v1/portal/auth/login", json={}, timeout=5)
+        for _ in range(40)
+    ]
+    form = [
+        requests.post(gateway_under_test + "/login", data={"email": "a@b.example"}, timeout=5)
+        for _ in range(40)
+    ]
+    assert [r.status_code for r in api + form] == [200] * 80  # all reached the stand-in
+
+
+@pytest.mark.gateway
+def test_nginx_guards_logins_against_a_flood(guarded_nginx: str) -> None:
+    login = guarded_nginx + "/api/v1/portal/auth/login"
     assert all(requests.get(login, timeout=5).status_code == 200 for _ in range(8))  # reads
     statuses = [requests.post(login, json={}, timeout=5) for _ in range(8)]
     limited = [r for r in statuses if r.status_code == 429]
     assert limited, [r.status_code for r in statuses]
-    assert limited[0].headers["Content-Type"].startswith("application/problem+json")
-    assert limited[0].json()["code"] == "rate_limited"
-    assert limited[0].headers["Retry-After"] == "1"
+    _assert_gateway_429(limited[0])
 
 
 @pytest.mark.gateway
-@pytest.mark.parametrize("gateway_under_test", ["nginx"], indirect=True)  # dispatcher: no limits
-def test_nginx_rate_limits_the_sign_in_form_as_the_login_api(gateway_under_test: str) -> None:
-    form = gateway_under_test + "/login"
+def test_nginx_guards_the_sign_in_form_as_the_login_api(guarded_nginx: str) -> None:
+    form = guarded_nginx + "/login"
     assert all(requests.get(form, timeout=5).status_code == 200 for _ in range(8))  # reads
     statuses = [
         requests.post(form, data={"email": "a@b.example"}, timeout=5).status_code for _ in range(8)
     ]
     assert 429 in statuses, statuses
+
+
+@pytest.mark.gateway
+def test_nginx_guards_writes_against_a_flood(guarded_nginx: str) -> None:
+    things = guarded_nginx + "/api/v1/assessment/things"
+    statuses = [requests.post(things, json={}, timeout=5) for _ in range(8)]
+    limited = [r for r in statuses if r.status_code == 429]
+    assert limited, [r.status_code for r in statuses]
+    _assert_gateway_429(limited[0])
+    assert requests.get(things, timeout=5).status_code == 200  # reads are never limited
+
+
+def test_gateway_limit_defaults_agree(services: dict[str, dict[str, Any]]) -> None:
+    # render.py (local runs and tests), docker-compose.yml and .env.example state one default.
+    defaults = _load_render().DEFAULTS
+    _, gateway = _gateway(services)
+    example = dict(
+        line.split("=", 1)
+        for line in ENV_EXAMPLE.read_text("utf-8").splitlines()
+        if line.startswith("GATEWAY_")
+    )
+    for name in ("LOGIN_RATE", "LOGIN_BURST", "WRITE_RATE", "WRITE_BURST"):
+        key = f"GATEWAY_{name}"
+        assert str(_environment(gateway)[key]) == f"${{{key}:-{defaults[key]}}}", key
+        assert example[key] == defaults[key], key
