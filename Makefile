@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 TYPED := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
 
-.PHONY: help bootstrap run test lint typecheck fmt clean
+.PHONY: help bootstrap run test fuzz lint typecheck fmt clean
 
 help: ## List the targets
 	@echo "Smart Customs: make <target>"
@@ -28,6 +28,12 @@ run: bootstrap ## Start the whole platform (SQLite under data/, demo data) until
 test: bootstrap ## Run all tests (TEST_DB=postgresql for PostgreSQL; PYTEST_ARGS=... to pass on)
 	TEST_DB=$(TEST_DB) TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) \
 		$(PYTHON) deploy/local/with_redis.py $(BIN)/pytest $(PYTEST_ARGS)
+
+fuzz: bootstrap ## Fuzz every API operation longer (FUZZ_MAX_EXAMPLES, 50) and print the report
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-50} TEST_DB=$(TEST_DB) TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) \
+		$(PYTHON) deploy/local/with_redis.py $(BIN)/pytest -s -q \
+		services/portal/tests/api/test_fuzz.py services/assessment/tests/api/test_fuzz.py \
+		services/reports/tests/api/test_fuzz.py $(PYTEST_ARGS)
 
 lint: bootstrap ## ruff check, ruff format --check, import contracts
 	$(BIN)/ruff check .

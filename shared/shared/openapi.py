@@ -44,6 +44,18 @@ def _refusals(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     return statuses
 
 
+def _stated_additional_properties(
+    converter: Any, field: Any, ret: dict[str, Any], **kwargs: Any
+) -> dict[str, Any]:
+    """Let a field's metadata close a dict (apispec derives ``additionalProperties`` itself)."""
+    stated = field.metadata.get("additionalProperties")
+    if stated is None:
+        return {}
+    ret.pop("minLength", None)  # a Length validator on a dict counts keys, said by minProperties
+    ret.pop("maxLength", None)
+    return {"additionalProperties": stated}
+
+
 class ProblemsPlugin(BasePlugin):
     """Document each operation's refusals and the headers every answer carries."""
 
@@ -66,6 +78,10 @@ class ServiceApi(Api):  # type: ignore[misc]
     """flask-smorest's Api whose error responses are problem details, documented as such."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, **kwargs: Any) -> None:
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(_stated_additional_properties)
 
     def _register_responses(self) -> None:
         spec: APISpec = self.spec

@@ -89,7 +89,11 @@ class ReportFileItem(MethodView):
 
     @require(*READERS)
     @blp.response(200, description="The file (HTML, PDF or XLSX), as an attachment")
-    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+    @blp.alt_response(
+        304,
+        description="Not modified (If-None-Match matched the ETag)",
+        headers={"ETag": FILE_HEADERS["ETag"]},
+    )
     @blp.doc(responses={"200": {"content": FILE_CONTENT, "headers": FILE_HEADERS}})
     def get(self, report_id: str, file_format: str) -> Response:
         """Download one format of a ready report."""

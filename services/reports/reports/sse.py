@@ -242,6 +242,17 @@ def _subscribe(client: redis.Redis, user_id: str) -> redis.client.PubSub:
     return pubsub
 
 
+# What each server-sent event holds (a ``: ping`` comment line keeps idle connections open).
+EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "enum": ["unread", "notification"]},
+        "data": {"type": "string", "description": "JSON: {unread} or a notification"},
+        "id": {"type": "string", "description": "Send it back as Last-Event-ID to catch up"},
+    },
+}
+
+
 @blp.route("/stream")
 class NotificationStream(MethodView):
     """The caller's notifications as server-sent events."""
@@ -253,7 +264,7 @@ class NotificationStream(MethodView):
         content_type="text/event-stream",
     )
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
-    @blp.doc(responses={"200": {"content": {"text/event-stream": {"schema": {"type": "string"}}}}})
+    @blp.doc(responses={"200": {"content": {"text/event-stream": {"schema": EVENT_SCHEMA}}}})
     def get(self) -> Response:
         """Stream the caller's new notifications (reconnect with Last-Event-ID to catch up)."""
         principal = current_principal()

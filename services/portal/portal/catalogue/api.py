@@ -24,6 +24,7 @@ blp = Blueprint(
     description="The catalogue: resources, case studies, tools, news and events",
 )
 JSON = "application/json"
+LOCATION = {"description": "The new item's URL", "schema": {"type": "string"}}
 # kind, visibility, status, language, subtype.<kind>, then each editable scheme.
 VOCABULARIES = {
     "type": "object",
@@ -128,7 +129,7 @@ class Items(MethodView):
 
     @require(Role.EDITOR)
     @blp.arguments(s.ItemCreateSchema)
-    @blp.response(201, s.ItemSchema)
+    @blp.response(201, s.ItemSchema, headers={"Location": LOCATION})
     def post(self, data: dict[str, Any]) -> Response:
         """Create an item as a draft (editors)."""
         with _writer() as session:
