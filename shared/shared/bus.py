@@ -16,7 +16,6 @@ import logging
 import os
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ import redis
 
 from shared.events import CloudEvent, InvalidEvent
 from shared.logs import bind_context, clean_request_id, clean_traceparent
+from shared.timestamps import to_rfc3339, utcnow
 
 _log = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ class Consumer:
                 "group": self.group,
                 "stream": stream,
                 "entry_id": entry_id,
-                "time": f"{time.time():.3f}",
+                "time": to_rfc3339(utcnow()),
             },
             maxlen=100_000,
             approximate=True,

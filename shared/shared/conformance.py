@@ -79,6 +79,8 @@ class Conformance:
 
     def _content_problems(self, documented: Mapping[str, Any], response: TestResponse) -> list[str]:
         content = documented.get("content") or {}
+        if response.status_code == 304:
+            return []  # carries no content (RFC 9110 §15.4.5), whatever the content headers say
         if response.is_streamed and response.mimetype not in _JSON_TYPES:
             # Reading a stream (server-sent events) here would consume what the test reads.
             if response.mimetype in content:

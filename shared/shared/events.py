@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
 
 from shared import payloads
 from shared.logs import current_request_id, current_traceparent
+from shared.timestamps import parse, to_rfc3339, utcnow
 
 SPEC_VERSION = "1.0"
 
@@ -87,6 +88,14 @@ class CloudEvent:
         tail = self.dataschema.rsplit("/v", 1)
         return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else 1
 
+    @property
+    def moment(self) -> datetime:
+        """Return ``time`` as an aware UTC datetime (an old time without offset is UTC)."""
+        try:
+            return parse(self.time)
+        except ValueError as exc:
+            raise InvalidEvent(f"time is not RFC 3339: {self.time!r}") from exc
+
 
 def new_event(
     event_type: str, *, source: str, data: dict[str, Any], subject: str | None = None
@@ -101,7 +110,7 @@ def new_event(
         id=str(uuid.uuid4()),
         source=source,
         type=event_type,
-        time=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        time=to_rfc3339(utcnow()),
         data=clean,
         dataschema=f"/schemas/events/{event_type}/v{version}",
         subject=subject,

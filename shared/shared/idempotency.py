@@ -9,21 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy import JSON, Integer, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from shared.db import Database
 from shared.errors import ApiError
+from shared.timestamps import UtcDateTime, utcnow
 
 PENDING = 0
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class IdempotencyMixin:
@@ -39,7 +36,7 @@ class IdempotencyMixin:
     fingerprint: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 def fingerprint(method: str, path: str, body: Any) -> str:

@@ -8,9 +8,11 @@ import logging
 import re
 import secrets
 import sys
-import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
+
+from shared.timestamps import to_rfc3339
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _traceparent: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -63,6 +65,14 @@ def current_traceparent() -> str | None:
     return _traceparent.get()
 
 
+def _record_time(record: logging.LogRecord) -> str:
+    return to_rfc3339(datetime.fromtimestamp(record.created, UTC), timespec="milliseconds")
+
+
+def _json_value(value: Any) -> Any:
+    return to_rfc3339(value) if isinstance(value, datetime) else str(value)
+
+
 class JsonFormatter(logging.Formatter):
     """Formats each record as one JSON object per line."""
 
@@ -73,8 +83,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """Return the record as a JSON line."""
         entry: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "time": _record_time(record),
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
@@ -87,11 +96,15 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        return json.dumps(entry, default=_json_value, ensure_ascii=False)
 
 
 class TextFormatter(logging.Formatter):
     """Human-readable lines for local work, still carrying the request id."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        """Return the record's time as RFC 3339 in UTC (milliseconds)."""
+        return _record_time(record)
 
     def format(self, record: logging.LogRecord) -> str:
         """Return the record as a text line."""

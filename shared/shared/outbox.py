@@ -12,20 +12,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, Text, delete, select
+from sqlalchemy import Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.bus import EventBus
 from shared.db import Database
 from shared.events import CloudEvent
+from shared.timestamps import UtcDateTime, utcnow
 
 _log = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class OutboxMixin:
@@ -36,10 +33,8 @@ class OutboxMixin:
     stream: Mapped[str] = mapped_column(String(200))
     event_type: Mapped[str] = mapped_column(String(200))
     payload: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    published_at: Mapped[datetime | None] = mapped_column(
-        DateTime(timezone=True), nullable=True, index=True
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
 
 
 def add_event(session: Session, model: type[OutboxMixin], stream: str, event: CloudEvent) -> None:
@@ -62,13 +57,13 @@ def relay_pending(
         rows = list(session.scalars(query))
         for row in rows:
             bus.publish(row.stream, CloudEvent.from_json(row.payload))
-            row.published_at = _now()
+            row.published_at = utcnow()
         return len(rows)
 
 
 def purge_published(database: Database, model: type[OutboxMixin], *, older_than: timedelta) -> int:
     """Delete rows published before ``older_than`` ago; return how many."""
-    cutoff = _now() - older_than
+    cutoff = utcnow() - older_than
     with database.session(write=True) as session, session.begin():
         result = session.execute(delete(model).where(model.published_at < cutoff))
         return int(getattr(result, "rowcount", 0) or 0)
@@ -87,7 +82,7 @@ def run_relay(
 
     ``on_round`` is called after each round (the event process's heartbeat).
     """
-    last_purge = _now()
+    last_purge = utcnow()
     while not stop.is_set():
         if on_round is not None:
             on_round()
@@ -97,8 +92,8 @@ def run_relay(
             _log.exception("outbox relay failed; retrying")
             moved = 0
             stop.wait(1.0)
-        if _now() - last_purge > timedelta(hours=1):
+        if utcnow() - last_purge > timedelta(hours=1):
             purge_published(database, model, older_than=timedelta(days=7))
-            last_purge = _now()
+            last_purge = utcnow()
         if moved == 0:
             stop.wait(interval_s)

@@ -6,12 +6,29 @@ change is a new event type or a new version registered beside the old one.
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from shared.timestamps import parse, to_rfc3339
 
 
 class _Payload(Schema):
     class Meta:
         unknown = RAISE
+
+
+class _TimeText(fields.String):
+    """A time carried as text: written as RFC 3339 in UTC; an old time without offset is UTC."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = str(super()._deserialize(value, attr, data, **kwargs))
+        if not text:
+            return text
+        try:
+            return to_rfc3339(parse(text))
+        except ValueError as exc:
+            raise ValidationError("Not a valid RFC 3339 date-time.") from exc
 
 
 class FrameworkRefSchema(_Payload):
@@ -88,7 +105,7 @@ class AssessmentSubmittedV1(_Payload):
     language = fields.String(required=True, validate=validate.OneOf(["en", "fr"]))
     framework = fields.Nested(FrameworkRefSchema, required=True)
     submitted_by = fields.String(required=True)
-    submitted_at = fields.String(required=True)
+    submitted_at = _TimeText(required=True)
     areas = fields.List(fields.Nested(AreaScoreSchema), load_default=list)
     overall = fields.Float(allow_none=True, load_default=None)
     priorities = fields.List(fields.Nested(PrioritySchema), load_default=list)
@@ -170,7 +187,7 @@ class ContentChangedV1(_Payload):
     domains = fields.List(fields.String(), load_default=list)
     topics = fields.List(fields.String(), load_default=list)
     region = fields.String(load_default=None, allow_none=True)
-    published_at = fields.String(load_default=None, allow_none=True)
+    published_at = _TimeText(load_default=None, allow_none=True)
 
 
 class TestPingV1(_Payload):

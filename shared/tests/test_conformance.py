@@ -27,7 +27,10 @@ DOCUMENT = {
                 }
             }
         },
-        "/api/v1/x/items/{id}": {"delete": {"responses": {"204": {"description": "gone"}}}},
+        "/api/v1/x/items/{id}": {
+            "delete": {"responses": {"204": {"description": "gone"}}},
+            "get": {"responses": {"304": {"description": "not modified"}}},
+        },
     },
     "components": {
         "schemas": {
@@ -59,6 +62,15 @@ def test_a_conforming_answer_has_no_problem():
     item = {"at": "2026-12-06T01:52:47.738570+00:00", "note": None}
     assert _problems(_json([item], headers={"X-Total-Count": "1"})) == []
     assert _problems(Response(status=204), "DELETE", "/api/v1/x/items/abc") == []
+
+
+def test_a_not_modified_answer_is_checked_without_content():
+    unchanged = Response(status=304, mimetype=None, headers={"ETag": '"v1"'})
+    unchanged.headers.pop("Content-Type", None)
+    (problem,) = _problems(unchanged, "GET", "/api/v1/x/items/abc")
+    assert "header ETag is sent but not documented" in problem
+    unchanged.headers.pop("ETag")
+    assert _problems(unchanged, "GET", "/api/v1/x/items/abc") == []
 
 
 def test_a_timestamp_without_offset_breaks_the_schema():

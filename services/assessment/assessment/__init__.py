@@ -39,6 +39,10 @@ ERRORS = {
         "en": "This area is not assigned to you",
         "fr": "Ce domaine ne vous est pas attribué",
     },
+    "unknown_area": {
+        "en": "The framework has no such area",
+        "fr": "Le référentiel ne contient pas ce domaine",
+    },
     "unknown_framework": {
         "en": "No such framework is published",
         "fr": "Aucun référentiel de ce nom n'est publié",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -19,6 +18,7 @@ from assessment.frameworks import FrameworkCache
 from assessment.models import AgreedAnswer, Answer, Participant
 from shared.auth import Principal
 from shared.errors import ApiError
+from shared.timestamps import utcnow
 
 
 def stored_value(value: int | str) -> str:
@@ -69,7 +69,7 @@ def _upsert(connection: Connection, **values: Any) -> dict[str, Any]:
     bulk-insert machinery would cost more than the database does.
     """
     statement = _upsert_statement(connection.dialect.name)
-    saved = connection.execute(statement, {**values, "updated_at": datetime.now(UTC)}).one()
+    saved = connection.execute(statement, {**values, "updated_at": utcnow()}).one()
     return dict(saved._mapping)
 
 

@@ -93,6 +93,11 @@ class AssessmentImport(MethodView):
     @require(Role.COORDINATOR)
     @blp.arguments(s.InterchangeInSchema)
     @blp.response(201, s.AssessmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="The file's framework is not here")
+    # Read whole by the use case, which checks it against the interchange schema: documented so.
+    @blp.doc(
+        requestBody={"content": {"application/json": {"schema": interchange.InterchangeSchema}}}
+    )
     def post(self, document: dict[str, Any]) -> Any:
         """Create an assessment from an exported interchange file (Idempotency-Key accepted)."""
 

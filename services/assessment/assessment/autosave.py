@@ -20,14 +20,12 @@ import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
-    DateTime,
     String,
     Text,
     and_,
@@ -47,6 +45,7 @@ from assessment.models import Answer, Assessment, Participant
 from shared.auth import Principal
 from shared.db import DriverStatement
 from shared.errors import ApiError, NotFound
+from shared.timestamps import UtcDateTime, utcnow
 
 KEY = ("assessment_id", "indicator", "respondent_id")
 UPDATED = ("value", "confidence", "comment", "evidence", "updated_at")
@@ -132,7 +131,7 @@ def _guarded_upsert(dialect: Dialect) -> DriverStatement:
         bindparam("confidence", type_=String),
         bindparam("comment", type_=Text),
         bindparam("evidence", type_=Text),
-        bindparam("updated_at", type_=DateTime(timezone=True)),
+        bindparam("updated_at", type_=UtcDateTime()),
     ).where(
         and_(
             assessments.c.id == bindparam("assessment_id", type_=String),
@@ -190,7 +189,7 @@ def save_answer(
         "confidence": confidence,
         "comment": comment,
         "evidence": evidence,
-        "updated_at": datetime.now(UTC),
+        "updated_at": utcnow(),
     }
     saved = _guarded_upsert(connection.dialect).first(connection, parameters)
     if saved is None:

@@ -10,6 +10,7 @@ from assessment.models import Assessment, OutboxMessage
 from shared.bus import stream_name
 from shared.events import new_event
 from shared.outbox import add_event
+from shared.timestamps import to_rfc3339
 
 SOURCE = "assessment"
 STREAM = stream_name(SOURCE)
@@ -46,7 +47,7 @@ def submitted_payload(
     answers: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Return the ``assessment.submitted`` payload: everything the report needs to be built."""
-    submitted_at = assessment.submitted_at.isoformat() if assessment.submitted_at else ""
+    submitted_at = to_rfc3339(assessment.submitted_at) if assessment.submitted_at else ""
     return {
         "assessment_id": assessment.id,
         "administration_id": assessment.administration_id,

@@ -8,7 +8,6 @@ always lands in the importer's own administration, and results are recomputed, n
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -21,6 +20,7 @@ from assessment.models import AgreedAnswer, Answer, Assessment, Participant
 from assessment.schemas import CONFIDENCES, AnswerValue
 from shared.auth import Principal
 from shared.errors import ApiError
+from shared.timestamps import to_rfc3339, utcnow
 
 FORMAT = "smartcustoms.assessment"
 FORMAT_VERSION = 1
@@ -101,7 +101,7 @@ def export_assessment(
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "exported_at": datetime.now(UTC).isoformat(),
+        "exported_at": to_rfc3339(utcnow()),
         "framework": {"key": assessment.framework_key, "version": assessment.framework_version},
         "assessment": {
             "title": assessment.title,
@@ -109,8 +109,8 @@ def export_assessment(
             "targets": assessment.targets or {},
             "status": assessment.status,
             "version": assessment.version,
-            "created_at": assessment.created_at.isoformat(),
-            "submitted_at": assessment.submitted_at.isoformat()
+            "created_at": to_rfc3339(assessment.created_at),
+            "submitted_at": to_rfc3339(assessment.submitted_at)
             if assessment.submitted_at
             else None,
         },

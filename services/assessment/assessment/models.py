@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,10 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.idempotency import IdempotencyMixin
 from shared.outbox import OutboxMixin
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from shared.timestamps import UtcDateTime, utcnow
 
 
 def _uuid() -> str:
@@ -49,7 +45,7 @@ class FrameworkVersion(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16), default="file")
     published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Assessment(Base):
@@ -69,11 +65,9 @@ class Assessment(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     previous_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     submitted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
@@ -93,7 +87,7 @@ class Participant(Base):
     role: Mapped[str] = mapped_column(String(16), default="respondent")
     areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     invited_by: Mapped[str] = mapped_column(String(64))
-    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    invited_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Answer(Base):
@@ -112,9 +106,7 @@ class Answer(Base):
     confidence: Mapped[str | None] = mapped_column(String(8), nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class AgreedAnswer(Base):
@@ -132,9 +124,7 @@ class AgreedAnswer(Base):
     confidence: Mapped[str | None] = mapped_column(String(8), nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class ScoreSnapshot(Base):
@@ -150,7 +140,7 @@ class ScoreSnapshot(Base):
     version: Mapped[int] = mapped_column(Integer)
     results: Mapped[dict[str, Any]] = mapped_column(JSON)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class HistoryEntry(Base):
@@ -165,7 +155,7 @@ class HistoryEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class IdempotencyRecord(IdempotencyMixin, Base):

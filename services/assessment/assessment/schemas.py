@@ -8,6 +8,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
 from shared.paging import PageQuerySchema
+from shared.timestamps import Timestamp
 
 CONFIDENCES = ["low", "medium", "high"]
 LANGUAGE = validate.OneOf(["en", "fr"])
@@ -16,6 +17,19 @@ TEXT = validate.Length(max=4000)
 
 class AnswerValue(fields.Field):  # type: ignore[type-arg]
     """A level 1-5, ``dont_know`` or ``not_applicable``."""
+
+    # What the OpenAPI document states: exactly what ``_deserialize`` accepts.
+    DOCUMENTED = {
+        "oneOf": [
+            {"type": "integer", "minimum": 1, "maximum": 5},
+            {"type": "string", "enum": [DONT_KNOW, NOT_APPLICABLE]},
+        ],
+        "description": "A level from 1 to 5, 'dont_know' or 'not_applicable'",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metadata = {**self.DOCUMENTED, **self.metadata}
 
     default_error_messages = {
         "invalid": "Must be a level from 1 to 5, 'dont_know' or 'not_applicable'."
@@ -80,9 +94,9 @@ class AssessmentSchema(Schema):
     version = fields.Integer()
     previous_id = fields.String(allow_none=True)
     created_by = fields.String()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    submitted_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    updated_at = Timestamp()
+    submitted_at = Timestamp(allow_none=True)
     submitted_by = fields.String(allow_none=True)
 
 
@@ -120,7 +134,7 @@ class ParticipantSchema(Schema):
     email = fields.String(allow_none=True)
     role = fields.String()
     areas = fields.List(fields.String())
-    invited_at = fields.DateTime()
+    invited_at = Timestamp()
 
 
 class AnswerInSchema(Schema):
@@ -143,7 +157,7 @@ class AnswerSchema(Schema):
     confidence = fields.String(allow_none=True)
     comment = fields.String()
     evidence = fields.String()
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
 
 
 class AnswersQuerySchema(Schema):
@@ -210,7 +224,7 @@ class HistorySchema(Schema):
     action = fields.String()
     actor = fields.String()
     detail = fields.Dict()
-    at = fields.DateTime()
+    at = Timestamp()
 
 
 class FrameworkVersionSchema(Schema):
@@ -220,7 +234,7 @@ class FrameworkVersionSchema(Schema):
     version = fields.String()
     checksum = fields.String()
     source = fields.String()
-    published_at = fields.DateTime()
+    published_at = Timestamp()
     title = fields.Method("_title")
 
     def _title(self, row: Any) -> Any:
@@ -285,7 +299,7 @@ class AgreedSchema(Schema):
     confidence = fields.String(allow_none=True)
     comment = fields.String()
     recorded_by = fields.String()
-    recorded_at = fields.DateTime()
+    recorded_at = Timestamp()
 
 
 class ConsensusSchema(Schema):

@@ -5,7 +5,6 @@ Every function goes through ``access``: tenancy and participation are checked be
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -27,6 +26,7 @@ from assessment.models import Assessment, HistoryEntry, Participant, ScoreSnapsh
 from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
 from shared.paging import MAX_PAGE_SIZE, fetch_page
+from shared.timestamps import utcnow
 
 DEFAULT_FRAMEWORK = "ai-ml-readiness"
 
@@ -93,7 +93,7 @@ def _check_targets(framework: Framework, targets: dict[str, float]) -> None:
     unknown = sorted(set(targets) - {area.key for area in framework.areas})
     if unknown:
         raise ApiError(
-            422, "validation_failed", errors={"targets": [f"unknown areas: {', '.join(unknown)}"]}
+            422, "unknown_area", errors={"targets": [f"unknown areas: {', '.join(unknown)}"]}
         )
 
 
@@ -167,7 +167,7 @@ def invite(
         unknown = sorted(set(areas) - {area.key for area in seen.framework.areas})
         if unknown:
             raise ApiError(
-                422, "validation_failed", errors={"areas": [f"unknown areas: {', '.join(unknown)}"]}
+                422, "unknown_area", errors={"areas": [f"unknown areas: {', '.join(unknown)}"]}
             )
         participant = session.scalar(
             select(Participant).where(
@@ -242,7 +242,7 @@ def submit_assessment(
         )
         assessment.status = "submitted"
         assessment.version += 1
-        assessment.submitted_at = datetime.now(UTC)
+        assessment.submitted_at = utcnow()
         assessment.submitted_by = principal.subject
         session.add(
             ScoreSnapshot(

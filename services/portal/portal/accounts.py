@@ -6,7 +6,6 @@ administration without the needed role gets 403.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
@@ -21,6 +20,7 @@ from portal.revocations import RevocationWriter
 from shared.auth import AuthError, Principal, Role
 from shared.errors import ApiError, NotFound
 from shared.paging import fetch_page
+from shared.timestamps import utcnow
 
 T = TypeVar("T")
 
@@ -258,7 +258,7 @@ def revoke_api_key(
         row = session.get(ApiKey, key_id)
         if row is None or row.administration_id != administration.id:
             raise NotFound()
-        row.revoked_at = row.revoked_at or datetime.now(UTC)
+        row.revoked_at = row.revoked_at or utcnow()
         revocations.revoke(f"apikey:{row.id}")
     return row
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from portal.models import Administration, ApiKey, User
 from portal.passwords import Passwords
 from portal.tokens import IssuedToken
 from shared.errors import ApiError
+from shared.timestamps import utcnow
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def exchange_api_key(*, session: Session, settings: IssuerSettings, api_key: str
         if row is None or row.revoked_at is not None:
             raise ApiError(401, "invalid_api_key", headers={"WWW-Authenticate": "ApiKey"})
         administration = session.get(Administration, row.administration_id)
-        row.last_used_at = datetime.now(UTC)
+        row.last_used_at = utcnow()
         return _issue(
             session,
             settings,

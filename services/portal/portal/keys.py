@@ -11,7 +11,7 @@ that it stays published after the secret is replaced.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from portal import tokens
 from portal.models import SigningKey
 from shared.errors import ApiError, NotFound
+from shared.timestamps import utcnow
 
 
 def _record(session: Session, key: Ed25519PrivateKey, *, keep_private: bool) -> SigningKey:
@@ -43,7 +44,7 @@ def _current(session: Session, activation_s: int) -> SigningKey | None:
         .order_by(SigningKey.created_at.desc(), SigningKey.kid)
     )
     rows = list(session.scalars(query))
-    cutoff = datetime.now(UTC) - timedelta(seconds=activation_s)
+    cutoff = utcnow() - timedelta(seconds=activation_s)
     for row in rows:
         if row.created_at <= cutoff:
             return row
@@ -108,7 +109,7 @@ def retire(*, session: Session, kid: str, activation_s: int = 0) -> SigningKey:
             raise ApiError(
                 409, "conflict", "this key still signs tokens: rotate, let the new key activate"
             )
-        row.retired_at = row.retired_at or datetime.now(UTC)
+        row.retired_at = row.retired_at or utcnow()
     return row
 
 

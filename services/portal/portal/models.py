@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.outbox import OutboxMixin
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from shared.timestamps import UtcDateTime, utcnow
 
 
 def _uuid() -> str:
@@ -43,23 +37,6 @@ def join_roles(roles: list[str] | tuple[str, ...] | set[str]) -> str:
     return ",".join(sorted(set(roles)))
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC timestamp on every database (SQLite drops the offset)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Store times in UTC."""
-        return value.astimezone(UTC) if value is not None and value.tzinfo else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Return stored times as aware UTC datetimes."""
-        if value is None or value.tzinfo:
-            return value
-        return value.replace(tzinfo=UTC)
-
-
 class Base(DeclarativeBase):
     """Declarative base of the portal service."""
 
@@ -73,7 +50,7 @@ class Administration(Base):
     name: Mapped[str] = mapped_column(String(200))
     country_code: Mapped[str | None] = mapped_column(String(2), nullable=True)
     default_language: Mapped[str] = mapped_column(String(2), default="en")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class User(Base):
@@ -92,7 +69,7 @@ class User(Base):
     roles_text: Mapped[str] = mapped_column("roles", String(200), default="")
     language: Mapped[str] = mapped_column(String(2), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     @property
     def roles(self) -> list[str]:
@@ -113,9 +90,9 @@ class ApiKey(Base):
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     roles_text: Mapped[str] = mapped_column("roles", String(200), default="client")
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
     @property
     def roles(self) -> list[str]:
@@ -132,8 +109,8 @@ class SigningKey(Base):
     # Null for a key supplied by PORTAL_SIGNING_KEY_PEM: only its public half is kept here.
     private_key_pem: Mapped[str | None] = mapped_column(Text, nullable=True)
     public_jwk: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
-    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
     @property
     def jwk(self) -> dict[str, Any]:
@@ -168,14 +145,14 @@ class ContentItem(Base):
     administration_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # Tools: where the tool runs (a site path such as /assessment/ or an https URL).
     launch_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    event_start: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    event_end: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    event_start: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    event_end: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # Who changed the content since it was last published (comma list): none of them may
     # publish it, so every published change was seen by a second editor.
     contributors_text: Mapped[str] = mapped_column("contributors", String(2000), default="")
@@ -271,7 +248,7 @@ class ContentRevision(Base):
     action: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str] = mapped_column(String(64))
     actor_name: Mapped[str] = mapped_column(String(200), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
@@ -285,7 +262,7 @@ class VocabularyTerm(Base):
     label_en: Mapped[str] = mapped_column(String(200))
     label_fr: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(String(64), default="seed")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     @property
     def labels(self) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from portal.passwords import MIN_LENGTH
+from shared.timestamps import Timestamp
 
 LANGUAGES = ["en", "fr"]
 USER_ROLES = ["respondent", "coordinator", "editor", "operator", "member"]
@@ -84,7 +85,7 @@ class AdministrationSchema(Schema):
     name = fields.String()
     country_code = fields.String(allow_none=True)
     default_language = fields.String()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class UserCreateSchema(Schema):
@@ -119,7 +120,7 @@ class UserSchema(Schema):
     roles = fields.List(fields.String())
     language = fields.String()
     active = fields.Boolean()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class ApiKeyCreateSchema(Schema):
@@ -142,9 +143,9 @@ class ApiKeySchema(Schema):
     prefix = fields.String()
     roles = fields.List(fields.String())
     created_by = fields.String()
-    created_at = fields.DateTime()
-    last_used_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    last_used_at = Timestamp(allow_none=True)
+    revoked_at = Timestamp(allow_none=True)
 
 
 class ApiKeyCreatedSchema(ApiKeySchema):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, select
@@ -23,6 +22,7 @@ from shared.errors import ApiError, NotFound
 from shared.events import CloudEvent, load_payload, new_event
 from shared.outbox import add_event
 from shared.paging import fetch_page
+from shared.timestamps import utcnow
 
 Enqueue = Callable[[str], None]
 # build(data, language, resources=..., public_url=...) -> files (``builder.build_files``)
@@ -30,10 +30,6 @@ Builder = Callable[..., list[RenderedFile]]
 
 _log = logging.getLogger(__name__)
 MAX_REASON = 2000
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 # -- from the event process ------------------------------------------------------------------
@@ -143,7 +139,7 @@ def build_report(
             save_file(session, store, report_id=job.id, rendered=file)
         job.status = JobStatus.READY.value
         job.reason = None
-        job.finished_at = _now()
+        job.finished_at = utcnow()
         _stage(session, "report.ready", job, formats=[file.format for file in rendered])
     _log.info("report ready", extra={"report_id": job_id, "attempts": job.attempts})
     return job
@@ -157,7 +153,7 @@ def fail_report(*, session: Session, job_id: str, reason: str) -> ReportJob | No
             return job
         job.status = JobStatus.FAILED.value
         job.reason = reason[:MAX_REASON]
-        job.finished_at = _now()
+        job.finished_at = utcnow()
         _stage(session, "report.failed", job, reason=job.reason)
     _log.error(
         "report failed",

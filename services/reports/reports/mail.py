@@ -12,7 +12,6 @@ import logging
 import smtplib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
@@ -24,6 +23,7 @@ from reports import notifications
 from reports.models import DeliveryStatus, EmailDelivery, Notification, ReportJob
 from shared.events import CloudEvent, load_payload
 from shared.i18n import pick
+from shared.timestamps import utcnow
 
 Enqueue = Callable[[str], None]
 MAX_ERROR = 1000
@@ -240,7 +240,7 @@ def _record(
         email.last_error = error
         if error is None:
             email.status = DeliveryStatus.DELIVERED.value
-            email.sent_at = datetime.now(UTC)
+            email.sent_at = utcnow()
         elif permanent or email.attempts >= max_attempts:
             email.status = DeliveryStatus.FAILED.value
         result = Sent(email.status, email.attempts)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from reports.wording import LEVEL_NAMES, MONTHS, TEXTS
+from shared.timestamps import parse
 
 LANGUAGES = ("en", "fr")
 _HORIZON = re.compile(r"^(\d+)-(\d+)$")
@@ -126,9 +127,9 @@ def format_date(value: str, language: str) -> str:
 
 
 def parse_moment(value: str) -> datetime:
-    """Return an ISO 8601 timestamp as a datetime (raises ``ReportDataError``)."""
+    """Return an ISO 8601 timestamp as an aware UTC datetime (raises ``ReportDataError``)."""
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse(value)
     except ValueError as exc:
         raise ReportDataError(f"submitted_at is not an ISO 8601 date: {value!r}") from exc
 

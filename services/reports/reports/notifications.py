@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, func, select, update
@@ -22,6 +21,7 @@ from shared.errors import NotFound
 from shared.events import CloudEvent, load_payload
 from shared.i18n import pick
 from shared.paging import fetch_page
+from shared.timestamps import to_rfc3339, utcnow
 
 Publish = Callable[[str, str], Any]
 
@@ -103,7 +103,7 @@ def _push(notification: Notification, publish: Publish) -> None:
             "id": notification.id,
             "code": notification.code,
             "report_id": notification.report_id,
-            "created_at": notification.created_at.isoformat(),
+            "created_at": to_rfc3339(notification.created_at),
         }
     )
     try:
@@ -173,7 +173,7 @@ def mark_read(*, session: Session, principal: Principal, notification_id: str) -
         ):
             raise NotFound()
         if notification.read_at is None:
-            notification.read_at = datetime.now(UTC)
+            notification.read_at = utcnow()
     return notification
 
 
@@ -183,6 +183,6 @@ def mark_all_read(*, session: Session, principal: Principal) -> int:
         result = session.execute(
             update(Notification)
             .where(_mine(principal), Notification.read_at.is_(None))
-            .values(read_at=datetime.now(UTC))
+            .values(read_at=utcnow())
         )
     return int(getattr(result, "rowcount", 0) or 0)

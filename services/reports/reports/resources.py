@@ -8,7 +8,6 @@ archived item is kept as a tombstone so a late ``content.updated`` cannot bring 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,20 +15,14 @@ from sqlalchemy.orm import Session
 
 from reports.content import SUGGESTIBLE
 from reports.models import Resource
-from shared.events import CloudEvent, InvalidEvent, load_payload
+from shared.events import CloudEvent, load_payload
 
 CONTENT_EVENTS = ("content.published", "content.updated", "content.archived")
 
 
 def _moment(event: CloudEvent) -> str:
-    """Return the event's time in one sortable form (UTC, microseconds)."""
-    try:
-        moment = datetime.fromisoformat(event.time.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise InvalidEvent(f"time is not ISO 8601: {event.time!r}") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Return the event's time in one sortable form (UTC, microseconds; no offset is UTC)."""
+    return event.moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def apply_content_event(event: CloudEvent, *, session: Session) -> Resource:

@@ -8,6 +8,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from reports.models import JobStatus, ReportFile
 from shared.paging import PageQuerySchema
+from shared.timestamps import Timestamp
 
 LANGUAGES = ["en", "fr"]
 API_PREFIX = "/api/v1/reports"
@@ -41,9 +42,9 @@ class ReportSchema(Schema):
     reason = fields.String(allow_none=True, metadata={"description": "Why it failed"})
     attempts = fields.Integer()
     formats = fields.Method("_formats")
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    updated_at = Timestamp()
+    finished_at = Timestamp(allow_none=True)
 
     def _formats(self, job: Any) -> list[dict[str, Any]]:
         if job.status != JobStatus.READY:
@@ -78,8 +79,8 @@ class NotificationSchema(Schema):
     report_id = fields.String(allow_none=True)
     params = fields.Dict()
     read = fields.Boolean()
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    read_at = Timestamp(allow_none=True)
 
 
 class NotificationPageSchema(Schema):

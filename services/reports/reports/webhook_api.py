@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, request
@@ -16,6 +15,7 @@ from reports.sender import UnsafeTarget, check_url
 from shared.auth import Role, current_principal, require
 from shared.errors import ApiError, register_messages
 from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
+from shared.timestamps import Timestamp
 
 ERRORS = {
     "webhook_limit_reached": {
@@ -24,15 +24,6 @@ ERRORS = {
     },
 }
 MAX_KEY_LENGTH = 128
-
-
-class _Moment(fields.DateTime):
-    """A date-time shown with its offset (SQLite hands back naive UTC values)."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        if isinstance(value, datetime) and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 blp = Blueprint(
@@ -56,7 +47,12 @@ class WebhookCreateSchema(Schema):
     url = fields.String(
         required=True,
         validate=[validate.Length(min=1, max=2000), _http_url],
-        metadata={"description": "http(s) URL that receives the POSTs"},
+        metadata={
+            "description": "http(s) URL that receives the POSTs (no credentials in it)",
+            "format": "uri",
+            # What the server checks, stated for clients: http(s), a host, no user info.
+            "pattern": r"^https?://[A-Za-z0-9._~-]+(:[0-9]{1,4})?([/?#]\S*)?$",
+        },
     )
     events = fields.List(
         fields.String(validate=validate.OneOf(webhooks.EVENTS)),
@@ -75,7 +71,7 @@ class WebhookSchema(Schema):
     description = fields.String()
     events = fields.List(fields.String())
     created_by = fields.String()
-    created_at = _Moment()
+    created_at = Timestamp()
 
 
 class WebhookCreatedSchema(WebhookSchema):
@@ -96,9 +92,9 @@ class WebhookDeliverySchema(Schema):
     attempts = fields.Integer()
     last_status_code = fields.Integer(allow_none=True)
     last_error = fields.String(allow_none=True)
-    created_at = _Moment()
-    last_attempt_at = _Moment(allow_none=True)
-    finished_at = _Moment(allow_none=True)
+    created_at = Timestamp()
+    last_attempt_at = Timestamp(allow_none=True)
+    finished_at = Timestamp(allow_none=True)
 
 
 def _session(write: bool = False) -> Any:

@@ -14,7 +14,7 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -28,6 +28,7 @@ from shared.auth import Principal
 from shared.errors import ApiError, NotFound
 from shared.events import CloudEvent, load_payload
 from shared.paging import fetch_page
+from shared.timestamps import to_rfc3339, utcnow
 
 EVENTS = ("report.ready", "report.failed")
 # Who is told inside the platform is nobody else's business.
@@ -38,10 +39,6 @@ Enqueue = Callable[[str], None]
 Send = Callable[[str, bytes, dict[str, str]], Outcome]
 
 _log = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _admin_of(principal: Principal) -> str:
@@ -169,7 +166,12 @@ def list_deliveries(
 def body_of(event: CloudEvent, data: Mapping[str, Any]) -> str:
     """Return the JSON body sent for ``event`` (Standard Webhooks shape, no private fields)."""
     public = {k: v for k, v in data.items() if k not in PRIVATE_FIELDS}
-    document = {"id": event.id, "type": event.type, "timestamp": event.time, "data": public}
+    document = {
+        "id": event.id,
+        "type": event.type,
+        "timestamp": to_rfc3339(event.moment),
+        "data": public,
+    }
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
 
 
@@ -246,7 +248,7 @@ def attempt_delivery(
     delivery_id: str,
     send: Send,
     max_attempts: int,
-    now: Callable[[], datetime] = _now,
+    now: Callable[[], datetime] = utcnow,
 ) -> Attempt:
     """Send a pending delivery once, signed, and record the outcome (delivered, failed, pending)."""
     with session.begin():

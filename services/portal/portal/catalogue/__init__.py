@@ -40,6 +40,10 @@ ERRORS = {
         "en": "Another item already uses this address",
         "fr": "Un autre contenu utilise déjà cette adresse",
     },
+    "item_rules_failed": {
+        "en": "The item names unknown terms or has fields its kind does not allow",
+        "fr": "Le contenu cite des termes inconnus ou a des champs que son type n'admet pas",
+    },
     "term_exists": {
         "en": "This vocabulary already has a term with this code",
         "fr": "Ce vocabulaire contient déjà un terme avec ce code",

@@ -16,6 +16,7 @@ from portal.catalogue import vocabulary
 from portal.catalogue.search import fold
 from portal.models import ContentItem, ContentLabel, ContentLink, ContentTranslation
 from shared.errors import ApiError
+from shared.timestamps import to_rfc3339
 
 TEXT_FIELDS = ("title", "summary", "body", "problem", "technology", "results", "lessons")
 SCALAR_FIELDS = (
@@ -78,7 +79,9 @@ def validate(session: Session, data: dict[str, Any], item_state: dict[str, Any])
         if taken:
             raise ApiError(409, "slug_taken", errors={"slug": [f"already used: {slug}"]})
     if errors:
-        raise ApiError(422, "validation_failed", errors=errors)
+        # Its own code: the request is well-formed, but names terms this catalogue lacks or
+        # combines fields its kind does not allow (rules the OpenAPI document cannot state).
+        raise ApiError(422, "item_rules_failed", errors=errors)
 
 
 def state_after(item: ContentItem | None, data: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +110,7 @@ def state_after(item: ContentItem | None, data: dict[str, Any]) -> dict[str, Any
 # -- applying changes --------------------------------------------------------------------------
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat()
+        return to_rfc3339(value)
     return value
 
 

@@ -7,7 +7,6 @@ generation is bumped after the commit. Bad input raises before anything is writt
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -26,12 +25,9 @@ from portal.models import (
 )
 from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
+from shared.timestamps import to_rfc3339, utcnow
 
 PAGE_PREFIX = "/catalogue/"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def require_editor(principal: Principal) -> None:
@@ -78,7 +74,7 @@ def _touch(item: ContentItem, principal: Principal) -> None:
     state.bump(item_session(item))
     item.version += 1
     item.updated_by = principal.subject
-    item.updated_at = _now()
+    item.updated_at = utcnow()
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -101,7 +97,7 @@ def content_payload(item: ContentItem) -> dict[str, object]:
         "domains": item.values("domain"),
         "topics": item.values("topic"),
         "region": item.region,
-        "published_at": item.published_at.isoformat() if item.published_at else None,
+        "published_at": to_rfc3339(item.published_at) if item.published_at else None,
     }
 
 
@@ -119,7 +115,7 @@ def _new_item(
     session: Session, principal: Principal, index: SearchIndex, data: dict[str, Any], status: str
 ) -> ContentItem:
     edits.validate(session, data, edits.state_after(None, data))
-    now = _now()
+    now = utcnow()
     first = next(iter(sorted(data["translations"].items(), key=lambda kv: kv[0] != "en")))
     item = ContentItem(
         slug=data.get("slug") or edits.unique_slug(session, first[1]["title"]),

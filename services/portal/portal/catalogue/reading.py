@@ -21,6 +21,7 @@ from portal.models import ContentItem, ContentRevision, ContentTranslation
 from shared.db import Database
 from shared.errors import NotFound
 from shared.i18n import pick
+from shared.timestamps import to_rfc3339
 
 Terms = dict[str, dict[str, dict[str, str]]]
 SECTIONS = ("problem", "technology", "results", "lessons")
@@ -45,7 +46,7 @@ def _terms(codes: list[str], scheme: str, terms: Terms, language: str) -> list[d
 
 
 def _date(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+    return to_rfc3339(value) if value is not None else None
 
 
 def summary_view(

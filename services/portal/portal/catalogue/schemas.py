@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from portal.catalogue import vocabulary
 from portal.catalogue.listing import MAX_PAGE_SIZE, SORTS
+from shared.timestamps import Timestamp
 
 MAX_FIELD_BYTES = 100_000  # per Markdown field (the whole request is limited to 1 MiB)
 LANGUAGE = validate.OneOf(list(vocabulary.LANGUAGES))
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="lowercase words joined by -")
 CODE = fields.String(validate=validate.Length(min=1, max=60))
-_SAFE_URL = re.compile(r"^(https?://[^\s]+|/(?![/\\])[^\s]*)$", re.IGNORECASE)
+# One pattern for the check and the OpenAPI document, so both mean the same characters: no
+# control or space character (of Python's or ECMAScript's, which differ), http(s) or a path.
+_URL_CHAR = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+SAFE_URL_PATTERN = rf"^([Hh][Tt][Tt][Pp][Ss]?://{_URL_CHAR}+|/(?![/\\]){_URL_CHAR}*)$"
+_SAFE_URL = re.compile(SAFE_URL_PATTERN)
 
 
 class MaxBytes(validate.Validator):
@@ -30,9 +34,24 @@ class MaxBytes(validate.Validator):
         return value
 
 
+SAFE_URL_DOC = {"pattern": SAFE_URL_PATTERN}
+
+
+def by_language(schema: str | dict[str, Any], *, required: bool = False) -> dict[str, Any]:
+    """Return the OpenAPI form of a dict keyed by language (``en``, ``fr``) of ``schema``."""
+    entry = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
+    languages = list(vocabulary.LANGUAGES)
+    return {
+        "type": "object",
+        "properties": {language: entry for language in languages},
+        "additionalProperties": False,
+        **({"required": languages} if required else {"minProperties": 1}),
+    }
+
+
 def safe_url(value: str) -> None:
     """Accept http(s) URLs and paths of this site only (no javascript:, data:, //host)."""
-    if not _SAFE_URL.match(value):
+    if not _SAFE_URL.fullmatch(value):
         raise ValidationError("an http(s) URL or a path starting with /")
 
 
@@ -40,8 +59,8 @@ def _markdown(**kwargs: Any) -> fields.String:
     return fields.String(validate=MaxBytes(MAX_FIELD_BYTES), **kwargs)
 
 
-def _date(**kwargs: Any) -> fields.AwareDateTime:
-    return fields.AwareDateTime(default_timezone=UTC, allow_none=True, **kwargs)
+def _date(**kwargs: Any) -> Timestamp:
+    return Timestamp(allow_none=True, **kwargs)
 
 
 class TranslationSchema(Schema):
@@ -66,7 +85,9 @@ class LinkSchema(Schema):
     """A link or attachment, optionally for one language."""
 
     kind = fields.String(load_default="link", validate=validate.OneOf(["link", "attachment"]))
-    url = fields.String(required=True, validate=[validate.Length(max=1000), safe_url])
+    url = fields.String(
+        required=True, validate=[validate.Length(max=1000), safe_url], metadata=SAFE_URL_DOC
+    )
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
     language = fields.String(load_default=None, allow_none=True, validate=LANGUAGE)
 
@@ -89,7 +110,9 @@ class _ItemFields(Schema):
     topics = _tags("topic")
     slug = fields.String(validate=[validate.Length(min=1, max=120), SLUG])
     administration_name = fields.String(allow_none=True, validate=validate.Length(max=200))
-    launch_url = fields.String(allow_none=True, validate=[validate.Length(max=1000), safe_url])
+    launch_url = fields.String(
+        allow_none=True, validate=[validate.Length(max=1000), safe_url], metadata=SAFE_URL_DOC
+    )
     published_at = _date()
     event_start = _date()
     event_end = _date()
@@ -105,6 +128,7 @@ class ItemCreateSchema(_ItemFields):
         values=fields.Nested(NewTranslationSchema),
         required=True,
         validate=validate.Length(min=1),
+        metadata=by_language("NewTranslation"),
     )
 
 
@@ -115,6 +139,7 @@ class ItemUpdateSchema(_ItemFields):
     translations = fields.Dict(
         keys=fields.String(validate=LANGUAGE),
         values=fields.Nested(TranslationSchema, allow_none=True),
+        metadata={**by_language("Translation"), "minProperties": 0},
     )
     version = fields.Integer(
         metadata={"description": "The version you edited: 409 if the item changed since"}
@@ -129,6 +154,7 @@ class ProposalSchema(Schema):
         values=fields.Nested(NewTranslationSchema),
         required=True,
         validate=validate.Length(min=1),
+        metadata=by_language("NewTranslation"),
     )
     administration_name = fields.String(allow_none=True, validate=validate.Length(max=200))
     region = fields.String(allow_none=True, validate=validate.Length(max=60))
@@ -179,6 +205,7 @@ class TermCreateSchema(Schema):
         keys=fields.String(validate=LANGUAGE),
         values=fields.String(validate=validate.Length(min=1, max=200)),
         required=True,
+        metadata=by_language({"type": "string", "minLength": 1, "maxLength": 200}, required=True),
     )
 
     @validates_schema

@@ -52,7 +52,7 @@ def test_unknown_tags_are_refused_with_field_errors(client, people, count):
         headers=people["editor"],
     )
     assert response.status_code == 422
-    assert response.json["code"] == "validation_failed"
+    assert response.json["code"] == "item_rules_failed"
     assert response.json["errors"] == {
         "technologies": ["unknown technology tag: quantum-teleportation"],
         "domains": ["unknown domain tag: smuggling-by-owl"],
@@ -219,4 +219,6 @@ def test_api_problems_have_french_titles(client, people):
         json=_data(technologies=["nope"]),
         headers={**people["editor"], "Accept-Language": "fr"},
     )
-    assert response.json["title"] == "La requête contient des champs invalides"
+    assert response.json["title"] == (
+        "Le contenu cite des termes inconnus ou a des champs que son type n'admet pas"
+    )

@@ -1,0 +1,21 @@
+"""A bounded fuzzing run of the portal API (accounts, keys, catalogue) as an operator and as an
+editor: no server error, nothing the document does not say."""
+
+import pytest
+
+from shared.fuzzing import fuzz, summary
+
+
+@pytest.mark.parametrize("email", ["operator@demo.example", "editor@demo.example"])
+def test_fuzzing_the_document_finds_no_server_error_and_no_contract_break(app, demo, login, email):
+    runs = fuzz(
+        app,
+        headers=login(email),
+        known={"administration_id": demo["demo"]},
+        # A valid request naming a tag the vocabulary lacks, or fields its kind does not take.
+        state_dependent={"item_rules_failed"},
+    )
+    report = summary(f"portal as {email}", runs)
+    print(report)
+    assert sum(run.requests for run in runs) > len(runs), report
+    assert [failure for run in runs for failure in run.failures] == [], report
