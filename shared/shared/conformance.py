@@ -275,3 +275,58 @@ def undocumented_refusals(conformance: Conformance) -> list[str]:
             ).endswith("/Problem"):
                 found.append(f"{operation.method} {operation.path} {status}: {sorted(content)}")
     return found
+
+
+_UNSAFE = "a\x15b"
+# Asked in French, refused in French: by the text rule, or by a field's own stricter pattern.
+_UNSAFE_SAID = "Contient un caractère de contrôle (U+0015)"
+
+
+def _unsafe_bodies(conformance: Conformance, schema: Any, depth: int = 0) -> Iterator[Any]:
+    """Yield a body per free-text field reachable in ``schema``, that field holding ``_UNSAFE``.
+
+    Every string that is not a choice (``enum``) or a format is free text: a schema forgetting
+    the text rule is found here too, not only the fields documenting it.
+    """
+    schema = conformance.resolve(schema)
+    if schema.get("type") == "string":
+        if "enum" not in schema and "format" not in schema:
+            yield _UNSAFE
+    elif schema.get("type") == "array" and depth < 4:
+        items = schema.get("items", {})
+        yield from ([item] for item in _unsafe_bodies(conformance, items, depth + 1))
+    elif depth < 4:
+        for name, inner in (schema.get("properties") or {}).items():
+            yield from ({name: value} for value in _unsafe_bodies(conformance, inner, depth + 1))
+
+
+def refusals_of_unsafe_text(
+    client: FlaskClient, conformance: Conformance, headers: Mapping[str, str]
+) -> list[str]:
+    """Send each text field, query parameter and path id a control character; return each
+    answer that is not a 422 naming it in French (404 for an id)."""
+    found: list[str] = []
+    asked = {**headers, "Accept-Language": "fr"}
+    for operation in conformance.operations:
+        method, path = operation.method.upper(), sample_path(operation.path)
+        content = conformance.resolve(operation.spec.get("requestBody") or {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema")
+        sent = [("json", body) for body in _unsafe_bodies(conformance, schema)] if schema else []
+        for parameter in operation.spec.get("parameters", []):
+            parameter = conformance.resolve(parameter)
+            if parameter.get("in") == "query" and next(
+                _unsafe_bodies(conformance, parameter.get("schema", {})), None
+            ):
+                sent.append(("query_string", {parameter["name"]: _UNSAFE}))
+        for where, value in sent:
+            response = client.open(path, method=method, headers=asked, **{where: value})
+            body = response.get_json(silent=True) or {}
+            named = next(iter(value)) in (body.get("errors") or {})
+            said = _UNSAFE_SAID in response.text or "Ne correspond pas au format" in response.text
+            if response.status_code != 422 or not named or not said:
+                found.append(f"{method} {operation.path} {where}={value!r}: {response.status_code}")
+        if "{" in operation.path:
+            response = client.open(sample_path(operation.path).replace("-", "%00"), method=method)
+            if response.status_code != 404 or response.mimetype != "application/problem+json":
+                found.append(f"{method} {operation.path} with NUL in an id: {response.status_code}")
+    return found

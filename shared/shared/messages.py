@@ -156,6 +156,13 @@ MARSHMALLOW_FR: dict[str, str] = {
     ),
     **_range_messages(),
     # the shared library's own
+    "Contains a control character ({code}) at position {at}.": (
+        "Contient un caractère de contrôle ({code}) à la position {at}."
+    ),
+    "Contains an unpaired surrogate ({code}) at position {at}.": (
+        "Contient un demi-caractère de substitution isolé ({code}) à la position {at}."
+    ),
+    "Must be on one line (no line break).": "Doit tenir sur une ligne (sans saut de ligne).",
     "at most {count} chars": "au plus {count} caractères",
     "use an Authorization: Bearer token": "utilisez un jeton « Authorization: Bearer »",
     "token keys unavailable": "les clés de vérification des jetons sont indisponibles",

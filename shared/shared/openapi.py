@@ -16,6 +16,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from shared.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
+from shared.text import documented_text_rule
 
 _WRITES = {"post", "put", "patch", "delete"}
 _RETRY_AFTER = {
@@ -82,6 +83,7 @@ class ServiceApi(Api):  # type: ignore[misc]
     def _init_spec(self, **kwargs: Any) -> None:
         super()._init_spec(**kwargs)
         self.ma_plugin.converter.add_attribute_function(_stated_additional_properties)
+        self.ma_plugin.converter.add_attribute_function(documented_text_rule)
 
     def _register_responses(self) -> None:
         spec: APISpec = self.spec

@@ -14,9 +14,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import request
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import Select, func
 from sqlalchemy.orm import Session
+
+from shared.text import InputSchema
 
 MAX_PAGE = 10_000
 MAX_PAGE_SIZE = 100
@@ -35,7 +37,7 @@ PAGE_HEADERS: dict[str, dict[str, Any]] = {
 }
 
 
-class PageQuerySchema(Schema):
+class PageQuerySchema(InputSchema):
     """Which page of a list to read (a list's own filters extend this schema)."""
 
     page = fields.Integer(

@@ -34,8 +34,10 @@ from shared.i18n import SUPPORTED, negotiate
 from shared.logs import bind_context, clean_request_id, clean_traceparent, configure_logging
 from shared.metrics import Metrics, init_metrics
 from shared.openapi import ServiceApi, problems_plugin
+from shared.text import unsafe_fields, unsafe_request_text
 
 ReadinessCheck = Callable[[], None]
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def create_service_app(
@@ -94,7 +96,7 @@ def _init_request_hooks(app: Flask, metrics: Metrics) -> None:
     # environ directly, as a missing header looked up through werkzeug's structures costs an
     # exception too.
     @app.before_request
-    def _begin() -> None:
+    def _begin() -> Response | None:
         req, context = this_request(), this_g()
         context.started_at = time.perf_counter()
         environ = req.environ
@@ -106,6 +108,23 @@ def _init_request_hooks(app: Flask, metrics: Metrics) -> None:
             req.cookies.get("lang") if environ.get("HTTP_COOKIE") else None,
             environ.get("HTTP_ACCEPT_LANGUAGE"),
         )
+        return _refuse_unsafe_text(req)
+
+    def _refuse_unsafe_text(req: Request) -> Response | None:
+        # No resource is named with a control character, and none may reach a query: the
+        # database (PostgreSQL refuses NUL) would answer 500 for what is the caller's mistake.
+        bad_path, bad_args = unsafe_request_text(
+            req.path, req.environ.get("QUERY_STRING", ""), req.args
+        )
+        if bad_path:
+            return problem_response(404, "not_found")
+        if bad_args:
+            return problem_response(422, "validation_failed", None, bad_args)
+        if req.mimetype in _FORM_TYPES:  # the pages' forms (textareas: line breaks allowed)
+            bad_form = unsafe_fields(req.form, multiline=True)
+            if bad_form:
+                return problem_response(422, "validation_failed", None, bad_form)
+        return None
 
     @app.after_request
     def _finish(response: Response) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, ValidationError, fields, validate
 from sqlalchemy.orm import Session
 
 from assessment import access, results
@@ -20,13 +20,14 @@ from assessment.models import AgreedAnswer, Answer, Assessment, Participant
 from assessment.schemas import CONFIDENCES, AnswerValue
 from shared.auth import Principal
 from shared.errors import ApiError
+from shared.text import MULTILINE, InputSchema
 from shared.timestamps import to_rfc3339, utcnow
 
 FORMAT = "smartcustoms.assessment"
 FORMAT_VERSION = 1
 
 
-class _Strict(Schema):
+class _Strict(InputSchema):
     class Meta:
         unknown = RAISE
 
@@ -62,8 +63,8 @@ class _Answer(_Strict):
     confidence = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(CONFIDENCES)
     )
-    comment = fields.String(load_default="")
-    evidence = fields.String(load_default="")
+    comment = fields.String(load_default="", metadata={MULTILINE: True})
+    evidence = fields.String(load_default="", metadata={MULTILINE: True})
 
 
 class _Agreed(_Strict):
@@ -72,7 +73,7 @@ class _Agreed(_Strict):
     confidence = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(CONFIDENCES)
     )
-    comment = fields.String(load_default="")
+    comment = fields.String(load_default="", metadata={MULTILINE: True})
 
 
 class InterchangeSchema(_Strict):

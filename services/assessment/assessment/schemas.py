@@ -8,6 +8,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
 from shared.paging import PageQuerySchema
+from shared.text import MULTILINE, InputSchema
 from shared.timestamps import Timestamp
 
 CONFIDENCES = ["low", "medium", "high"]
@@ -53,7 +54,7 @@ class AnswerValue(fields.Field):  # type: ignore[type-arg]
 Targets = fields.Dict(keys=fields.String(), values=fields.Float(validate=validate.Range(1, 5)))
 
 
-class AssessmentCreateSchema(Schema):
+class AssessmentCreateSchema(InputSchema):
     """What a coordinator sends to start an assessment."""
 
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -65,7 +66,7 @@ class AssessmentCreateSchema(Schema):
     )
 
 
-class AssessmentUpdateSchema(Schema):
+class AssessmentUpdateSchema(InputSchema):
     """Changes a coordinator may make to an open assessment."""
 
     title = fields.String(validate=validate.Length(min=1, max=200))
@@ -115,7 +116,7 @@ class AssessmentQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(["in_progress", "submitted"]))
 
 
-class ParticipantInSchema(Schema):
+class ParticipantInSchema(InputSchema):
     """Inviting a participant and assigning areas."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -137,15 +138,15 @@ class ParticipantSchema(Schema):
     invited_at = Timestamp()
 
 
-class AnswerInSchema(Schema):
+class AnswerInSchema(InputSchema):
     """An answer to one indicator."""
 
     value = AnswerValue(required=True)
     confidence = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(CONFIDENCES)
     )
-    comment = fields.String(load_default="", validate=TEXT)
-    evidence = fields.String(load_default="", validate=TEXT)
+    comment = fields.String(load_default="", validate=TEXT, metadata={MULTILINE: True})
+    evidence = fields.String(load_default="", validate=TEXT, metadata={MULTILINE: True})
 
 
 class AnswerSchema(Schema):
@@ -160,7 +161,7 @@ class AnswerSchema(Schema):
     updated_at = Timestamp()
 
 
-class AnswersQuerySchema(Schema):
+class AnswersQuerySchema(InputSchema):
     """Whose answers to list."""
 
     mine = fields.Boolean(load_default=False)
@@ -172,7 +173,7 @@ class BulkAnswerSchema(AnswerInSchema):
     indicator = fields.String(required=True)
 
 
-class BulkRespondentSchema(Schema):
+class BulkRespondentSchema(InputSchema):
     """One respondent's offline-filled questionnaire."""
 
     user_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -182,7 +183,7 @@ class BulkRespondentSchema(Schema):
     )
 
 
-class BulkAnswersSchema(Schema):
+class BulkAnswersSchema(InputSchema):
     """Many respondents' answers at once (all or nothing)."""
 
     respondents = fields.List(
@@ -196,23 +197,25 @@ class BulkResultSchema(Schema):
     saved = fields.Integer()
 
 
-class AgreedInSchema(Schema):
+class AgreedInSchema(InputSchema):
     """The answer the team agreed on."""
 
     value = AnswerValue(required=True)
     confidence = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(CONFIDENCES)
     )
-    comment = fields.String(load_default="", validate=TEXT)
+    comment = fields.String(load_default="", validate=TEXT, metadata={MULTILINE: True})
 
 
-class ReopenSchema(Schema):
+class ReopenSchema(InputSchema):
     """Why a submitted assessment is reopened."""
 
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = fields.String(
+        required=True, validate=validate.Length(min=1, max=1000), metadata={MULTILINE: True}
+    )
 
 
-class SubmitSchema(Schema):
+class SubmitSchema(InputSchema):
     """Optional details given at submission."""
 
     administration_name = fields.String(load_default="", validate=validate.Length(max=200))
@@ -269,7 +272,7 @@ class InterchangeOutSchema(_Passthrough):
     results = fields.Dict()
 
 
-class FrameworkDocumentSchema(Schema):
+class FrameworkDocumentSchema(InputSchema):
     """A framework version to publish (the same shape as the repository's files, areas inline)."""
 
     document = fields.Dict(required=True)

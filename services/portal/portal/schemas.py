@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from portal.passwords import MIN_LENGTH
+from shared.text import InputSchema
 from shared.timestamps import Timestamp
 
 LANGUAGES = ["en", "fr"]
@@ -22,14 +23,14 @@ class EmailAddress(fields.Email):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class LoginSchema(Schema):
+class LoginSchema(InputSchema):
     """A user's credentials."""
 
     email = EmailAddress(required=True, validate=validate.Length(max=320))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
 
 
-class ClientCredentialsSchema(Schema):
+class ClientCredentialsSchema(InputSchema):
     """The OAuth 2.0 client-credentials request (the API key travels in a header)."""
 
     class Meta:
@@ -65,7 +66,7 @@ class ProfileSchema(Schema):
     administration_name = fields.String(allow_none=True)
 
 
-class AdministrationCreateSchema(Schema):
+class AdministrationCreateSchema(InputSchema):
     """What an operator sends to create an administration."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -88,7 +89,7 @@ class AdministrationSchema(Schema):
     created_at = Timestamp()
 
 
-class UserCreateSchema(Schema):
+class UserCreateSchema(InputSchema):
     """What a coordinator or operator sends to create a user of an administration."""
 
     email = EmailAddress(required=True, validate=validate.Length(max=320))
@@ -104,7 +105,7 @@ class UserCreateSchema(Schema):
     language = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
 
 
-class UserUpdateSchema(Schema):
+class UserUpdateSchema(InputSchema):
     """What a coordinator or operator changes of a user: whether the account is active."""
 
     active = fields.Boolean(required=True)
@@ -123,7 +124,7 @@ class UserSchema(Schema):
     created_at = Timestamp()
 
 
-class ApiKeyCreateSchema(Schema):
+class ApiKeyCreateSchema(InputSchema):
     """What a coordinator or operator sends to create an API key."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))

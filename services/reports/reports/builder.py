@@ -25,6 +25,7 @@ from reports.notation import (
     level_name,
     parse_moment,
 )
+from shared.text import printable
 
 __all__ = [
     "FORMATS",
@@ -67,6 +68,8 @@ def build_files(
     formats: Sequence[str] = FORMATS,
 ) -> list[RenderedFile]:
     """Return the report of ``data`` in ``language`` in each of ``formats`` (HTML, PDF, XLSX)."""
+    # Text stored before the text rule, or sent by an older version, must not break a format.
+    data, resources = _printable(data), _printable(resources)
     report = compose(data, language, resources=resources, public_url=public_url)
     page = renderers.html(report)
     made: dict[str, Callable[[], bytes]] = {
@@ -75,6 +78,17 @@ def build_files(
         XLSX: lambda: renderers.xlsx(report, _moment(data)),
     }
     return [_file(data, language, fmt, made[fmt]()) for fmt in formats]
+
+
+def _printable(value: Any) -> Any:
+    """Return ``value`` with every string in it (keys included) made printable."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, Mapping):
+        return {_printable(key): _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    return value
 
 
 def render_html(data: Mapping[str, Any], language: str) -> RenderedFile:

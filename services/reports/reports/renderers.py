@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.content import Report
 from reports.notation import colon
+from shared.text import FORMULA_START
 
 _CORE_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>")
 
@@ -235,9 +236,12 @@ def _width(title: str) -> int:
 
 
 def _text(cell: Any, value: str) -> None:
-    # Always text: a comment starting with "=" must never become a formula.
+    # Always text: a comment starting with "=" must never become a formula, neither as stored
+    # (type "s") nor once someone edits the cell (the quote prefix, shown as nothing).
     cell.value = value
     cell.data_type = "s"
+    if value.startswith(FORMULA_START):
+        cell.quotePrefix = True
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:

@@ -8,6 +8,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from reports.models import JobStatus, ReportFile
 from shared.paging import PageQuerySchema
+from shared.text import InputSchema
 from shared.timestamps import Timestamp
 
 LANGUAGES = ["en", "fr"]
@@ -63,7 +64,7 @@ class ReportQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf([status.value for status in JobStatus]))
 
 
-class RegenerateSchema(Schema):
+class RegenerateSchema(InputSchema):
     """What a coordinator sends to have a report built in a language."""
 
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
@@ -99,7 +100,7 @@ class NotificationQuerySchema(PageQuerySchema):
     unread = fields.Boolean(load_default=False, metadata={"description": "Only unread ones"})
 
 
-class ReadAllSchema(Schema):
+class ReadAllSchema(InputSchema):
     """How many notifications were marked read."""
 
     marked = fields.Integer()

@@ -15,6 +15,7 @@ from reports.sender import UnsafeTarget, check_url
 from shared.auth import Role, current_principal, require
 from shared.errors import ApiError, register_messages
 from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
+from shared.text import InputSchema
 from shared.timestamps import Timestamp
 
 ERRORS = {
@@ -41,7 +42,7 @@ def _http_url(value: str) -> None:
         raise ValidationError(str(exc)) from exc
 
 
-class WebhookCreateSchema(Schema):
+class WebhookCreateSchema(InputSchema):
     """What a coordinator sends to register an endpoint."""
 
     url = fields.String(

@@ -5,6 +5,7 @@ from shared.conformance import (
     Conformance,
     refusals_of_bad_pages,
     refusals_of_other_methods,
+    refusals_of_unsafe_text,
     refusals_without_token,
     undocumented_refusals,
 )
@@ -27,3 +28,8 @@ def test_every_path_refuses_other_methods_with_a_problem_naming_those_allowed(cl
 
 def test_every_documented_refusal_is_a_problem_document(app):
     assert undocumented_refusals(Conformance.of(app)) == []
+
+
+def test_every_text_field_parameter_and_id_refuses_control_characters(client, app, make_token):
+    headers = {"Authorization": f"Bearer {make_token('user-1', 'adm-1', EVERY_ROLE)}"}
+    assert refusals_of_unsafe_text(client, Conformance.of(app), headers) == []

@@ -80,3 +80,16 @@ def test_a_respondent_cannot_start_an_assessment_from_the_page(signed_in, client
     assert response.status_code == 302 and "error=forbidden" in response.headers["Location"]
     coordinator = signed_in()
     assert "Mine" not in coordinator.get("/assessment/").get_data(as_text=True)
+
+
+def test_a_form_with_a_control_character_is_refused_in_french_and_nothing_is_created(signed_in):
+    b = signed_in()
+    response = b.post(
+        "/assessment/new?lang=fr",
+        data={"title": "Plan\x0b2027", "language": "fr", "csrf_token": "csrf-123"},
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "text/html" in response.content_type and "contrôle" in page and "U+000B" in page
+    assert "Plan" not in b.get("/assessment/").get_data(as_text=True)

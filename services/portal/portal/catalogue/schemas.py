@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from portal.catalogue import vocabulary
 from portal.catalogue.listing import MAX_PAGE_SIZE, SORTS
+from shared.text import MULTILINE, SINGLE_LINE_PATTERN, InputSchema
 from shared.timestamps import Timestamp
 
 MAX_FIELD_BYTES = 100_000  # per Markdown field (the whole request is limited to 1 MiB)
@@ -56,18 +57,19 @@ def safe_url(value: str) -> None:
 
 
 def _markdown(**kwargs: Any) -> fields.String:
-    return fields.String(validate=MaxBytes(MAX_FIELD_BYTES), **kwargs)
+    metadata = {MULTILINE: True, **kwargs.pop("metadata", {})}
+    return fields.String(validate=MaxBytes(MAX_FIELD_BYTES), metadata=metadata, **kwargs)
 
 
 def _date(**kwargs: Any) -> Timestamp:
     return Timestamp(allow_none=True, **kwargs)
 
 
-class TranslationSchema(Schema):
+class TranslationSchema(InputSchema):
     """One language version: plain-text title and summary, Markdown body and sections."""
 
     title = fields.String(validate=validate.Length(min=1, max=300))
-    summary = fields.String(validate=validate.Length(max=2000))
+    summary = fields.String(validate=validate.Length(max=2000), metadata={MULTILINE: True})
     body = _markdown()
     problem = _markdown(metadata={"description": "Case studies: the problem addressed"})
     technology = _markdown(metadata={"description": "Case studies: the technology used"})
@@ -81,7 +83,7 @@ class NewTranslationSchema(TranslationSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
-class LinkSchema(Schema):
+class LinkSchema(InputSchema):
     """A link or attachment, optionally for one language."""
 
     kind = fields.String(load_default="link", validate=validate.OneOf(["link", "attachment"]))
@@ -100,7 +102,7 @@ def _tags(scheme: str) -> fields.Field[Any]:
     )
 
 
-class _ItemFields(Schema):
+class _ItemFields(InputSchema):
     subtype = fields.String(allow_none=True, validate=validate.Length(max=40))
     visibility = fields.String(validate=validate.OneOf(list(vocabulary.VISIBILITIES)))
     featured = fields.Boolean(metadata={"description": "Shown on the home page once published"})
@@ -146,7 +148,7 @@ class ItemUpdateSchema(_ItemFields):
     )
 
 
-class ProposalSchema(Schema):
+class ProposalSchema(InputSchema):
     """A case study proposed by a member administration (reviewed by the editors)."""
 
     translations = fields.Dict(
@@ -165,17 +167,19 @@ class ProposalSchema(Schema):
     visibility = fields.String(validate=validate.OneOf(list(vocabulary.VISIBILITIES)))
 
 
-class TransitionSchema(Schema):
+class TransitionSchema(InputSchema):
     """An optional note recorded in the item's history."""
 
-    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    note = fields.String(
+        load_default="", validate=validate.Length(max=2000), metadata={MULTILINE: True}
+    )
 
 
 def _multi(description: str) -> fields.Field[Any]:
     return fields.List(CODE, load_default=list, metadata={"description": description})
 
 
-class SearchQuerySchema(Schema):
+class SearchQuerySchema(InputSchema):
     """Search and filters of the catalogue (repeat a filter to OR its values)."""
 
     q = fields.String(load_default="", validate=validate.Length(max=500))
@@ -197,7 +201,7 @@ class SearchQuerySchema(Schema):
     lang = fields.String(metadata={"description": "Language of the texts (en, fr)"})
 
 
-class TermCreateSchema(Schema):
+class TermCreateSchema(InputSchema):
     """A new vocabulary term."""
 
     code = fields.String(required=True, validate=[validate.Length(min=1, max=60), SLUG])
@@ -205,7 +209,10 @@ class TermCreateSchema(Schema):
         keys=fields.String(validate=LANGUAGE),
         values=fields.String(validate=validate.Length(min=1, max=200)),
         required=True,
-        metadata=by_language({"type": "string", "minLength": 1, "maxLength": 200}, required=True),
+        metadata=by_language(
+            {"type": "string", "minLength": 1, "maxLength": 200, "pattern": SINGLE_LINE_PATTERN},
+            required=True,
+        ),
     )
 
     @validates_schema

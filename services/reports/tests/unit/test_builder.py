@@ -230,6 +230,28 @@ def test_a_formula_typed_in_a_comment_stays_text_in_the_workbook(realistic):
     assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
 
 
+DIRTY = "Plan\x00 \x08\x15\x1b\x7f\x85\x9f\ud800 fin\r\nnext"  # every class the text rule refuses
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_user_text_holding_every_forbidden_character_still_builds_every_format(
+    realistic, language, tmp_path
+):
+    answers = [dict(answer) for answer in realistic["answers"]]
+    answers[0]["responses"] = [{"value": 2, "confidence": None, "comment": f"-{DIRTY}"}]
+    dirty = {**realistic, "title": DIRTY, "administration_name": DIRTY, "answers": answers}
+    files = {f.format: f for f in build_files(dirty, language, resources=RESOURCES)}
+    assert set(files) == {"html", "pdf", "xlsx"}
+    assert "Plan \ufffd fin" in _text(files["html"].content.decode("utf-8"))
+    assert "Plan" in _pdf_text(files["pdf"].content, tmp_path, 1)
+    book = load_workbook(io.BytesIO(files["xlsx"].content))
+    assert book.properties.title.startswith("Plan \ufffd fin")
+    sheet = book[book.sheetnames[1]]
+    cell = next(row[9] for row in sheet.iter_rows(min_row=2) if row[9].value)
+    assert cell.value.startswith("-Plan \ufffd fin")
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+
+
 # -- the HTML of small hand-made data --------------------------------------------------------
 def test_english_report_shows_the_facts_scores_priorities_and_disclaimer(submission_data):
     page = _html(submission_data())
