@@ -28,6 +28,7 @@ from flask import Request, request
 
 from shared.context import this_app, this_g, this_request
 from shared.errors import ApiError
+from shared.throttle import WRITE_METHODS
 
 ALGORITHMS = ["EdDSA", "RS256", "ES256"]
 # The issuer's list of revoked subjects: a Redis hash, subject -> epoch seconds up to which its
@@ -305,9 +306,14 @@ def current_principal() -> Principal:
     token = _request_token(this_request())
     if token is None:
         raise AuthError("unauthenticated")
-    verifier: TokenVerifier = this_app().extensions["auth"]
+    app = this_app()
+    verifier: TokenVerifier = app.extensions["auth"]
     principal = verifier.verify(token)
     context.principal = principal
+    req = this_request()
+    limiter = app.extensions.get("writes")
+    if limiter is not None and req.method in WRITE_METHODS:
+        limiter.hit(principal.subject)
     return principal
 
 

@@ -93,6 +93,9 @@ def common_settings(service: str) -> dict[str, object]:
         "LOG_LEVEL": env_str("LOG_LEVEL", "INFO"),
         "LOG_FORMAT": env_str("LOG_FORMAT", "json"),
         "MAX_CONTENT_LENGTH": env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        # Writes one caller (a user or an API key) may make per window; 0 turns the limit off.
+        "WRITES_PER_CALLER": env_int("WRITES_PER_CALLER", 600),
+        "WRITES_WINDOW_S": env_int("WRITES_WINDOW_S", 60),
         "EVENTS_STREAM_MAXLEN": env_int("EVENTS_STREAM_MAXLEN", 100_000),
         "EVENTS_MAX_DELIVERIES": env_int("EVENTS_MAX_DELIVERIES", 5),
         # Touched by the event process while all its loops make progress ("": no file).

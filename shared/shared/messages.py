@@ -163,6 +163,14 @@ MARSHMALLOW_FR: dict[str, str] = {
         "Contient un demi-caractère de substitution isolé ({code}) à la position {at}."
     ),
     "Must be on one line (no line break).": "Doit tenir sur une ligne (sans saut de ligne).",
+    (
+        "Too many writes from this caller: wait for Retry-After seconds; to send many answers, use "
+        "POST /api/v1/assessment/assessments/{assessment_id}/bulk-answers"
+    ): (
+        "Trop d'écritures de cet appelant : attendez Retry-After secondes ; pour envoyer de "
+        "nombreuses réponses, utilisez "
+        "POST /api/v1/assessment/assessments/{assessment_id}/bulk-answers"
+    ),
     "at most {count} chars": "au plus {count} caractères",
     "use an Authorization: Bearer token": "utilisez un jeton « Authorization: Bearer »",
     "token keys unavailable": "les clés de vérification des jetons sont indisponibles",

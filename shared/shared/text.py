@@ -65,11 +65,11 @@ class PlainText(validate.Validator):
         return value
 
 
-def _is_multiline(field: fields.Field) -> bool:
+def _is_multiline(field: fields.Field[Any]) -> bool:
     return bool(field.metadata.get(MULTILINE))
 
 
-def _value_problems(field: fields.Field, value: Any) -> Any:
+def _value_problems(field: fields.Field[Any], value: Any) -> Any:
     """Return the field errors ``value`` gives for ``field`` under the rule (``None``: none)."""
     if isinstance(field, fields.String) and isinstance(value, str):
         problem = text_problem(value, multiline=_is_multiline(field))
@@ -145,8 +145,10 @@ def unsafe_fields(values: Mapping[str, Any], *, multiline: bool = False) -> dict
         items = getlist(name) if getlist else [values[name]]
         problems = [p for item in items if (p := text_problem(str(item), multiline=multiline))]
         name_problem = text_problem(str(name))
-        if problems or name_problem:
-            found[name if not name_problem else repr(name)] = problems or [name_problem]
+        if name_problem:
+            found[repr(name)] = [name_problem]
+        elif problems:
+            found[name] = problems
     return found
 
 

@@ -35,6 +35,7 @@ from shared.logs import bind_context, clean_request_id, clean_traceparent, confi
 from shared.metrics import Metrics, init_metrics
 from shared.openapi import ServiceApi, problems_plugin
 from shared.text import unsafe_fields, unsafe_request_text
+from shared.throttle import WriteLimiter
 
 ReadinessCheck = Callable[[], None]
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -181,6 +182,12 @@ def _init_adapters(app: Flask, jwks_source: JwksSource | None) -> None:
         administration_claim=app.config["AUTH_ADMINISTRATION_CLAIM"],
         roles_claim=app.config["AUTH_ROLES_CLAIM"],
         revocations=Revocations(client, refresh_s=app.config["AUTH_REVOCATIONS_REFRESH_S"]),
+    )
+    app.extensions["writes"] = WriteLimiter(
+        client,
+        service=app.config["SERVICE_NAME"],
+        limit=app.config["WRITES_PER_CALLER"],
+        window_s=app.config["WRITES_WINDOW_S"],
     )
 
 

@@ -68,6 +68,11 @@ OPTIONAL = {
     "PORTAL_ARGON2_PARALLELISM": "password hashing lanes: the default is the production setting",
     "PORTAL_CACHE_TTL_S": "catalogue read cache lifetime: writes invalidate it at once; the "
     "default (5 min) only bounds memory",
+    "PORTAL_SIGNIN_ADDRESS_LIMIT": "failed sign-ins per account and address: the default (10) "
+    "is the product's choice against password guessing",
+    "PORTAL_SIGNIN_ACCOUNT_LIMIT": "failed sign-ins per account from all addresses (30)",
+    "PORTAL_SIGNIN_WINDOW_S": "how long failures count (5 min): short, so nobody locks an "
+    "officer out for long",
     # assessment
     "ASSESSMENT_MAX_TITLE_LENGTH": "a validation limit of the product, not a deployment choice",
     # reports

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from portal import api, catalogue, cli, keys, pages, wellknown
+from portal.attempts import AttemptLimits, SignInAttempts
 from portal.config import SERVICE, settings
 from portal.models import Base
 from portal.passwords import Passwords
@@ -20,6 +21,10 @@ ERRORS = {
     "invalid_credentials": {
         "en": "The e-mail address or password is incorrect",
         "fr": "L'adresse e-mail ou le mot de passe est incorrect",
+    },
+    "too_many_sign_in_attempts": {
+        "en": "Too many failed sign-ins for this account: wait a few minutes and try again",
+        "fr": "Trop de connexions échouées pour ce compte : réessayez dans quelques minutes",
     },
     "invalid_api_key": {
         "en": "The API key is invalid or revoked",
@@ -73,6 +78,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     own_jwks.app = app
     register_messages(ERRORS)
     app.extensions["portal.passwords"] = Passwords.from_config(app.config)
+    app.extensions["portal.attempts"] = SignInAttempts(
+        app.extensions["redis"], AttemptLimits.from_config(app.config)
+    )
     app.extensions["portal.revocations"] = RevocationWriter(
         app.extensions["redis"],
         keep_s=max(app.config["PORTAL_TOKEN_TTL_S"], app.config["PORTAL_CLIENT_TOKEN_TTL_S"]) + 60,

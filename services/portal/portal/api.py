@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from portal import accounts, apikeys, issuing
+from portal.attempts import client_address
 from portal.issuing import IssuerSettings
 from portal.models import Administration, ApiKey, User
 from portal.passwords import Passwords
@@ -83,11 +84,21 @@ class Login(MethodView):
     @auth_blp.arguments(LoginSchema)
     @auth_blp.response(200, TokenSchema)
     @auth_blp.alt_response(401, response="UNAUTHORIZED", description="Wrong e-mail or password")
+    @auth_blp.alt_response(
+        429,
+        response="TOO_MANY_REQUESTS",
+        description="Too many failed sign-ins for this account lately (Retry-After: seconds)",
+    )
     def post(self, data: dict[str, Any]) -> tuple[IssuedToken, int, dict[str, str]]:
         """Sign in: exchange an e-mail address and password for an access token."""
         with _session() as session:
             token = issuing.login(
-                session=session, passwords=_passwords(), settings=_issuer(), **data
+                session=session,
+                passwords=_passwords(),
+                settings=_issuer(),
+                attempts=current_app.extensions["portal.attempts"],
+                address=client_address(request.environ),
+                **data,
             )
         return token, 200, NO_STORE
 

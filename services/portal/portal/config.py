@@ -26,4 +26,9 @@ def settings() -> dict[str, Any]:
         # How long a cached catalogue read (item, search page) may live; 0 turns the cache off.
         # Publishing, editing or archiving a published item invalidates the cache at once.
         "PORTAL_CACHE_TTL_S": env_int("PORTAL_CACHE_TTL_S", 300),
+        # Failed sign-ins before an account is refused for a while: from one address, and from
+        # all addresses together; the window is short so that nobody locks an officer out long.
+        "PORTAL_SIGNIN_ADDRESS_LIMIT": env_int("PORTAL_SIGNIN_ADDRESS_LIMIT", 10),
+        "PORTAL_SIGNIN_ACCOUNT_LIMIT": env_int("PORTAL_SIGNIN_ACCOUNT_LIMIT", 30),
+        "PORTAL_SIGNIN_WINDOW_S": env_int("PORTAL_SIGNIN_WINDOW_S", 300),
     }

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import apikeys, keys, tokens
+from portal.attempts import SignInAttempts
 from portal.models import Administration, ApiKey, User
 from portal.passwords import Passwords
 from portal.tokens import IssuedToken
@@ -82,18 +83,25 @@ def login(
     session: Session,
     passwords: Passwords,
     settings: IssuerSettings,
+    attempts: SignInAttempts,
+    address: str,
     email: str,
     password: str,
 ) -> IssuedToken:
     """Return an access token for a user's e-mail and password; any failure is the same 401."""
+    email = normalize_email(email)
+    attempts.check(email, address)  # before the slow hash: guessing costs the guesser only
     with session.begin():
-        user = session.scalars(select(User).where(User.email == normalize_email(email))).first()
+        user = session.scalars(select(User).where(User.email == email)).first()
     # The slow hash runs outside any transaction, so logins never queue on the write lock.
     if user is None:
         passwords.verify_nobody(password)
+        attempts.failed(email, address)
         raise _invalid_credentials()
     if not passwords.verify(user.password_hash, password) or not user.active:
+        attempts.failed(email, address)
         raise _invalid_credentials()
+    attempts.succeeded(email, address)
     upgraded = passwords.hash(password) if passwords.needs_rehash(user.password_hash) else None
     with session.begin():
         if upgraded:

@@ -22,6 +22,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from portal import issuing
+from portal.attempts import client_address
 from portal.issuing import IssuerSettings
 from shared.auth import CSRF_COOKIE, SESSION_COOKIE
 from shared.errors import ApiError, problem_body
@@ -88,6 +89,8 @@ def login_submit() -> Response:
                 session=session,
                 passwords=current_app.extensions["portal.passwords"],
                 settings=IssuerSettings.from_config(current_app.config),
+                attempts=current_app.extensions["portal.attempts"],
+                address=client_address(request.environ),
                 email=email,
                 password=request.form.get("password", "")[:1024],
             )

@@ -2,7 +2,10 @@ import json
 
 from sqlalchemy import func, select
 
+from assessment import create_app
 from assessment.models import OutboxMessage
+
+from ..conftest import BASE
 
 
 def _count(app, model):
@@ -108,3 +111,27 @@ def test_french_is_negotiated_for_problems(client):
     response = client.get("/api/v1/assessment/assessments", headers={"Accept-Language": "fr-FR"})
     assert response.json["title"] == "Authentification requise"
     assert response.headers["Content-Language"] == "fr"
+
+
+def test_writes_are_limited_per_caller_not_per_address(service_config, make_token):
+    limited = create_app({**service_config, "WRITES_PER_CALLER": 3})
+    try:
+        client = limited.test_client()
+        officer = {"Authorization": f"Bearer {make_token('coord-1', 'adm-1', ('coordinator',))}"}
+        other = {"Authorization": f"Bearer {make_token('coord-2', 'adm-1', ('coordinator',))}"}
+        body = {"title": "Atelier"}
+        codes = [
+            client.post(f"{BASE}/assessments", json=body, headers=officer).status_code
+            for _ in range(3)
+        ]
+        refused = client.post(
+            f"{BASE}/assessments", json=body, headers={**officer, "Accept-Language": "fr"}
+        )
+        assert codes == [201, 201, 201]
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+        assert "bulk-answers" in refused.json["detail"]
+        assert refused.json["detail"].startswith("Trop d'écritures")
+        assert client.post(f"{BASE}/assessments", json=body, headers=other).status_code == 201
+        assert client.get(f"{BASE}/assessments", headers=officer).status_code == 200  # reads pass
+    finally:
+        limited.extensions["db"].dispose()
