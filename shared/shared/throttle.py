@@ -10,12 +10,15 @@ guard. One fixed window per caller and service, one Redis round trip per write:
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 import redis
 
 from shared.errors import ApiError
+
+_log = logging.getLogger(__name__)
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BULK_HINT = (
@@ -52,7 +55,13 @@ class WriteLimiter:
         pipe = self.client.pipeline(transaction=False)
         pipe.incr(key)
         pipe.expire(key, self.window_s + 1)
-        count = int(pipe.execute()[0])
+        try:
+            count = int(pipe.execute()[0])
+        except redis.RedisError:
+            # Writes are stored in the database, not Redis: an outage of the counter must not
+            # stop them; the gateway's per-address guard still holds.
+            _log.warning("write limit not counted: Redis unavailable", exc_info=True)
+            return
         if count > self.limit:
             retry = max(1, int((window + 1) * self.window_s - now + 0.999))
             raise ApiError(429, "rate_limited", BULK_HINT, headers={"Retry-After": str(retry)})

@@ -35,3 +35,17 @@ def test_a_zero_limit_counts_nothing(redis_client):
     for _ in range(5):
         limiter.hit("officer-1")
     assert redis_client.keys("svc:writes:*") == []
+
+
+def test_writes_go_on_when_the_counter_is_unreachable(caplog):
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    unreachable = redis.Redis(
+        host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
+    )
+    limiter = WriteLimiter(unreachable, service="svc", limit=1, window_s=60)
+    limiter.hit("officer-1")
+    limiter.hit("officer-1")
+    assert "Redis unavailable" in caplog.text
