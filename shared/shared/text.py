@@ -25,6 +25,9 @@ _CONTROLS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
 _SINGLE_LINE = re.compile(f"[{_CONTROLS}\\n\\r]")
 _MULTI_LINE = re.compile(f"[{_CONTROLS}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# One scan answers "is it clean?" (nearly always yes); the others only say what is wrong.
+_UNSAFE_SINGLE_LINE = re.compile(f"[{_CONTROLS}\n\r\ud800-\udfff]")
+_UNSAFE_MULTI_LINE = re.compile(f"[{_CONTROLS}\ud800-\udfff]")
 # As JSON Schema (ECMA 262) patterns: no forbidden character anywhere from start to end.
 SINGLE_LINE_PATTERN = f"^[^{_CONTROLS}\\n\\r]*$"
 MULTI_LINE_PATTERN = f"^[^{_CONTROLS}]*$"
@@ -38,6 +41,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as 
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:
     """Return why ``value`` breaks the text rule (English, translated later), or ``None``."""
+    if (_UNSAFE_MULTI_LINE if multiline else _UNSAFE_SINGLE_LINE).search(value) is None:
+        return None
     surrogate = _SURROGATE.search(value)
     if surrogate is not None:
         code, at = f"U+{ord(surrogate.group()):04X}", surrogate.start()
@@ -98,13 +103,25 @@ class InputSchema(Schema):
     ``metadata={MULTILINE: True}`` may hold line breaks.
     """
 
+    _text_fields: list[tuple[str, fields.Field[Any]]] | None = None
+
+    def _fields_holding_text(self) -> list[tuple[str, fields.Field[Any]]]:
+        # Worked out once per schema instance: a bulk body loads the same nested schema often.
+        if self._text_fields is None:
+            kinds = (fields.String, fields.List, fields.Dict)
+            self._text_fields = [
+                (field.data_key or name, field)
+                for name, field in self.load_fields.items()
+                if isinstance(field, kinds)
+            ]
+        return self._text_fields
+
     @pre_load
     def _refuse_unsafe_text(self, data: Any, **kwargs: Any) -> Any:
         if not isinstance(data, Mapping):
             return data
         errors: dict[str, Any] = {}
-        for name, field in self.load_fields.items():
-            key = field.data_key or name
+        for key, field in self._fields_holding_text():
             if key in data:
                 found = _value_problems(field, data[key])
                 if found:
