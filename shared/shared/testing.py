@@ -9,6 +9,7 @@ factory for the tokens a real issuer would sign.
 from __future__ import annotations
 
 import os
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -69,20 +70,60 @@ def database_url(tmp_path: Any) -> Iterator[str]:
 REDIS_TEST_DBS = range(9, 16)
 
 
+def _abandoned(owner: bytes | None) -> bool:
+    """Return whether a lock's owner was a process of this machine that is gone (a killed run)."""
+    if not owner:
+        return False
+    host, _, rest = owner.decode(errors="replace").rpartition(":")
+    pid = rest.split("-", 1)[0]
+    if (host and host != socket.gethostname()) or not pid.isdigit():
+        return False  # another machine's run: its liveness cannot be seen from here
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _take_over(client: redis.Redis, stale: bytes, owner: str, ttl_s: int) -> bool:
+    """Replace the lock ``stale`` by ``owner``'s, unless another run took it meanwhile."""
+    with client.pipeline() as pipe:
+        try:
+            pipe.watch(_LOCK_KEY)
+            if pipe.get(_LOCK_KEY) != stale:
+                return False
+            pipe.multi()
+            pipe.set(_LOCK_KEY, owner, ex=ttl_s)
+            pipe.execute()
+            return True
+        except redis.WatchError:
+            return False
+
+
 def claim_redis_database(base_url: str, *, ttl_s: int = 6 * 3600) -> tuple[str, Callable[[], None]]:
     """Claim and empty a Redis database (9-15) on ``base_url``'s server; return it and a release.
 
     A lock key marks the owner, so two test runs (or a test run and the system-test stack) on
-    the same server never flush each other's data. ``REDIS_TEST_DB`` forces one database.
+    the same server never flush each other's data. ``REDIS_TEST_DB`` forces one database. A lock
+    left by a run of this machine that was killed (its process is gone) is taken over, so an
+    interrupted run does not hold a database for the lock's six hours.
     """
     parts = urlsplit(base_url)
     forced = os.environ.get("REDIS_TEST_DB")
     candidates = [int(forced)] if forced else list(REDIS_TEST_DBS)
-    owner = f"{os.getpid()}-{uuid.uuid4().hex}"
+    owner = f"{socket.gethostname()}:{os.getpid()}-{uuid.uuid4().hex}"
     for db in candidates:
         url = urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
         client = redis.Redis.from_url(url)
-        if forced or client.set(_LOCK_KEY, owner, nx=True, ex=ttl_s):
+        claimed = forced or client.set(_LOCK_KEY, owner, nx=True, ex=ttl_s)
+        if not claimed:
+            stale = client.get(_LOCK_KEY)
+            claimed = (
+                stale is not None and _abandoned(stale) and _take_over(client, stale, owner, ttl_s)
+            )
+        if claimed:
             client.flushdb()
             client.set(_LOCK_KEY, owner, ex=ttl_s)
 
