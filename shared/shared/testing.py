@@ -70,11 +70,12 @@ def database_url(tmp_path: Any) -> Iterator[str]:
 REDIS_TEST_DBS = range(9, 16)
 
 
-def _abandoned(owner: bytes | None) -> bool:
+def _abandoned(owner: bytes | str | None) -> bool:
     """Return whether a lock's owner was a process of this machine that is gone (a killed run)."""
     if not owner:
         return False
-    host, _, rest = owner.decode(errors="replace").rpartition(":")
+    text = owner.decode(errors="replace") if isinstance(owner, bytes) else owner
+    host, _, rest = text.rpartition(":")
     pid = rest.split("-", 1)[0]
     if (host and host != socket.gethostname()) or not pid.isdigit():
         return False  # another machine's run: its liveness cannot be seen from here
@@ -87,19 +88,15 @@ def _abandoned(owner: bytes | None) -> bool:
     return False
 
 
-def _take_over(client: redis.Redis, stale: bytes, owner: str, ttl_s: int) -> bool:
+_TAKE_OVER = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then "
+    "return redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3]) end"
+)
+
+
+def _take_over(client: redis.Redis, stale: bytes | str, owner: str, ttl_s: int) -> bool:
     """Replace the lock ``stale`` by ``owner``'s, unless another run took it meanwhile."""
-    with client.pipeline() as pipe:
-        try:
-            pipe.watch(_LOCK_KEY)
-            if pipe.get(_LOCK_KEY) != stale:
-                return False
-            pipe.multi()
-            pipe.set(_LOCK_KEY, owner, ex=ttl_s)
-            pipe.execute()
-            return True
-        except redis.WatchError:
-            return False
+    return client.eval(_TAKE_OVER, 1, _LOCK_KEY, stale, owner, ttl_s) is not None
 
 
 def claim_redis_database(base_url: str, *, ttl_s: int = 6 * 3600) -> tuple[str, Callable[[], None]]:
