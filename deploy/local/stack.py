@@ -24,6 +24,7 @@ import ctypes
 import http.client
 import importlib.util
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -86,8 +87,28 @@ class _Proc:
     popen: subprocess.Popen[bytes] | None = None
 
 
+def _ephemeral_start() -> int:
+    try:
+        text = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text(encoding="ascii")
+        return int(text.split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port that is free on ``host`` right now."""
+    """Return a TCP port that is free on ``host`` right now, below the ephemeral range.
+
+    A port the kernel hands out for ``bind(0)`` comes from the range it also gives every
+    outgoing connection (to Redis, PostgreSQL, a service): between choosing it and the server
+    binding it, a client's connection could take it ("Address already in use"). Below that
+    range only listeners take ports.
+    """
+    top = _ephemeral_start() - 1
+    low = max(1024, top - 12000)
+    for _ in range(200):
+        port = low + secrets.randbelow(top - low + 1)
+        if not port_in_use(host, port):
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
