@@ -20,6 +20,9 @@ import jwt
 import pytest
 import redis
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import DateTime, MetaData, TypeDecorator, text
+
+from shared.timestamps import UtcDateTime
 
 TEST_ISSUER = "http://issuer.test"
 _LOCK_KEY = "smartcustoms:test-lock"
@@ -225,3 +228,32 @@ def service_config(
         "LOG_FORMAT": "text",
         "AUTH_REVOCATIONS_REFRESH_S": 0.0,  # a revocation shows on the next request
     }
+
+
+# How rows were written before the shared timestamp type: naive text, meant as UTC.
+OLD_NAIVE_TIME = "2026-12-06 01:52:47.738570"
+
+
+def write_naive_time(app: Any, table: str, column: str, row_id: str) -> None:
+    """Overwrite one row's ``column`` with ``OLD_NAIVE_TIME`` the old way, in raw SQL."""
+    with app.extensions["db"].session(write=True) as session, session.begin():
+        if session.bind.dialect.name == "postgresql":
+            session.execute(text("SET LOCAL TIME ZONE 'UTC'"))
+        session.execute(
+            text(f"UPDATE {table} SET {column} = :old WHERE id = :id"),  # noqa: S608 (test names)
+            {"old": OLD_NAIVE_TIME, "id": row_id},
+        )
+
+
+def timestamp_columns(metadata: MetaData) -> tuple[list[str], list[str]]:
+    """Return every column of ``metadata`` holding times, and those not of the shared UTC type."""
+    columns = [column for table in metadata.tables.values() for column in table.columns]
+    timed = [
+        column
+        for column in columns
+        if isinstance(
+            column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type,
+            DateTime,
+        )
+    ]
+    return [str(c) for c in timed], [str(c) for c in timed if not isinstance(c.type, UtcDateTime)]

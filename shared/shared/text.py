@@ -8,7 +8,7 @@ inherit it instead of listing a validator per field; the OpenAPI document states
 ``pattern`` (see :func:`documented_text_rule`).
 
 Text stored before the rule, or arriving in an event from an older version, is made safe by
-each renderer with :func:`printable` and :func:`spreadsheet_cell`.
+each renderer with :func:`printable` (and, in spreadsheets, ``FORMULA_START`` kept as text).
 """
 
 from __future__ import annotations
@@ -175,11 +175,3 @@ def printable(value: str, *, multiline: bool = True) -> str:
     if not multiline:
         value = re.sub("[\r\n]+", " ", value)
     return _MULTI_LINE.sub("", value)
-
-
-def spreadsheet_cell(value: str) -> str:
-    """Return ``value`` as a spreadsheet or CSV cell: printable, never read as a formula."""
-    value = printable(value)
-    if value.startswith(FORMULA_START):
-        return "'" + value  # the apostrophe tells Excel and LibreOffice: this is text
-    return value

@@ -1,22 +1,12 @@
 """Times are answered as RFC 3339 with an offset, old rows stored without one included (UTC)."""
 
-from sqlalchemy import text
+from shared.testing import write_naive_time
 
 BASE = "/api/v1/assessment"
-OLD = "2026-12-06 01:52:47.738570"  # how rows were written before: naive UTC
-
-
-def _write_the_old_way(app, table, column, row_id):
-    with app.extensions["db"].session(write=True) as session, session.begin():
-        if session.bind.dialect.name == "postgresql":
-            session.execute(text("SET LOCAL TIME ZONE 'UTC'"))
-        session.execute(
-            text(f"UPDATE {table} SET {column} = '{OLD}' WHERE id = :id"), {"id": row_id}
-        )
 
 
 def test_an_old_row_without_offset_is_answered_in_utc_with_its_offset(client, auth, app, started):
-    _write_the_old_way(app, "assessments", "created_at", started)
+    write_naive_time(app, "assessments", "created_at", started)
     answer = client.get(f"{BASE}/assessments/{started}", headers=auth()).json
     assert answer["created_at"] == "2026-12-06T01:52:47.738570+00:00"
     exported = client.get(f"{BASE}/assessments/{started}/export", headers=auth()).json

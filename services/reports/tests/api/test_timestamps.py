@@ -1,12 +1,10 @@
 """Times are answered as RFC 3339 with an offset, old rows stored without one included (UTC)."""
 
-from sqlalchemy import text
-
 from reports import notifications
 from shared.events import new_event
+from shared.testing import write_naive_time
 
 URL = "/api/v1/reports/notifications"
-OLD = "2026-12-06 01:52:47.738570"  # how rows were written before: naive UTC
 
 
 def _notify(app):
@@ -36,13 +34,7 @@ def test_an_old_row_without_offset_is_answered_in_utc_with_its_offset(client, au
     notification_id = _notify(app)
     fresh = client.get(URL, headers=auth()).json["items"][0]
     assert fresh["created_at"].endswith("+00:00")
-    with app.extensions["db"].session(write=True) as session, session.begin():
-        if session.bind.dialect.name == "postgresql":
-            session.execute(text("SET LOCAL TIME ZONE 'UTC'"))
-        session.execute(
-            text(f"UPDATE notifications SET created_at = '{OLD}' WHERE id = :id"),
-            {"id": notification_id},
-        )
+    write_naive_time(app, "notifications", "created_at", notification_id)
     (item,) = client.get(URL, headers=auth()).json["items"]
     assert item["created_at"] == "2026-12-06T01:52:47.738570+00:00"
     read = client.post(f"{URL}/{notification_id}/read", headers=auth())
