@@ -30,6 +30,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 MAX_BODY = 1024 * 1024  # client_max_body_size 1m
+# Bulk answer uploads: the gateway's larger limit on these paths (client_max_body_size 33m).
+IMPORT_PATHS = re.compile(r"^/api/v1/assessment/(assessments/[^/]+/)?imports$")
+MAX_IMPORT_BODY = 33 * 1024 * 1024
+
+
+def max_body(path: str) -> int:
+    """Return the largest request body the gateway takes on ``path``."""
+    return MAX_IMPORT_BODY if IMPORT_PATHS.match(path) else MAX_BODY
+
+
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 60.0
 STREAM_TIMEOUT_S = 3600.0
@@ -105,7 +115,7 @@ PROBLEMS: dict[int, tuple[str, str, str]] = {
     413: (
         "payload_too_large",
         "The request body is too large",
-        "Request bodies are limited to 1 MiB.",
+        "Request bodies are limited to 1 MiB (33 MiB for bulk imports).",
     ),
     502: (
         "service_unavailable",
@@ -173,7 +183,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
         """Refuse an announced oversized body before the client sends it."""
         self._begin()
         length = self.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > MAX_BODY:
+        if length.isdigit() and int(length) > max_body(urlsplit(self.path).path):
             self.close_connection = True
             self._send_problem(413)
             return False
@@ -196,7 +206,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
             self._proxy(service, path, None, refused=True)
             return
         try:
-            body = self._read_body()
+            body = self._read_body(max_body(path))
         except BodyTooLargeError:
             self.close_connection = True
             self._send_problem(413)
@@ -233,20 +243,20 @@ class GatewayHandler(BaseHTTPRequestHandler):
         value = self.headers.get("X-Request-ID", "")
         return value if SAFE_REQUEST_ID.match(value) else secrets.token_hex(16)
 
-    def _read_body(self) -> bytes | None:
+    def _read_body(self, limit: int) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
+            return self._read_chunked(limit)
         length = self.headers.get("Content-Length")
         if length is None:
             return None
         size = int(length)
         if size < 0:
             raise ValueError("negative Content-Length")
-        if size > MAX_BODY:
+        if size > limit:
             raise BodyTooLargeError
         return self.rfile.read(size)
 
-    def _read_chunked(self) -> bytes:
+    def _read_chunked(self, limit: int) -> bytes:
         parts: list[bytes] = []
         total = 0
         while True:
@@ -256,7 +266,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
                     pass  # trailers
                 return b"".join(parts)
             total += size
-            if total > MAX_BODY:
+            if total > limit:
                 raise BodyTooLargeError
             parts.append(self.rfile.read(size))
             self.rfile.readline(8)

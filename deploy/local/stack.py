@@ -6,8 +6,9 @@
 
 Started, in order: Redis (unless a ``redis_url`` is given), ``flask --app <svc> init-db`` for each
 service, ``flask --app portal seed-demo`` (optional), one gunicorn per service, one
-``flask --app <svc> events run`` per service, the reports Celery worker, and the gateway (nginx
-with deploy/gateway/render.py, or deploy/local/dispatcher.py where nginx is missing).
+``flask --app <svc> events run`` per service, the assessment importer, the reports Celery worker,
+and the gateway (nginx with deploy/gateway/render.py, or deploy/local/dispatcher.py where nginx is
+missing).
 
 Every process runs in its own process group with its output in ``<data>/logs/<name>.log``;
 ``stop()`` sends SIGTERM to each group, then SIGKILL after a grace period, so workers and other
@@ -365,6 +366,7 @@ class Stack:
             self._add(f"{svc}-web", self._web_argv(svc))
         for svc in SERVICES:
             self._add(f"{svc}-events", ["flask", "--app", svc, "events", "run"])
+        self._add("assessment-importer", ["flask", "--app", "assessment", "imports", "run"])
         self._add("reports-worker", self._worker_argv())
         self._start_gateway()
         self._wait_ready({svc: f"{self.service_url(svc)}/readyz" for svc in SERVICES})

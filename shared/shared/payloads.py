@@ -190,6 +190,27 @@ class ContentChangedV1(_Payload):
     published_at = _TimeText(load_default=None, allow_none=True)
 
 
+class AnswerImportFinishedV1(_Payload):
+    """``answer_import.finished`` v1: a bulk import of answers ended (stored, partly or not)."""
+
+    import_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    assessment_id = fields.String(load_default="")
+    assessment_ids = fields.List(fields.String(), load_default=list)
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(["succeeded", "completed_with_errors", "rejected", "failed"]),
+    )
+    mode = fields.String(required=True)
+    language = fields.String(load_default="en", validate=validate.OneOf(["en", "fr"]))
+    rows_total = fields.Integer(load_default=0)
+    answers_stored = fields.Integer(load_default=0)
+    errors_count = fields.Integer(load_default=0)
+    created_by = fields.String(required=True)
+    finished_at = _TimeText(load_default="")
+    notify = fields.List(fields.String(), load_default=list)
+
+
 class TestPingV1(_Payload):
     """``test.pinged`` v1: used by the bus's own tests and smoke checks."""
 
@@ -203,6 +224,7 @@ REGISTRY: dict[str, tuple[int, type[Schema]]] = {
     "assessment.reopened": (1, AssessmentReopenedV1),
     "report.ready": (1, ReportReadyV1),
     "report.failed": (1, ReportFailedV1),
+    "answer_import.finished": (1, AnswerImportFinishedV1),
     "administration.created": (1, AdministrationCreatedV1),
     "content.published": (1, ContentChangedV1),
     "content.updated": (1, ContentChangedV1),

@@ -75,6 +75,13 @@ OPTIONAL = {
     "officer out for long",
     # assessment
     "ASSESSMENT_MAX_TITLE_LENGTH": "a validation limit of the product, not a deployment choice",
+    "ASSESSMENT_IMPORT_MAX_BYTES": "each uploaded file (32 MiB): the gateway's 33m on the import "
+    "paths is sized for it; change both together",
+    "ASSESSMENT_IMPORT_LEASE_S": "how long a dead importer's job waits before another resumes "
+    "it (60 s): well above a batch's length",
+    "ASSESSMENT_IMPORT_BATCH": "rows per committed batch (2,000): measured in bench/",
+    "ASSESSMENT_IMPORT_MAX_PROBLEMS": "problems kept per job (10,000; the rest are counted)",
+    "ASSESSMENT_IMPORT_POLL_S": "how often an idle importer looks for jobs without a wake-up",
     # reports
     "REPORTS_CELERY_QUEUE": "default 'reports' is the queue the worker's --queues names",
     "REPORTS_VISIBILITY_TIMEOUT_S": "default stays above REPORTS_TASK_TIME_LIMIT_S's default",

@@ -9,7 +9,10 @@ from flask import Flask
 
 from assessment import api, cli, pages
 from assessment.autosave import AssessmentFacts
-from assessment.config import SERVICE, settings
+from assessment.bulk import api as bulk_api
+from assessment.bulk import pages as bulk_pages
+from assessment.bulk.texts import TEXTS as BULK_TEXTS
+from assessment.config import SERVICE, settings, stored_workbook_secret
 from assessment.frameworks import FrameworkCache, sync_repository_frameworks
 from assessment.models import Base
 from assessment.texts import MESSAGES_FR, TEXTS
@@ -55,6 +58,10 @@ ERRORS = {
         "en": "This framework version is already published",
         "fr": "Cette version du référentiel est déjà publiée",
     },
+    "empty_upload": {
+        "en": "An uploaded file is empty",
+        "fr": "Un fichier envoyé est vide",
+    },
     "invalid_interchange": {
         "en": "The interchange file is invalid",
         "fr": "Le fichier d'échange est invalide",
@@ -71,13 +78,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         settings=settings(),
         test_config=test_config,
     )
+    if not app.config.get("ASSESSMENT_WORKBOOK_SECRET"):
+        app.config["ASSESSMENT_WORKBOOK_SECRET"] = stored_workbook_secret()
     register_messages(ERRORS)
     register_translations(MESSAGES_FR)
     app.extensions["frameworks"] = FrameworkCache()
     app.extensions["assessment.facts"] = AssessmentFacts()
     rest.register_blueprint(api.blp)
-    init_pages(app, prefix="/assessment", texts=TEXTS)
+    rest.register_blueprint(bulk_api.blp)
+    init_pages(app, prefix="/assessment", texts={**TEXTS, **BULK_TEXTS})
     app.register_blueprint(pages.bp)
+    app.register_blueprint(bulk_pages.bp)
     cli.register(app)
     if app.config.get("TESTING"):
         database = app.extensions["db"]

@@ -7,7 +7,7 @@ import functools
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -42,7 +42,7 @@ def check_indicator(framework: Framework, indicator: str, path: str = "indicator
 
 
 _UPSERT_KEY = ("assessment_id", "indicator", "respondent_id")
-_UPSERT_SET = ("value", "confidence", "comment", "evidence", "updated_at")
+_UPSERT_SET = ("value", "confidence", "comment", "evidence", "updated_at", "import_job_id")
 
 
 @functools.cache
@@ -69,7 +69,9 @@ def _upsert(connection: Connection, **values: Any) -> dict[str, Any]:
     bulk-insert machinery would cost more than the database does.
     """
     statement = _upsert_statement(connection.dialect.name)
-    saved = connection.execute(statement, {**values, "updated_at": utcnow()}).one()
+    saved = connection.execute(
+        statement, {"import_job_id": None, **values, "updated_at": utcnow()}
+    ).one()
     return dict(saved._mapping)
 
 
@@ -222,6 +224,31 @@ def team_answers(
     by_indicator: dict[str, list[Answer]] = defaultdict(list)
     for row in session.scalars(select(Answer).where(Answer.assessment_id == assessment_id)):
         by_indicator[row.indicator].append(row)
+    agreed = {
+        row.indicator: row
+        for row in session.scalars(
+            select(AgreedAnswer).where(AgreedAnswer.assessment_id == assessment_id)
+        )
+    }
+    return by_indicator, agreed
+
+
+def team_responses(
+    session: Session, assessment_id: str
+) -> tuple[dict[str, list[scoring.Answer]], dict[str, AgreedAnswer]]:
+    """Return the respondents' answers by indicator for scoring, and the agreed answers.
+
+    Counted by the database (indicator, value, confidence): equal answers share one object,
+    so a campaign of thousands of respondents is scored without loading a row per answer.
+    """
+    counts = session.execute(
+        select(Answer.indicator, Answer.value, Answer.confidence, func.count())
+        .where(Answer.assessment_id == assessment_id)
+        .group_by(Answer.indicator, Answer.value, Answer.confidence)
+    )
+    by_indicator: dict[str, list[scoring.Answer]] = defaultdict(list)
+    for indicator, value, confidence, count in counts:
+        by_indicator[indicator].extend([scoring.Answer(answer_value(value), confidence)] * count)
     agreed = {
         row.indicator: row
         for row in session.scalars(

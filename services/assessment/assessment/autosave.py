@@ -146,7 +146,9 @@ def _guarded_upsert(dialect: Dialect) -> DriverStatement:
     table = Answer.__table__
     statement = module.insert(table).from_select([*KEY, *UPDATED], source)
     statement = statement.on_conflict_do_update(
-        index_elements=list(KEY), set_={name: statement.excluded[name] for name in UPDATED}
+        index_elements=list(KEY),
+        # A typed answer is no longer the one an upload set.
+        set_={**{name: statement.excluded[name] for name in UPDATED}, "import_job_id": None},
     )
     # Only whether a row was written: the answer saved is what was sent (a wider RETURNING
     # costs result metadata for every column on each save).

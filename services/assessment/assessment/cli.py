@@ -1,4 +1,5 @@
-"""Command-line entry points: ``flask --app assessment init-db`` and ``... events run``."""
+"""Command-line entry points: ``flask --app assessment init-db``, ``... events run`` and
+``... imports run``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from assessment.bulk.runner import run_importer
 from assessment.frameworks import sync_repository_frameworks
 from assessment.models import Base, OutboxMessage
 from shared.eventloop import run_event_process
@@ -31,3 +33,12 @@ def register(app: Flask) -> None:
         run_event_process(current_app._get_current_object(), outbox=OutboxMessage)  # type: ignore[attr-defined]
 
     app.cli.add_command(events)
+
+    imports = AppGroup("imports", help="The importer: runs bulk import jobs.")
+
+    @imports.command("run")
+    def run_imports() -> None:
+        """Claim and run import jobs until stopped."""
+        run_importer(current_app._get_current_object())  # type: ignore[attr-defined]
+
+    app.cli.add_command(imports)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -107,6 +108,8 @@ class Answer(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # The bulk import that set this answer (None: typed in the browser or sent one by one).
+    import_job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
 class AgreedAnswer(Base):
@@ -156,6 +159,89 @@ class HistoryEntry(Base):
     actor: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ImportJob(Base):
+    """A bulk submission of answers (uploaded files), imported asynchronously by the importer."""
+
+    __tablename__ = "import_jobs"
+    __table_args__ = (
+        Index("ix_import_jobs_admin_created", "administration_id", "created_at"),
+        Index("ix_import_jobs_status", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    administration_id: Mapped[str] = mapped_column(String(64))
+    # The assessment named by the request (None: each file or row names its assessment).
+    assessment_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    status: Mapped[str] = mapped_column(String(32), default="queued")
+    rows_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    errors_count: Mapped[int] = mapped_column(Integer, default=0)
+    answers_stored: Mapped[int] = mapped_column(Integer, default=0)
+    # Where an accept-valid import has committed up to: {"file": position, "row": rows done}.
+    cursor: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    problem: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class ImportFile(Base):
+    """One uploaded file of an import job, kept (in chunks) in the service's own database."""
+
+    __tablename__ = "import_files"
+    __table_args__ = (UniqueConstraint("job_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("import_jobs.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ImportFileChunk(Base):
+    """A piece of an uploaded file (so neither side ever holds a whole file in memory)."""
+
+    __tablename__ = "import_file_chunks"
+    __table_args__ = (UniqueConstraint("file_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("import_files.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ImportProblem(Base):
+    """A refused file, row or cell of an import job (what the error report lists)."""
+
+    __tablename__ = "import_problems"
+    __table_args__ = (Index("ix_import_problems_job_seq", "job_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("import_jobs.id", ondelete="CASCADE")
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    file: Mapped[str] = mapped_column(String(255), default="")
+    sheet: Mapped[str] = mapped_column(String(64), default="")
+    row: Mapped[int] = mapped_column(Integer, default=0)
+    column: Mapped[str] = mapped_column(String(128), default="")
+    code: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class IdempotencyRecord(IdempotencyMixin, Base):

@@ -27,7 +27,7 @@ def combined_answers(
     session: Session, assessment: Assessment, framework: Framework
 ) -> tuple[dict[str, scoring.Answer], list[str]]:
     """Return the team's answer per indicator and the indicators with a wide disagreement."""
-    by_indicator, agreed = answering.team_answers(session, assessment.id)
+    by_indicator, agreed = answering.team_responses(session, assessment.id)
     combined: dict[str, scoring.Answer] = {}
     disagreements = []
     for indicator in framework.indicators:
@@ -36,9 +36,7 @@ def combined_answers(
         if not rows and chosen is None:
             continue
         consensus = scoring.consolidate(
-            indicator.key,
-            [answering.as_scoring_answer(r) for r in rows],
-            answering.as_scoring_answer(chosen) if chosen else None,
+            indicator.key, rows, answering.as_scoring_answer(chosen) if chosen else None
         )
         if consensus.answer is not None:
             combined[indicator.key] = consensus.answer

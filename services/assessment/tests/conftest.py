@@ -6,11 +6,12 @@ from assessment import create_app
 from shared.conformance import conforming_client
 
 BASE = "/api/v1/assessment"
+WORKBOOK_SECRET = "workbook-secret-of-the-tests"
 
 
 @pytest.fixture
 def app(service_config: dict[str, Any]):
-    app = create_app(service_config)
+    app = create_app({**service_config, "ASSESSMENT_WORKBOOK_SECRET": WORKBOOK_SECRET})
     yield app
     app.extensions["db"].dispose()
 

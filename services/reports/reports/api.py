@@ -147,6 +147,7 @@ def _rendered(item: Any, language: str) -> dict[str, Any]:
         "id": item.id,
         "code": item.code,
         "report_id": item.report_id,
+        "url": notifications.link(item),
         "params": item.params or {},
         "read": item.read_at is not None,
         "created_at": item.created_at,

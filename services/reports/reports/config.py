@@ -14,6 +14,7 @@ JOBS_GROUP = "reports"
 NOTIFICATIONS_GROUP = "reports-notifications"
 PORTAL_STREAM = stream_name("portal")
 CONTENT_GROUP = "reports-content"
+IMPORTS_GROUP = "reports-imports"
 
 
 def settings() -> dict[str, Any]:

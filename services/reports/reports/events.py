@@ -1,6 +1,7 @@
 """The reports service's event process: the consumers of ``assessment.submitted`` (group
-``reports``), of its own ``report.ready``/``report.failed`` (group ``reports-notifications``)
-and of the portal's ``content.*`` (group ``reports-content``: the read model of resources).
+``reports``), of its own ``report.ready``/``report.failed`` (group ``reports-notifications``),
+of the portal's ``content.*`` (group ``reports-content``: the read model of resources) and of
+the assessment service's ``answer_import.finished`` (group ``reports-imports``).
 
 Handlers are closures over the app's adapters, so a consumer works without an app context (the
 tests call ``poll()`` directly); the use cases live in ``reports.jobs`` and
@@ -16,6 +17,7 @@ from reports.celery_app import build_enqueuer
 from reports.config import (
     ASSESSMENT_STREAM,
     CONTENT_GROUP,
+    IMPORTS_GROUP,
     JOBS_GROUP,
     NOTIFICATIONS_GROUP,
     PORTAL_STREAM,
@@ -77,6 +79,30 @@ def notifications_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     )
 
 
+def imports_consumer(app: Flask, *, name: str | None = None) -> Consumer:
+    """Return the consumer that turns ``answer_import.finished`` into notifications and webhook
+    deliveries (no e-mail: the event carries no addresses)."""
+    database = app.extensions["db"]
+    client = app.extensions["redis"]
+    enqueue_webhook = deliveries.enqueuer(app, deliveries.DELIVER_WEBHOOK)
+
+    def on_import(event: CloudEvent) -> None:
+        with database.session(write=True) as session:
+            notifications.record_import_event(event, session=session, publish=client.publish)
+        # Each step is idempotent per event, so a retried event completes what a crash left.
+        with database.session(write=True) as session:
+            webhooks.fan_out(event, session=session, enqueue=enqueue_webhook)
+
+    return Consumer(
+        client,
+        group=IMPORTS_GROUP,
+        streams=[ASSESSMENT_STREAM],
+        handlers={notifications.IMPORT_EVENT: on_import},
+        name=name,
+        settings=_settings(app),
+    )
+
+
 def content_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     """Return the consumer that keeps the read model of portal resources (``content.*``)."""
     database = app.extensions["db"]
@@ -97,4 +123,9 @@ def content_consumer(app: Flask, *, name: str | None = None) -> Consumer:
 
 def consumers(app: Flask) -> list[Consumer]:
     """Return every consumer the event process runs."""
-    return [submissions_consumer(app), notifications_consumer(app), content_consumer(app)]
+    return [
+        submissions_consumer(app),
+        notifications_consumer(app),
+        content_consumer(app),
+        imports_consumer(app),
+    ]

@@ -103,7 +103,10 @@ class ReportFile(Base):
 
 
 class Notification(Base):
-    """An in-app notification of one user about one event (texts rendered when read)."""
+    """An in-app notification of one user about one event (texts rendered when read).
+
+    ``report_id`` is empty for events about no report (an import's id is in ``params``).
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (
@@ -141,7 +144,7 @@ def _message_id() -> str:
 
 
 class WebhookEndpoint(Base):
-    """An administration's URL that receives signed report events."""
+    """An administration's URL that receives signed report and import events."""
 
     __tablename__ = "webhook_endpoints"
     __table_args__ = (

@@ -1,4 +1,4 @@
-"""Use cases of in-app notifications: record them from report events, list, mark read.
+"""Use cases of in-app notifications: record them from report and import events, list, mark read.
 
 A notification stores a code and its parameters; its title and body are rendered in the reader's
 language when read, so a French and an English colleague see the same notification in their own
@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
@@ -28,6 +29,16 @@ Publish = Callable[[str, str], Any]
 _log = logging.getLogger(__name__)
 
 CODES = {"report.ready": "report_ready", "report.failed": "report_failed"}
+IMPORT_EVENT = "answer_import.finished"
+# ``answer_import.finished`` status -> notification code.
+IMPORT_CODES = {
+    "succeeded": "import_succeeded",
+    "completed_with_errors": "import_completed_with_errors",
+    "rejected": "import_rejected",
+    "failed": "import_failed",
+}
+# The assessment service's page of one import job.
+IMPORT_PAGE = "/assessment/imports/{import_id}"
 
 TEXTS: dict[str, dict[str, dict[str, str]]] = {
     "report_ready": {
@@ -47,6 +58,57 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "créé. Un coordinateur peut le demander à nouveau.",
         },
     },
+    "import_succeeded": {
+        "title": {"en": "Your import is finished", "fr": "Votre import est terminé"},
+        "body": {"en": "{stored} from {rows}.", "fr": "{stored} à partir de {rows}."},
+    },
+    "import_completed_with_errors": {
+        "title": {
+            "en": "Your import is finished, with errors",
+            "fr": "Votre import est terminé, avec des erreurs",
+        },
+        "body": {
+            "en": "{stored} from {rows}. {refused}: download the error report.",
+            "fr": "{stored} à partir de {rows}. {refused}\u00a0: téléchargez le rapport d'erreurs.",
+        },
+    },
+    "import_rejected": {
+        "title": {"en": "Your import was rejected", "fr": "Votre import a été refusé"},
+        "body": {
+            "en": "No answer was stored. {refused}: download the error report, correct the "
+            "file and import it again.",
+            "fr": "Aucune réponse n'a été enregistrée. {refused}\u00a0: téléchargez le rapport "
+            "d'erreurs, corrigez le fichier et importez-le à nouveau.",
+        },
+    },
+    "import_failed": {
+        "title": {"en": "Your import failed", "fr": "Votre import a échoué"},
+        "body": {
+            "en": "The import stopped on an unexpected error ({stored}). Open it for details "
+            "or import the file again.",
+            "fr": "L'import s'est arrêté sur une erreur inattendue ({stored}). Ouvrez-le pour "
+            "en savoir plus ou importez à nouveau le fichier.",
+        },
+    },
+}
+
+# Counts of an import written as phrases (singular, plural): French uses the singular for 0.
+COUNTED: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
+    "stored": (
+        "answers_stored",
+        {
+            "en": ("{n} answer stored", "{n} answers stored"),
+            "fr": ("{n} réponse enregistrée", "{n} réponses enregistrées"),
+        },
+    ),
+    "rows": ("rows_total", {"en": ("{n} row", "{n} rows"), "fr": ("{n} ligne", "{n} lignes")}),
+    "refused": (
+        "errors_count",
+        {
+            "en": ("{n} row was refused", "{n} rows were refused"),
+            "fr": ("{n} ligne a été refusée", "{n} lignes ont été refusées"),
+        },
+    ),
 }
 
 LANGUAGE_NAMES = {
@@ -65,7 +127,43 @@ def record_report_event(
 ) -> list[Notification]:
     """Create one notification per user to notify (a repeated event adds nothing); push them."""
     data = load_payload(event)
-    code = CODES[event.type]
+    return _record(
+        event,
+        data,
+        session=session,
+        publish=publish,
+        code=CODES[event.type],
+        report_id=data["report_id"],
+        params=_params(data),
+    )
+
+
+def record_import_event(
+    event: CloudEvent, *, session: Session, publish: Publish
+) -> list[Notification]:
+    """Create one notification per user told of a finished import (once per event); push them."""
+    data = load_payload(event)
+    return _record(
+        event,
+        data,
+        session=session,
+        publish=publish,
+        code=IMPORT_CODES[data["status"]],
+        report_id=None,
+        params=_import_params(data),
+    )
+
+
+def _record(
+    event: CloudEvent,
+    data: Mapping[str, Any],
+    *,
+    session: Session,
+    publish: Publish,
+    code: str,
+    report_id: str | None,
+    params: dict[str, Any],
+) -> list[Notification]:
     created: list[Notification] = []
     with session.begin():
         known = set(
@@ -77,8 +175,8 @@ def record_report_event(
                 user_id=user_id,
                 administration_id=data["administration_id"],
                 code=code,
-                report_id=data["report_id"],
-                params=_params(data),
+                report_id=report_id,
+                params=dict(params),
             )
             session.add(notification)
             created.append(notification)
@@ -93,6 +191,20 @@ def _params(data: Mapping[str, Any]) -> dict[str, Any]:
         "version": data["version"],
         "language": data["language"],
         "formats": list(data.get("formats", [])),
+    }
+
+
+def _import_params(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "import_id": data["import_id"],
+        "status": data["status"],
+        "mode": data["mode"],
+        "language": data["language"],
+        "assessment_id": data.get("assessment_id", ""),
+        "assessment_ids": list(data.get("assessment_ids", [])),
+        "rows_total": data.get("rows_total", 0),
+        "answers_stored": data.get("answers_stored", 0),
+        "errors_count": data.get("errors_count", 0),
     }
 
 
@@ -120,10 +232,32 @@ def render(notification: Notification, language: str) -> dict[str, str]:
     params["language_name"] = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"]).get(
         report_language, report_language
     )
+    for name, (field, forms) in COUNTED.items():
+        params[name] = counted(params.get(field), forms, language)
     return {
         "title": pick(texts.get("title", {}), language),
         "body": pick(texts.get("body", {}), language).format_map(_Default(params)),
     }
+
+
+def counted(value: Any, forms: Mapping[str, tuple[str, str]], language: str) -> str:
+    """Return a count as a phrase of ``forms`` in ``language`` (singular or plural, grouped)."""
+    try:
+        n = int(value or 0)
+    except (TypeError, ValueError):
+        n = 0
+    singular, plural = forms.get(language) or forms["en"]
+    one = n < 2 if language == "fr" else n == 1
+    grouped = f"{n:,}".replace(",", "\u202f" if language == "fr" else ",")
+    return (singular if one else plural).format(n=grouped)
+
+
+def link(notification: Notification) -> str | None:
+    """Return the page a notification leads to (an import's page), or None."""
+    import_id = str((notification.params or {}).get("import_id") or "")
+    if notification.code not in IMPORT_CODES.values() or not import_id:
+        return None
+    return IMPORT_PAGE.format(import_id=quote(import_id, safe=""))
 
 
 class _Default(dict[str, Any]):

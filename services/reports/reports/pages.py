@@ -61,6 +61,7 @@ def index() -> ResponseReturnValue:
             {
                 **notifications.render(n, g.language),
                 "id": n.id,
+                "url": notifications.link(n),
                 "read": n.read_at is not None,
                 "created_at": n.created_at,
             }

@@ -74,10 +74,16 @@ class NotificationSchema(Schema):
     """A notification, rendered in the reader's language."""
 
     id = fields.String()
-    code = fields.String(metadata={"description": "Stable machine code (report_ready, ...)"})
+    code = fields.String(
+        metadata={"description": "Stable machine code (report_ready, import_succeeded, ...)"}
+    )
     title = fields.String()
     body = fields.String()
     report_id = fields.String(allow_none=True)
+    url = fields.String(
+        allow_none=True,
+        metadata={"description": "Page the notification leads to (an import's page), if any"},
+    )
     params = fields.Dict()
     read = fields.Boolean()
     created_at = Timestamp()

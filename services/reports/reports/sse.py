@@ -95,6 +95,7 @@ class Reader:
             "id": row.id,
             "code": row.code,
             "report_id": row.report_id,
+            "url": notifications.link(row),
             "read": row.read_at is not None,
             "created_at": _iso(row.created_at),
             **notifications.render(row, self.language),

@@ -31,7 +31,8 @@ blp = Blueprint(
     "webhooks",
     __name__,
     url_prefix="/api/v1/reports/webhooks",
-    description="Signed report events sent to an administration's own systems (Standard Webhooks)",
+    description="Signed report and import events sent to an administration's own systems "
+    "(Standard Webhooks)",
 )
 
 

@@ -1,6 +1,7 @@
-"""Use cases of webhooks: endpoints of an administration, the fan-out of report events, attempts.
+"""Use cases of webhooks: endpoints of an administration, the fan-out of events, attempts.
 
-An endpoint receives the report events its administration's coordinator subscribed to. Each
+An endpoint receives the report and import events its administration's coordinator subscribed
+to. Each
 (event, endpoint) gets one ``WebhookDelivery`` whose id is the ``webhook-id`` of every attempt and
 whose body is stored once, so every retry sends the same bytes, signed with a fresh timestamp.
 The delivery row is the record: attempts, the last status code or error, delivered or failed.
@@ -30,7 +31,7 @@ from shared.events import CloudEvent, load_payload
 from shared.paging import fetch_page
 from shared.timestamps import to_rfc3339, utcnow
 
-EVENTS = ("report.ready", "report.failed")
+EVENTS = ("report.ready", "report.failed", "answer_import.finished")
 # Who is told inside the platform is nobody else's business.
 PRIVATE_FIELDS = frozenset({"notify", "notify_emails", "notify_languages"})
 MAX_ERROR = 1000

@@ -107,6 +107,34 @@ def submitted_event():
     return _submitted_event
 
 
+def _import_event(**overrides: Any) -> CloudEvent:
+    data: dict[str, Any] = {
+        "import_id": "imp-1",
+        "administration_id": "adm-1",
+        "assessment_id": "asm-1",
+        "assessment_ids": ["asm-1"],
+        "status": "succeeded",
+        "mode": "accept_valid",
+        "language": "fr",
+        "rows_total": 3,
+        "answers_stored": 12,
+        "errors_count": 0,
+        "created_by": "coord-1",
+        "finished_at": "2026-03-04T10:00:00+00:00",
+        "notify": ["coord-1", "resp-1"],
+    }
+    data.update(overrides)
+    return new_event(
+        "answer_import.finished", source="assessment", data=data, subject=data["import_id"]
+    )
+
+
+@pytest.fixture
+def import_event():
+    """Return a factory of ``answer_import.finished`` events."""
+    return _import_event
+
+
 class Recorder:
     """Stands for the Celery queue where a test only needs to see what was enqueued."""
 

@@ -114,7 +114,9 @@ def test_french_is_negotiated_for_problems(client):
 
 
 def test_writes_are_limited_per_caller_not_per_address(service_config, make_token):
-    limited = create_app({**service_config, "WRITES_PER_CALLER": 3})
+    limited = create_app(
+        {**service_config, "WRITES_PER_CALLER": 3, "ASSESSMENT_WORKBOOK_SECRET": "s"}
+    )
     try:
         client = limited.test_client()
         officer = {"Authorization": f"Bearer {make_token('coord-1', 'adm-1', ('coordinator',))}"}

@@ -40,7 +40,15 @@
       li.className = "unread";
     }
     var title = document.createElement("strong");
-    title.textContent = n.title;
+    // Only same-origin paths become links: never "//host", "javascript:" or another origin.
+    if (typeof n.url === "string" && /^\/[^\/\\]/.test(n.url)) {
+      var link = document.createElement("a");
+      link.href = n.url;
+      link.textContent = n.title;
+      title.append(link);
+    } else {
+      title.textContent = n.title;
+    }
     var when = document.createElement("span");
     when.className = "muted";
     when.textContent = String(n.created_at).slice(0, 16).replace("T", " ");

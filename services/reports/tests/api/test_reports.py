@@ -177,6 +177,7 @@ def test_metrics_expose_queue_length_and_pending_events(client, make_report, red
     assert 'reports_events_pending{name="assessment:events/reports"} 0.0' in text
     assert 'reports_events_pending{name="reports:events/reports-notifications"} 0.0' in text
     assert 'reports_events_pending{name="portal:events/reports-content"} 0.0' in text
+    assert 'reports_events_pending{name="assessment:events/reports-imports"} 0.0' in text
 
 
 def test_a_report_regenerated_in_french_is_built_in_french(client, auth, app, make_report):

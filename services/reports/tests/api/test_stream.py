@@ -105,6 +105,22 @@ def test_it_opens_with_retry_and_the_unread_count_then_pushes_in_the_readers_lan
     stream.close()
 
 
+def test_an_import_notification_is_pushed_with_the_link_to_the_import(
+    client, auth, fast, import_event
+):
+    stream = _open(client, {**auth(), "Accept-Language": "fr"})
+    assert stream.next_event()[0]["event"] == "unread"
+    with fast.extensions["db"].session(write=True) as session:
+        (created, _) = notifications.record_import_event(
+            import_event(), session=session, publish=fast.extensions["redis"].publish
+        )
+    fields, data = stream.next_event()
+    assert (fields["event"], fields["id"]) == ("notification", created.id)
+    assert (data["code"], data["title"]) == ("import_succeeded", "Votre import est terminé")
+    assert (data["url"], data["report_id"]) == ("/assessment/imports/imp-1", None)
+    stream.close()
+
+
 def test_an_idle_stream_beats_and_ends_after_its_lifetime(client, auth, fast):
     started = time.monotonic()
     stream = _open(client, auth())

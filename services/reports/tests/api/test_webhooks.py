@@ -42,7 +42,7 @@ def test_a_coordinator_registers_an_endpoint_and_sees_the_secret_once(client, au
     assert created.status_code == 201
     body = created.get_json()
     assert body["secret"].startswith("whsec_")
-    assert body["events"] == ["report.failed", "report.ready"]
+    assert body["events"] == ["answer_import.finished", "report.failed", "report.ready"]
     assert body["url"] == "https://erp.douanes.example/hooks"
     listed = client.get(URL, headers=auth()).get_json()
     assert [item["id"] for item in listed] == [body["id"]]

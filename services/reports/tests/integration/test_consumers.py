@@ -7,10 +7,17 @@ from reports.config import ASSESSMENT_STREAM, PORTAL_STREAM, STREAM
 from reports.events import (
     consumers,
     content_consumer,
+    imports_consumer,
     notifications_consumer,
     submissions_consumer,
 )
-from reports.models import Notification, OutboxMessage, ReportJob, Resource
+from reports.models import (
+    Notification,
+    OutboxMessage,
+    ReportJob,
+    Resource,
+    WebhookDelivery,
+)
 from reports.resources import suggestible_resources
 from shared.bus import dlq_name
 from shared.events import new_event
@@ -134,3 +141,60 @@ def test_content_events_keep_the_resource_read_model(app, redis_client):
 def test_the_event_process_runs_the_content_consumer(app):
     groups = {consumer.group: consumer.streams for consumer in consumers(app)}
     assert groups["reports-content"] == [PORTAL_STREAM]
+
+
+def _tasks(redis_client, name):
+    queued = [json.loads(raw) for raw in redis_client.lrange("reports", 0, -1)]
+    return [task["headers"]["argsrepr"] for task in queued if task["headers"]["task"] == name]
+
+
+def test_a_finished_import_delivered_twice_notifies_each_user_once_and_fans_out_once(
+    app, client, auth, import_event, redis_client
+):
+    endpoint = client.post(
+        "/api/v1/reports/webhooks",
+        json={"url": "https://erp.douanes.example/hooks", "events": ["answer_import.finished"]},
+        headers=auth(),
+    ).get_json()
+    pubsub = redis_client.pubsub()
+    pubsub.subscribe("reports:notifications:coord-1")
+    assert pubsub.get_message(timeout=1)["type"] == "subscribe"
+    consumer = imports_consumer(app, name="test-1")
+    event = import_event(status="completed_with_errors", errors_count=1)
+    bus = app.extensions["bus"]
+    bus.publish(ASSESSMENT_STREAM, event)
+    bus.publish(ASSESSMENT_STREAM, event)
+    assert consumer.poll(block_ms=100) == 2
+    rows = _all(app, Notification)
+    assert sorted((r.user_id, r.code) for r in rows) == [
+        ("coord-1", "import_completed_with_errors"),
+        ("resp-1", "import_completed_with_errors"),
+    ]
+    message = pubsub.get_message(timeout=2)
+    assert json.loads(message["data"])["code"] == "import_completed_with_errors"
+    pubsub.close()
+    (delivery,) = _all(app, WebhookDelivery)
+    assert (delivery.endpoint_id, delivery.event_id) == (endpoint["id"], event.id)
+    assert "notify" not in json.loads(delivery.body)["data"]
+    assert _tasks(redis_client, "reports.deliver_webhook") == [repr([delivery.id])]
+    # a redelivery after a crash that lost the dedupe mark adds no notification or delivery
+    redis_client.delete(f"reports-imports:processed-event:{event.id}")
+    bus.publish(ASSESSMENT_STREAM, event)
+    assert consumer.poll(block_ms=100) == 1
+    assert len(_all(app, Notification)) == 2
+    assert [d.id for d in _all(app, WebhookDelivery)] == [delivery.id]
+    assert redis_client.xpending(ASSESSMENT_STREAM, "reports-imports")["pending"] == 0
+
+
+def test_the_report_jobs_consumer_leaves_finished_imports_alone(app, import_event, redis_client):
+    consumer = submissions_consumer(app, name="test-1")
+    app.extensions["bus"].publish(ASSESSMENT_STREAM, import_event())
+    assert consumer.poll(block_ms=100) == 1
+    assert (_all(app, ReportJob), _all(app, Notification)) == ([], [])
+    assert redis_client.xpending(ASSESSMENT_STREAM, "reports")["pending"] == 0
+
+
+def test_the_event_process_runs_the_imports_consumer_on_the_assessment_stream(app):
+    groups = {consumer.group: consumer.streams for consumer in consumers(app)}
+    assert groups["reports-imports"] == [ASSESSMENT_STREAM]
+    assert groups["reports"] == [ASSESSMENT_STREAM]

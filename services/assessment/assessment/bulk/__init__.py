@@ -1,0 +1,1 @@
+"""Bulk answers: the offline answer workbook and templates, reading uploads, importing them."""

@@ -1,0 +1,167 @@
+"""Validating bulk answers row by row (pure: the importer loads the facts, this judges them).
+
+A value read from a file (``reading.RawAnswer``) becomes an answer to store or the problems
+that refuse it, each naming its file, sheet, row and column. The rules are those of answering
+in the browser: a known respondent of the assessment, an indicator of its framework version,
+in an area assigned to that respondent, a level 1-5 (or "don't know", "not applicable").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assessment.bulk.reading import RawAnswer, RowProblem, Where, map_answer, map_confidence
+from assessment.framework import Framework
+from shared.text import text_problem
+
+MAX_TEXT = 4000  # as an answer typed in the browser
+
+
+@dataclass(frozen=True, slots=True)
+class Respondent:
+    """A participant who may answer: their id and the areas assigned (None: all)."""
+
+    user_id: str
+    areas: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class Target:
+    """What validating answers for one assessment needs to know."""
+
+    assessment_id: str
+    framework: Framework
+    is_open: bool
+    # Each participant under their id and, lower-cased, their e-mail.
+    respondents: Mapping[str, Respondent]
+
+    def respondent(self, written: str) -> Respondent | None:
+        """Return the participant a file names (by id, or e-mail in any case)."""
+        return self.respondents.get(written) or self.respondents.get(written.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class ValidAnswer:
+    """An answer ready to store."""
+
+    assessment_id: str
+    indicator: str
+    respondent_id: str
+    value: str
+    confidence: str | None
+    evidence: str
+    comment: str
+
+
+FindTarget = Callable[[str], "Target | None"]
+
+
+class Checker:
+    """Judges the rows of one import job (the targets it meets are looked up once each)."""
+
+    def __init__(self, *, assessment_id: str | None, find_target: FindTarget) -> None:
+        self.assessment_id = assessment_id
+        self._find = find_target
+        self._targets: dict[str, Target | None] = {}
+
+    def target(self, assessment_id: str) -> Target | None:
+        """Return the facts of an assessment of the administration (None: not one of its own)."""
+        if assessment_id not in self._targets:
+            self._targets[assessment_id] = self._find(assessment_id)
+        return self._targets[assessment_id]
+
+    def check(self, raw: RawAnswer) -> ValidAnswer | list[RowProblem]:
+        """Return the answer a row gives, or every problem that refuses it."""
+        chosen = self.assessment_id or raw.assessment
+        if not chosen:
+            return [_problem(raw, "assessment", "unknown_assessment", assessment="")]
+        if self.assessment_id and raw.assessment and raw.assessment != self.assessment_id:
+            return [_problem(raw, "assessment", "wrong_assessment", assessment=raw.assessment)]
+        target = self.target(chosen)
+        if target is None:
+            return [_problem(raw, "assessment", "unknown_assessment", assessment=chosen)]
+        if not target.is_open:
+            return [_problem(raw, "assessment", "assessment_submitted", assessment=chosen)]
+        problems: list[RowProblem] = []
+        respondent = target.respondent(raw.respondent) if raw.respondent else None
+        if respondent is None:
+            problems.append(
+                _problem(raw, "respondent", "unknown_respondent", respondent=raw.respondent)
+            )
+        indicator = target.framework.indicator(raw.indicator)
+        if indicator is None:
+            problems.append(
+                _problem(raw, "indicator", "unknown_indicator", indicator=raw.indicator)
+            )
+        elif respondent is not None and not _assigned(respondent, indicator.area):
+            problems.append(
+                _problem(
+                    raw,
+                    "indicator",
+                    "not_assigned",
+                    indicator=raw.indicator,
+                    respondent=raw.respondent,
+                )
+            )
+        value = _mapped(raw, problems)
+        confidence = _confidence(raw, problems)
+        evidence = _text(raw, "evidence", raw.evidence, problems)
+        comment = _text(raw, "comment", raw.comment, problems)
+        if problems or respondent is None or value is None:
+            return problems
+        return ValidAnswer(
+            assessment_id=target.assessment_id,
+            indicator=raw.indicator,
+            respondent_id=respondent.user_id,
+            value=value,
+            confidence=confidence,
+            evidence=evidence,
+            comment=comment,
+        )
+
+
+def _assigned(respondent: Respondent, area: str) -> bool:
+    return respondent.areas is None or area in respondent.areas
+
+
+def _mapped(raw: RawAnswer, problems: list[RowProblem]) -> str | None:
+    try:
+        value = map_answer(raw.answer)
+    except ValueError as refused:
+        problems.append(_at(raw.where, str(refused), value=_shown(raw.answer)))
+        return None
+    if value is None:
+        # Confidence or evidence without an answer: the answer is what is missing.
+        problems.append(_at(raw.where, "level_not_a_number", value=""))
+    return value
+
+
+def _confidence(raw: RawAnswer, problems: list[RowProblem]) -> str | None:
+    try:
+        return map_confidence(raw.confidence)
+    except ValueError:
+        problems.append(_problem(raw, "confidence", "bad_confidence", value=raw.confidence or ""))
+        return None
+
+
+def _text(raw: RawAnswer, field: str, value: str, problems: list[RowProblem]) -> str:
+    if len(value) > MAX_TEXT:
+        problems.append(_problem(raw, field, "text_too_long", field=field, max=MAX_TEXT))
+    elif text_problem(value, multiline=True) is not None:
+        problems.append(_problem(raw, field, "unsafe_text", field=field))
+    return value
+
+
+def _problem(raw: RawAnswer, at: str, code: str, **params: Any) -> RowProblem:
+    column = raw.columns.get(at, at)
+    return _at(replace(raw.where, column=column), code, **params)
+
+
+def _at(where: Where, code: str, **params: Any) -> RowProblem:
+    return RowProblem(where=where, code=code, params=params)
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)[:100]
