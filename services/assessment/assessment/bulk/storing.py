@@ -23,25 +23,34 @@ from shared.timestamps import utcnow
 KEY = ("assessment_id", "indicator", "respondent_id")
 SET = ("value", "confidence", "comment", "evidence", "updated_at", "import_job_id")
 COLUMNS = (*KEY, *SET)
-_STAGE = "import_answers_stage"
+# Written out (no SQL assembled at run time): the stage, and the merge into ``answers``.
 _CREATE_STAGE = (
-    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} ("
+    "CREATE TEMPORARY TABLE IF NOT EXISTS import_answers_stage ("
     "assessment_id varchar(36), indicator varchar(64), respondent_id varchar(64), "
     "value varchar(16), confidence varchar(8), comment text, evidence text, "
     "updated_at timestamptz, import_job_id varchar(36)) ON COMMIT DELETE ROWS"
 )
-_COPY = f"COPY {_STAGE} ({', '.join(COLUMNS)}) FROM STDIN"
-_MERGE = (
-    f"INSERT INTO answers ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM {_STAGE} "
-    f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
-    + ", ".join(f"{name} = EXCLUDED.{name}" for name in SET)
+_COPY = (
+    "COPY import_answers_stage (assessment_id, indicator, respondent_id, value, confidence, "
+    "comment, evidence, updated_at, import_job_id) FROM STDIN"
 )
+_MERGE = (
+    "INSERT INTO answers (assessment_id, indicator, respondent_id, value, confidence, comment, "
+    "evidence, updated_at, import_job_id) "
+    "SELECT assessment_id, indicator, respondent_id, value, confidence, comment, evidence, "
+    "updated_at, import_job_id FROM import_answers_stage "
+    "ON CONFLICT (assessment_id, indicator, respondent_id) DO UPDATE SET "
+    "value = EXCLUDED.value, confidence = EXCLUDED.confidence, comment = EXCLUDED.comment, "
+    "evidence = EXCLUDED.evidence, updated_at = EXCLUDED.updated_at, "
+    "import_job_id = EXCLUDED.import_job_id"
+)
+_EMPTY_STAGE = "DELETE FROM import_answers_stage"
 
 
 @functools.cache
 def _sqlite_upsert() -> Any:
     """Return SQLite's answer upsert (a later upload replaces what an earlier one set)."""
-    statement = sqlite.insert(Answer.__table__)
+    statement = sqlite.insert(Answer)
     return statement.on_conflict_do_update(
         index_elements=list(KEY), set_={name: statement.excluded[name] for name in SET}
     )
@@ -87,6 +96,6 @@ def _copy_and_merge(connection: Connection, rows: list[tuple[Any, ...]]) -> None
                 copy.write_row(row)
         cursor.execute(_MERGE)
         # All-or-nothing stores every batch in one transaction: empty the stage for the next.
-        cursor.execute(f"DELETE FROM {_STAGE}")
+        cursor.execute(_EMPTY_STAGE)
     finally:
         cursor.close()
