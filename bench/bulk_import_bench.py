@@ -63,8 +63,10 @@ SECRET = "bench-workbook-secret"
 def _app(database_url: str, redis_url: str) -> Any:
     from assessment import create_app
     from assessment.frameworks import sync_repository_frameworks
-    from assessment.models import Base
+    from assessment.migrations import SCHEMA
+    from shared.migrations import upgrade
 
+    upgrade(SCHEMA, database_url)  # the app refuses a database behind its code
     app = create_app(
         {
             "DATABASE_URL": database_url,
@@ -75,9 +77,7 @@ def _app(database_url: str, redis_url: str) -> Any:
             "LOG_FORMAT": "text",
         }
     )
-    database = app.extensions["db"]
-    database.create_all(Base)
-    with database.session(write=True) as session:
+    with app.extensions["db"].session(write=True) as session:
         sync_repository_frameworks(session=session)
     return app
 

@@ -222,7 +222,12 @@ def team_answers(
 ) -> tuple[dict[str, list[Answer]], dict[str, AgreedAnswer]]:
     """Return every respondent's answers and the agreed answers, by indicator."""
     by_indicator: dict[str, list[Answer]] = defaultdict(list)
-    for row in session.scalars(select(Answer).where(Answer.assessment_id == assessment_id)):
+    # In respondent order: the same team always reads the same way, whatever order the
+    # database stored the rows in (a bulk import copies them in file order).
+    query = (
+        select(Answer).where(Answer.assessment_id == assessment_id).order_by(Answer.respondent_id)
+    )
+    for row in session.scalars(query):
         by_indicator[row.indicator].append(row)
     agreed = {
         row.indicator: row

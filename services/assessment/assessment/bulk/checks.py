@@ -42,7 +42,7 @@ class Target:
         return self.respondents.get(written) or self.respondents.get(written.lower())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ValidAnswer:
     """An answer ready to store."""
 
@@ -65,6 +65,8 @@ class Checker:
         self.assessment_id = assessment_id
         self._find = find_target
         self._targets: dict[str, Target | None] = {}
+        self._answers: dict[Any, str | ValueError | None] = {}
+        self._confidences: dict[Any, str | ValueError | None] = {}
 
     def target(self, assessment_id: str) -> Target | None:
         """Return the facts of an assessment of the administration (None: not one of its own)."""
@@ -105,8 +107,8 @@ class Checker:
                     respondent=raw.respondent,
                 )
             )
-        value = _mapped(raw, problems)
-        confidence = _confidence(raw, problems)
+        value = self._mapped(raw, problems)
+        confidence = self._confidence(raw, problems)
         evidence = _text(raw, "evidence", raw.evidence, problems)
         comment = _text(raw, "comment", raw.comment, problems)
         if problems or respondent is None or value is None:
@@ -121,29 +123,49 @@ class Checker:
             comment=comment,
         )
 
+    def _mapped(self, raw: RawAnswer, problems: list[RowProblem]) -> str | None:
+        value = _remembered(self._answers, map_answer, raw.answer)
+        if isinstance(value, ValueError):
+            problems.append(_at(raw.where, str(value), value=_shown(raw.answer)))
+            return None
+        if value is None:
+            # Confidence or evidence without an answer: the answer is what is missing.
+            problems.append(_at(raw.where, "level_not_a_number", value=""))
+        return value
+
+    def _confidence(self, raw: RawAnswer, problems: list[RowProblem]) -> str | None:
+        value = _remembered(self._confidences, map_confidence, raw.confidence)
+        if isinstance(value, ValueError):
+            problems.append(
+                _problem(raw, "confidence", "bad_confidence", value=raw.confidence or "")
+            )
+            return None
+        return value
+
 
 def _assigned(respondent: Respondent, area: str) -> bool:
     return respondent.areas is None or area in respondent.areas
 
 
-def _mapped(raw: RawAnswer, problems: list[RowProblem]) -> str | None:
+_REMEMBERED = 1000  # distinct written values mapped once each (files repeat a handful)
+
+
+def _remembered(
+    memory: dict[Any, str | ValueError | None],
+    mapping: Callable[[Any], str | None],
+    written: Any,
+) -> str | ValueError | None:
+    """Return ``mapping(written)``, or the ValueError it raises, mapped once per value."""
+    key = (type(written), written)
+    if key in memory:
+        return memory[key]
     try:
-        value = map_answer(raw.answer)
+        found: str | ValueError | None = mapping(written)
     except ValueError as refused:
-        problems.append(_at(raw.where, str(refused), value=_shown(raw.answer)))
-        return None
-    if value is None:
-        # Confidence or evidence without an answer: the answer is what is missing.
-        problems.append(_at(raw.where, "level_not_a_number", value=""))
-    return value
-
-
-def _confidence(raw: RawAnswer, problems: list[RowProblem]) -> str | None:
-    try:
-        return map_confidence(raw.confidence)
-    except ValueError:
-        problems.append(_problem(raw, "confidence", "bad_confidence", value=raw.confidence or ""))
-        return None
+        found = refused
+    if len(memory) < _REMEMBERED:
+        memory[key] = found
+    return found
 
 
 def _text(raw: RawAnswer, field: str, value: str, problems: list[RowProblem]) -> str:

@@ -16,6 +16,7 @@ a lost commit acknowledgement writes no duplicate.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -30,8 +31,16 @@ from sqlalchemy.orm import Session
 from assessment import events, results
 from assessment.bulk import jobs
 from assessment.bulk.checks import Checker, Respondent, Target, ValidAnswer
-from assessment.bulk.reading import FileProblem, Limits, RawAnswer, RowProblem, Where, open_answers
-from assessment.bulk.storing import store_answers
+from assessment.bulk.reading import (
+    FileProblem,
+    Limits,
+    RawAnswer,
+    RowProblem,
+    Where,
+    count_rows,
+    open_answers,
+)
+from assessment.bulk.storing import Store
 from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache
 from assessment.models import (
@@ -205,6 +214,7 @@ class _Run:
         self.problems_seen = job.errors_count
         self.rows_done = job.rows_done
         self.should_stop: Callable[[], bool] = lambda: False
+        self.store = Store(job_id=job.id)
 
     # -- reading ----------------------------------------------------------------------------
     def _framework(self, key: str, version: str) -> Framework | None:
@@ -251,7 +261,17 @@ class _Run:
 
     def count_rows(self) -> None:
         """Record how many rows the files hold (for progress), before any is stored."""
-        total = sum(1 for _, index, _ in self.items() if index >= 0)
+        total = 0
+        for file, path in self.files:
+            with contextlib.suppress(FileProblem):  # reported when the file is read
+                total += count_rows(
+                    path,
+                    name=file.name,
+                    framework_lookup=self._framework,
+                    secret=self.settings.secret,
+                    limits=self.settings.limits,
+                )
+
         with self.db.transaction(write=True) as connection:
             _renew(connection, self.job_id, self.owner, self.settings.lease_s)
             connection.execute(
@@ -336,7 +356,7 @@ class _Run:
             valid, problems = self.judge(batch)
             with self.db.transaction(write=True) as connection:
                 _renew(connection, self.job_id, self.owner, self.settings.lease_s)
-                stored = store_answers(connection, valid, job_id=self.job_id)
+                stored = self.store.store(connection, valid)
                 self._record_problems(connection, problems)
                 self._progress(connection, batch, stored, "store")
         status = jobs.WITH_ERRORS if self.problems_seen else jobs.SUCCEEDED
@@ -365,7 +385,7 @@ class _Run:
                     valid, problems = self.judge(batch)
                     late.extend(problems[: self.settings.max_problems - len(late)])
                     if not late:
-                        stored += store_answers(connection, valid, job_id=self.job_id)
+                        stored += self.store.store(connection, valid)
                 if late:  # the assessment changed since validation (e.g. a respondent left)
                     raise _Changed(self.job_id)
                 session.execute(

@@ -13,13 +13,14 @@ values (``map_answer``, ``map_confidence`` and its own checks).
 from __future__ import annotations
 
 import codecs
+import csv
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from assessment.bulk.reading_csv import open_csv
+from assessment.bulk.reading_csv import count_csv, open_csv
 from assessment.bulk.reading_json import open_json
 from assessment.bulk.reading_types import (
     DEFAULT_LIMITS,
@@ -110,10 +111,20 @@ def count_rows(
     limits: Limits = DEFAULT_LIMITS,
 ) -> int:
     """Return how many items ``open_answers`` yields for the file (for progress totals)."""
+    if path.stat().st_size and _is_csv(path, name):
+        try:
+            return count_csv(path)
+        except (FileProblem, csv.Error, UnicodeDecodeError):
+            return 0  # the import itself reports why the file cannot be read
     _, items = open_answers(
         path, name=name, framework_lookup=framework_lookup, secret=secret, limits=limits
     )
     return sum(1 for _ in items)
+
+
+def _is_csv(path: Path, name: str) -> bool:
+    with path.open("rb") as raw:
+        return detect_format(raw.read(_HEAD), name) == "csv"
 
 
 def _normal(text: str) -> str:

@@ -99,9 +99,14 @@ def _layout(path: Path) -> _Layout:
 
 def _rows(path: Path, name: str, layout: _Layout) -> Iterator[RawAnswer | RowProblem]:
     # Opened on the first row asked for, so a reader never used leaves no file open.
-    index, columns = layout.index, layout.columns
-    positions = [index.get(field, -1) for field in KNOWN]
+    columns = layout.columns
+    width = max(layout.index.values()) + 1
+    # A field the file lacks reads the "" appended to every record (position -1).
+    p_resp, p_ind, p_ans, p_conf, p_evid, p_comm, p_assess = (
+        layout.index.get(field, -1) for field in KNOWN
+    )
     answer_column = columns["answer"]
+    padding = [""] * width
     with _text(path, layout.encoding) as text:
         if layout.header_row == 2:
             text.readline()
@@ -111,26 +116,53 @@ def _rows(path: Path, name: str, layout: _Layout) -> Iterator[RawAnswer | RowPro
             next(records, None)  # the header
             for record in records:
                 row += 1
-                respondent, indicator, answer, confidence, evidence, comment, assessment = (
-                    _field(record, p) for p in positions
-                )
+                if len(record) < width:
+                    record.extend(padding[len(record) :])
+                record.append("")
+                answer = record[p_ans].strip()
+                confidence = record[p_conf].strip()
+                evidence = record[p_evid].strip()
+                comment = record[p_comm].strip()
                 if not (answer or confidence or evidence or comment):
                     continue  # not answered (or a blank line)
                 yield RawAnswer(
-                    respondent=respondent,
-                    indicator=indicator,
-                    answer=answer or None,
-                    confidence=confidence or None,
-                    evidence=evidence,
-                    comment=comment,
-                    assessment=assessment or None,
-                    where=Where(name, "", row, answer_column),
-                    columns=columns,
+                    record[p_resp].strip(),
+                    record[p_ind].strip(),
+                    answer or None,
+                    confidence or None,
+                    evidence,
+                    comment,
+                    record[p_assess].strip() or None,
+                    Where(name, "", row, answer_column),
+                    columns,
                 )
         except csv.Error as exc:
             raise FileProblem("bad_csv", line=row + 1, detail=str(exc)) from exc
         except UnicodeDecodeError as exc:  # the file changed since its encoding was checked
             raise FileProblem("bad_encoding") from exc
+
+
+def count_csv(path: Path) -> int:
+    """Return how many rows ``open_csv`` yields, without building them (progress totals)."""
+    layout = _layout(path)
+    width = max(layout.index.values()) + 1
+    filled = [
+        layout.index.get(field, -1) for field in ("answer", "confidence", "evidence", "comment")
+    ]
+    padding = [""] * width
+    count = 0
+    with _text(path, layout.encoding) as text:
+        if layout.header_row == 2:
+            text.readline()
+        records = csv.reader(text, delimiter=layout.delimiter)
+        next(records, None)
+        for record in records:
+            if len(record) < width:
+                record.extend(padding[len(record) :])
+            record.append("")
+            if any(record[p].strip() for p in filled):
+                count += 1
+    return count
 
 
 def _field(record: Sequence[str], position: int) -> str:

@@ -1,10 +1,11 @@
 """Storing validated bulk answers: one upsert per respondent and indicator, a batch at a time.
 
-PostgreSQL: the batch is copied (``COPY``) into a temporary table, then upserted into
-``answers`` by one ``INSERT ... SELECT ... ON CONFLICT`` statement: the rows travel in one
-stream and the server runs one statement, instead of one statement per answer (measured in
-bench/bulk_import_bench.py: executemany stored about 20,000 answers/s, COPY-based storing is
-near the plain COPY rate). SQLite: an executemany of the upsert in the caller's transaction.
+PostgreSQL: a batch of answers that are all new (a campaign's first import) is copied straight
+into ``answers`` (``COPY``, under a savepoint); once a batch meets answers already there (a
+corrected file), batches are copied into a temporary stage and upserted by one
+``INSERT ... SELECT ... ON CONFLICT`` statement. Either way the rows travel in one stream and
+the server runs one statement per batch, not one per answer (bench/bulk_import_bench.py:
+executemany stored about 20,000 answers/s). SQLite: an executemany of the upsert.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+from psycopg import errors as psycopg_errors
 from sqlalchemy import Connection
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import IntegrityError
 
 from assessment.bulk.checks import ValidAnswer
 from assessment.models import Answer
@@ -45,6 +48,10 @@ _MERGE = (
     "import_job_id = EXCLUDED.import_job_id"
 )
 _EMPTY_STAGE = "DELETE FROM import_answers_stage"
+_COPY_ANSWERS = (
+    "COPY answers (assessment_id, indicator, respondent_id, value, confidence, comment, "
+    "evidence, updated_at, import_job_id) FROM STDIN"
+)
 
 
 @functools.cache
@@ -56,14 +63,41 @@ def _sqlite_upsert() -> Any:
     )
 
 
-def store_answers(connection: Connection, answers: Sequence[ValidAnswer], *, job_id: str) -> int:
-    """Upsert a batch of answers within the caller's transaction; return how many were stored.
+class Store:
+    """Stores the batches of one import job (and learns whether its answers are new).
 
-    Within a batch the last answer of a respondent to an indicator wins, as it would across
-    batches (and one statement may not touch the same row twice on PostgreSQL).
+    A first import of a campaign only adds answers: on PostgreSQL each batch is then copied
+    straight into ``answers`` under a savepoint (the plain insert's speed). When a batch meets
+    an answer already there (a corrected file re-uploaded), the savepoint is rolled back, that
+    batch and the rest of the job go through the stage and the upsert.
     """
-    if not answers:
-        return 0
+
+    def __init__(self, *, job_id: str) -> None:
+        self.job_id = job_id
+        self.fresh = True
+
+    def store(self, connection: Connection, answers: Sequence[ValidAnswer]) -> int:
+        """Store a batch within the caller's transaction; return how many answers it held."""
+        if not answers:
+            return 0
+        rows = _rows(answers, self.job_id)
+        if connection.dialect.name != "postgresql":
+            connection.execute(_sqlite_upsert(), [dict(zip(COLUMNS, r, strict=True)) for r in rows])
+            return len(answers)
+        if self.fresh:
+            try:
+                with connection.begin_nested():
+                    _copy(connection, _COPY_ANSWERS, rows)
+                return len(answers)
+            except IntegrityError:
+                self.fresh = False
+        _copy_and_merge(connection, rows)
+        return len(answers)
+
+
+def _rows(answers: Sequence[ValidAnswer], job_id: str) -> list[tuple[Any, ...]]:
+    # Within a batch the last answer of a respondent to an indicator wins, as it would across
+    # batches (and one statement may not touch the same row twice on PostgreSQL).
     now = utcnow()
     rows: dict[tuple[str, str, str], tuple[Any, ...]] = {}
     for a in answers:
@@ -78,22 +112,30 @@ def store_answers(connection: Connection, answers: Sequence[ValidAnswer], *, job
             now,
             job_id,
         )
-    if connection.dialect.name == "postgresql":
-        _copy_and_merge(connection, list(rows.values()))
-    else:
-        connection.execute(
-            _sqlite_upsert(), [dict(zip(COLUMNS, r, strict=True)) for r in rows.values()]
-        )
-    return len(answers)
+    return list(rows.values())
+
+
+def _copy(connection: Connection, statement: str, rows: list[tuple[Any, ...]]) -> None:
+    cursor: Any = connection.connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg_errors.IntegrityError as conflict:
+        raise IntegrityError(statement, None, conflict) from conflict
+    finally:
+        cursor.close()
 
 
 def _copy_and_merge(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     cursor: Any = connection.connection.cursor()
     try:
         cursor.execute(_CREATE_STAGE)
-        with cursor.copy(_COPY) as copy:
-            for row in rows:
-                copy.write_row(row)
+    finally:
+        cursor.close()
+    _copy(connection, _COPY, rows)
+    cursor = connection.connection.cursor()
+    try:
         cursor.execute(_MERGE)
         # All-or-nothing stores every batch in one transaction: empty the stage for the next.
         cursor.execute(_EMPTY_STAGE)

@@ -85,7 +85,7 @@ def _answers(app, assessment_id):
         )
 
 
-def _wait(predicate, timeout=60.0, what="condition"):
+def _wait(predicate, timeout=120.0, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = predicate()
