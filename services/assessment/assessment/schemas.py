@@ -158,6 +158,11 @@ class AnswerSchema(Schema):
     confidence = fields.String(allow_none=True)
     comment = fields.String()
     evidence = fields.String()
+    import_id = fields.String(
+        attribute="import_job_id",
+        allow_none=True,
+        metadata={"description": "The bulk import that set this answer (null: typed)"},
+    )
     updated_at = Timestamp()
 
 

@@ -19,12 +19,9 @@ from typing import Any, Protocol
 
 import redis
 from flask import Flask
-from sqlalchemy import update
 
 from assessment.bulk import importer
 from assessment.bulk.reading import Limits
-from assessment.models import ImportJob
-from shared.timestamps import utcnow
 
 WAKE_KEY = "assessment:imports:wake"
 _log = logging.getLogger(__name__)
@@ -78,22 +75,12 @@ def run_once(app: Flask, *, owner: str, stop: Stopping | None = None) -> str | N
     except importer.LeaseLost:
         _log.warning("import lease lost to another runner", extra={"import_id": job_id})
     except importer.Interrupted:
-        _release(app, job_id, owner)
+        importer.release(app.extensions["db"], job_id, owner)
         _log.info("import paused for shutdown", extra={"import_id": job_id})
     except Exception:
-        _release(app, job_id, owner)
+        importer.release(app.extensions["db"], job_id, owner)
         _log.exception("import failed; it will be retried", extra={"import_id": job_id})
     return None
-
-
-def _release(app: Flask, job_id: str, owner: str) -> None:
-    """Let another runner take the job at once (its committed work stays)."""
-    with app.extensions["db"].transaction(write=True) as connection:
-        connection.execute(
-            update(ImportJob)
-            .where(ImportJob.id == job_id, ImportJob.lease_owner == owner)
-            .values(lease_expires_at=utcnow(), lease_owner=None)
-        )
 
 
 class _Heartbeat:

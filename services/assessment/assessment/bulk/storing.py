@@ -11,7 +11,9 @@ executemany stored about 20,000 answers/s). SQLite: an executemany of the upsert
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from psycopg import errors as psycopg_errors
@@ -63,6 +65,15 @@ def _sqlite_upsert() -> Any:
     )
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A batch ready to send: its rows as COPY text (PostgreSQL) or parameters (SQLite)."""
+
+    count: int  # answers in the batch (a repeated one included)
+    copy_text: bytes
+    parameters: list[dict[str, Any]]
+
+
 class Store:
     """Stores the batches of one import job (and learns whether its answers are new).
 
@@ -70,29 +81,40 @@ class Store:
     straight into ``answers`` under a savepoint (the plain insert's speed). When a batch meets
     an answer already there (a corrected file re-uploaded), the savepoint is rolled back, that
     batch and the rest of the job go through the stage and the upsert.
+
+    ``prepare`` (the reading thread) writes a batch as COPY text once, so the thread that
+    stores it only streams bytes: no Python work per row competes with the reading for the
+    interpreter there.
     """
 
-    def __init__(self, *, job_id: str) -> None:
+    def __init__(self, *, job_id: str, dialect_name: str) -> None:
         self.job_id = job_id
+        self.postgresql = dialect_name == "postgresql"
         self.fresh = True
 
-    def store(self, connection: Connection, answers: Sequence[ValidAnswer]) -> int:
-        """Store a batch within the caller's transaction; return how many answers it held."""
-        if not answers:
-            return 0
+    def prepare(self, answers: Sequence[ValidAnswer]) -> Prepared:
+        """Return a batch as it is sent (the last answer of a respondent to an indicator wins)."""
         rows = _rows(answers, self.job_id)
-        if connection.dialect.name != "postgresql":
-            connection.execute(_sqlite_upsert(), [dict(zip(COLUMNS, r, strict=True)) for r in rows])
-            return len(answers)
+        if self.postgresql:
+            return Prepared(len(answers), _copy_text(rows), [])
+        return Prepared(len(answers), b"", [dict(zip(COLUMNS, r, strict=True)) for r in rows])
+
+    def store(self, connection: Connection, batch: Prepared) -> int:
+        """Store a prepared batch within the caller's transaction; return how many it held."""
+        if not batch.count:
+            return 0
+        if not self.postgresql:
+            connection.execute(_sqlite_upsert(), batch.parameters)
+            return batch.count
         if self.fresh:
             try:
                 with connection.begin_nested():
-                    _copy(connection, _COPY_ANSWERS, rows)
-                return len(answers)
+                    _copy(connection, _COPY_ANSWERS, batch.copy_text)
+                return batch.count
             except IntegrityError:
                 self.fresh = False
-        _copy_and_merge(connection, rows)
-        return len(answers)
+        _copy_and_merge(connection, batch.copy_text)
+        return batch.count
 
 
 def _rows(answers: Sequence[ValidAnswer], job_id: str) -> list[tuple[Any, ...]]:
@@ -115,25 +137,49 @@ def _rows(answers: Sequence[ValidAnswer], job_id: str) -> list[tuple[Any, ...]]:
     return list(rows.values())
 
 
-def _copy(connection: Connection, statement: str, rows: list[tuple[Any, ...]]) -> None:
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+def _field(value: Any) -> str:
+    """Return a value in COPY's text format (NULL as \\N, the four special characters escaped)."""
+    if value is None:
+        return "\\N"
+    text = value if isinstance(value, str) else str(value)
+    return text.translate(_ESCAPES) if _SPECIAL.search(text) else text
+
+
+def _copy_text(rows: list[tuple[Any, ...]]) -> bytes:
+    """Return rows as the text COPY reads: tab-separated fields, one line each."""
+    stamp = rows[0][7].isoformat() if rows else ""
+    lines = []
+    for row in rows:
+        fields = [_field(v) for v in row[:7]]
+        fields.append(stamp)  # one time for the whole batch
+        fields.append(_field(row[8]))
+        lines.append("\t".join(fields))
+    lines.append("")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _copy(connection: Connection, statement: str, payload: bytes) -> None:
     cursor: Any = connection.connection.cursor()
     try:
         with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
+            copy.write(payload)
     except psycopg_errors.IntegrityError as conflict:
         raise IntegrityError(statement, None, conflict) from conflict
     finally:
         cursor.close()
 
 
-def _copy_and_merge(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
+def _copy_and_merge(connection: Connection, payload: bytes) -> None:
     cursor: Any = connection.connection.cursor()
     try:
         cursor.execute(_CREATE_STAGE)
     finally:
         cursor.close()
-    _copy(connection, _COPY, rows)
+    _copy(connection, _COPY, payload)
     cursor = connection.connection.cursor()
     try:
         cursor.execute(_MERGE)

@@ -201,6 +201,16 @@ def test_reuploading_a_corrected_file_replaces_that_respondents_answers(
         rows = session.execute(select(Answer.value, Answer.import_job_id)).all()
     assert rows == [("4", second["id"])]
     assert first["id"] != second["id"]
+    listed = client.get(f"{BASE}/assessments/{team}/answers", headers=auth()).json
+    assert [a["import_id"] for a in listed] == [second["id"]]
+    retyped = client.put(
+        f"{BASE}/assessments/{team}/answers/{key}",
+        json={"value": 5},
+        headers=auth(sub="off-1", roles=("respondent",)),
+    )
+    assert retyped.status_code == 200
+    listed = client.get(f"{BASE}/assessments/{team}/answers", headers=auth()).json
+    assert [(a["value"], a["import_id"]) for a in listed] == [(5, None)]
 
 
 def test_the_same_idempotency_key_with_the_same_file_returns_the_first_job(
@@ -369,3 +379,94 @@ def test_an_interrupted_accept_valid_job_resumes_without_duplicates(
         ).all()
     assert len(finished) == 1
     assert len(histories) == 1
+
+
+def test_one_file_can_cover_several_assessments_of_the_administration(
+    app, client, auth, indicators
+):
+    north = client.post(f"{BASE}/assessments", json={"title": "North"}, headers=auth()).json["id"]
+    south = client.post(f"{BASE}/assessments", json={"title": "South"}, headers=auth()).json["id"]
+    elsewhere = client.post(
+        f"{BASE}/assessments",
+        json={"title": "Elsewhere"},
+        headers=auth(sub="coord-9", administration_id="adm-2"),
+    ).json["id"]
+    for aid in (north, south):
+        _invite(client, auth, aid, "off-1", OFFICERS["off-1"])
+    key = indicators["data"][0]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["assessment", "respondent", "indicator", "answer"])
+    writer.writerows(
+        [[north, "off-1", key, 2], [south, "off-1", key, 4], [elsewhere, "off-1", key, 5]]
+    )
+    accepted = client.post(
+        f"{BASE}/imports?mode=accept_valid",
+        data={"file": (io.BytesIO(out.getvalue().encode()), "directorates.csv")},
+        content_type="multipart/form-data",
+        headers=auth(),
+    )
+    assert accepted.status_code == 202, accepted.json
+    assert accepted.json["assessment_id"] is None
+    assert _run(app) == "completed_with_errors"
+    problems = client.get(f"{BASE}/imports/{accepted.json['id']}/problems", headers=auth()).json
+    # Another administration's assessment is unknown here, as everywhere else.
+    assert [(p["row"], p["code"]) for p in problems] == [(4, "unknown_assessment")]
+    for aid, level in ((north, 2), (south, 4)):
+        stored = client.get(f"{BASE}/assessments/{aid}/answers", headers=auth()).json
+        assert [(a["indicator"], a["value"]) for a in stored] == [(key, level)]
+    summary = _job(client, auth, accepted.json["id"])["summary"]["assessments"]
+    assert set(summary) == {north, south}
+
+
+def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(app, client, auth, team):
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as entry:
+            for _ in range(300):
+                entry.write(b"\0" * (1024 * 1024))
+    job = _upload(client, auth, team, bomb.getvalue(), name="answers.xlsx").json
+    assert job["files"][0]["format"] == "xlsx"
+    assert _run(app) == "rejected"
+    problems = client.get(f"{BASE}/imports/{job['id']}/problems", headers=auth()).json
+    assert [p["code"] for p in problems] == ["archive_too_large"]
+
+
+def test_the_error_report_neutralises_what_a_spreadsheet_would_run(
+    app, client, auth, team, indicators
+):
+    content = _csv([[OFFICERS["off-1"], indicators["data"][0], "=1+1", "", "", ""]])
+    job = _upload(client, auth, team, content, name="=cmd.csv").json
+    _run(app)
+    report = client.get(f"{BASE}/imports/{job['id']}/error-report?format=csv", headers=auth())
+    rows = list(csv.reader(io.StringIO(report.data.decode("utf-8-sig"))))
+    assert rows[1][0] == "'=cmd.csv"
+    assert rows[1][4] == "level_not_a_number"
+    xlsx = client.get(f"{BASE}/imports/{job['id']}/error-report?format=xlsx", headers=auth())
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet["A2"].value == "'=cmd.csv"
+    assert sheet["A2"].data_type == "s"
+
+
+def test_a_job_that_keeps_killing_its_runner_ends_failed_and_is_announced(
+    app, client, auth, team, indicators
+):
+    from assessment.bulk.lifecycle import MAX_ATTEMPTS, claim_next
+
+    job = _upload(client, auth, team, _csv([[OFFICERS["off-1"], indicators["data"][0], 3]])).json
+    with app.extensions["db"].session(write=True) as session, session.begin():
+        session.get(ImportJob, job["id"]).attempts = MAX_ATTEMPTS
+    assert claim_next(db=app.extensions["db"], owner="next", lease_s=5) is None
+    done = _job(client, auth, job["id"])
+    assert done["status"] == "failed"
+    assert done["problem"] == {"code": "import_crashed"}
+    with app.extensions["db"].session() as session:
+        announced = session.scalars(
+            select(OutboxMessage.payload).where(
+                OutboxMessage.event_type == "answer_import.finished"
+            )
+        ).all()
+    assert len(announced) == 1 and job["id"] in announced[0]

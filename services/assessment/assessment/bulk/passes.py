@@ -1,0 +1,379 @@
+"""The passes of an import job over its rows: count, validate, store (``bulk.importer``).
+
+In accept-valid mode the storing of a batch (a transaction on the database) runs in a writer
+thread while the next batch is read and judged: the database and the parsing overlap instead of
+waiting for each other (bench/bulk_import_bench.py). Batches are committed in order, each with
+its cursor, so what is committed is always a prefix of the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from assessment import results
+from assessment.bulk import jobs
+from assessment.bulk.checks import Checker, ValidAnswer
+from assessment.bulk.lifecycle import Interrupted, LeaseLost, end_job, renew
+from assessment.bulk.reading import (
+    FileProblem,
+    RawAnswer,
+    RowProblem,
+    Where,
+    count_rows,
+    open_answers,
+)
+from assessment.bulk.storing import Prepared, Store
+from assessment.framework import Framework
+from assessment.frameworks import FrameworkCache
+from assessment.models import Answer, Assessment, HistoryEntry, ImportJob, ImportProblem
+from shared.db import Database
+from shared.errors import ApiError
+from shared.timestamps import utcnow
+
+if TYPE_CHECKING:
+    from assessment.bulk.importer import Settings
+
+Batch = list[tuple[int, int, Any]]
+
+
+class _Changed(RuntimeError):
+    """The storing pass met problems the validation pass had not (the assessment changed)."""
+
+
+class ImportRun:
+    """One runner's pass over one job."""
+
+    def __init__(
+        self,
+        db: Database,
+        cache: FrameworkCache,
+        settings: Settings,
+        job: ImportJob,
+        owner: str,
+        checker: Checker,
+        files: list[tuple[Any, Path]],
+    ) -> None:
+        self.db, self.cache, self.settings = db, cache, settings
+        self.job_id, self.owner, self.mode = job.id, owner, job.mode
+        self.checker, self.files = checker, files
+        self.cursor = dict(job.cursor or {})
+        self.problems_seen = job.errors_count
+        self.rows_done = job.rows_done
+        self.should_stop: Callable[[], bool] = lambda: False
+        self.store = Store(job_id=job.id, dialect_name=db.engine.dialect.name)
+
+    # -- reading ----------------------------------------------------------------------------
+    def _framework(self, key: str, version: str) -> Framework | None:
+        with self.db.session() as session:
+            try:
+                return self.cache.get(session=session, key=key, version=version)
+            except ApiError:
+                return None
+
+    def items(self, start_file: int = 0, skip: int = 0) -> Iterator[tuple[int, int, Any]]:
+        """Yield (file position, item index, RawAnswer | RowProblem) from a point on."""
+        for position, (file, path) in enumerate(self.files):
+            if position < start_file:
+                continue
+            first = skip if position == start_file else 0
+            try:
+                facts, found = open_answers(
+                    path,
+                    name=file.name,
+                    framework_lookup=self._framework,
+                    secret=self.settings.secret,
+                    limits=self.settings.limits,
+                )
+                self._check_facts(facts, file.name)
+                for index, item in enumerate(found):
+                    if index >= first:
+                        yield position, index, item
+            except FileProblem as refused:
+                if first == 0:
+                    where = Where(file=file.name, sheet="", row=0, column="")
+                    yield position, -1, RowProblem(where, refused.code, refused.params)
+
+    def _check_facts(self, facts: Any, name: str) -> None:
+        target_id = self.checker.assessment_id or facts.assessment_id
+        if not facts.framework_key or not target_id:
+            return
+        target = self.checker.target(target_id)
+        if target is None:
+            return
+        expected = f"{target.framework.key} {target.framework.version}"
+        found = f"{facts.framework_key} {facts.framework_version}"
+        if found != expected:
+            raise FileProblem("wrong_framework", expected=expected, found=found)
+
+    def count_rows(self) -> None:
+        """Record how many rows the files hold (for progress), before any is stored."""
+        total = 0
+        for file, path in self.files:
+            with contextlib.suppress(FileProblem):  # reported when the file is read
+                total += count_rows(
+                    path,
+                    name=file.name,
+                    framework_lookup=self._framework,
+                    secret=self.settings.secret,
+                    limits=self.settings.limits,
+                )
+
+        with self.db.transaction(write=True) as connection:
+            renew(connection, self.job_id, self.owner, self.settings.lease_s)
+            connection.execute(
+                update(ImportJob).where(ImportJob.id == self.job_id).values(rows_total=total)
+            )
+
+    def batches(self, start_file: int, skip: int) -> Iterator[list[tuple[int, int, Any]]]:
+        """Yield the items from a point on, ``batch_size`` at a time."""
+        batch: list[tuple[int, int, Any]] = []
+        for item in self.items(start_file, skip):
+            batch.append(item)
+            if len(batch) >= self.settings.batch_size:
+                yield batch
+                batch = []
+                if self.should_stop():
+                    raise Interrupted(self.job_id)
+        if batch:
+            yield batch
+
+    def judge(
+        self, batch: list[tuple[int, int, Any]]
+    ) -> tuple[list[ValidAnswer], list[RowProblem]]:
+        """Split a batch into answers to store and problems."""
+        valid: list[ValidAnswer] = []
+        problems: list[RowProblem] = []
+        for _, _, item in batch:
+            if isinstance(item, RawAnswer):
+                verdict = self.checker.check(item)
+                if isinstance(verdict, ValidAnswer):
+                    valid.append(verdict)
+                else:
+                    problems.extend(verdict)
+            else:
+                problems.append(item)
+        return valid, problems
+
+    # -- writing ----------------------------------------------------------------------------
+    def _record_problems(self, connection: Connection, problems: list[RowProblem]) -> None:
+        room = max(0, self.settings.max_problems - self.problems_seen)
+        kept = problems[:room]
+        if kept:
+            connection.execute(
+                insert(ImportProblem),
+                [
+                    {
+                        "job_id": self.job_id,
+                        "seq": self.problems_seen + n,
+                        "file": p.where.file,
+                        "sheet": p.where.sheet,
+                        "row": p.where.row,
+                        "column": p.where.column,
+                        "code": p.code,
+                        "params": {k: _plain(v) for k, v in p.params.items()},
+                    }
+                    for n, p in enumerate(kept)
+                ],
+            )
+        self.problems_seen += len(problems)
+
+    def _progress(
+        self, connection: Connection, batch: list[tuple[int, int, Any]], stored: int, phase: str
+    ) -> None:
+        position, index, _ = batch[-1]
+        self.rows_done += sum(1 for _, i, _ in batch if i >= 0)
+        self.cursor = {"phase": phase, "file": position, "item": index + 1}
+        values: dict[str, Any] = {
+            "rows_done": self.rows_done,
+            "errors_count": self.problems_seen,
+            "cursor": self.cursor,
+        }
+        if stored:
+            values["answers_stored"] = ImportJob.answers_stored + stored
+        # Guarded by the lease, in the batch's transaction: if another runner took the job
+        # meanwhile, the batch is rolled back with it (and the lease renewed in the same write).
+        done = connection.execute(
+            update(ImportJob)
+            .where(ImportJob.id == self.job_id, ImportJob.lease_owner == self.owner)
+            .values(lease_expires_at=utcnow() + timedelta(seconds=self.settings.lease_s), **values)
+        )
+        if done.rowcount != 1:
+            raise LeaseLost(self.job_id)
+
+    def _start(self) -> tuple[int, int]:
+        return int(self.cursor.get("file", 0)), int(self.cursor.get("item", 0))
+
+    def accept_valid(self) -> str:
+        """Store each batch's valid rows with its progress (in the writer thread); finish."""
+        start_file, skip = self._start()
+        with _Writer(self._commit) as writer:
+            for batch in self.batches(start_file, skip):
+                valid, problems = self.judge(batch)
+                writer.put(batch, self.store.prepare(valid), problems)
+        status = jobs.WITH_ERRORS if self.problems_seen else jobs.SUCCEEDED
+        return self.finish(status)
+
+    def _commit(self, batch: Batch, valid: Prepared, problems: list[RowProblem]) -> None:
+        """Commit one batch: its answers, its problems, the progress and the cursor."""
+        with self.db.transaction(write=True) as connection:
+            if connection.dialect.name == "postgresql":
+                # Each batch carries its own cursor, so a batch lost by a database crash before
+                # its WAL reached the disk is lost with its cursor and done again on resume:
+                # nothing to wait for at each commit.
+                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            stored = self.store.store(connection, valid)
+            self._record_problems(connection, problems)
+            self._progress(connection, batch, stored, "store")
+
+    def all_or_nothing(self) -> str:
+        """Validate everything first; store everything in one transaction if nothing is wrong."""
+        start_file, skip = self._start()
+        if self.cursor.get("phase", "validate") == "validate":
+            for batch in self.batches(start_file, skip):
+                _, problems = self.judge(batch)
+                with self.db.transaction(write=True) as connection:
+                    renew(connection, self.job_id, self.owner, self.settings.lease_s)
+                    self._record_problems(connection, problems)
+                    self._progress(connection, batch, 0, "validate")
+        if self.problems_seen:
+            return self.finish(jobs.REJECTED)
+        late: list[RowProblem] = []
+        try:
+            with self.db.session(write=True) as session, session.begin():
+                # Holding the job row from here to the commit: no other runner can claim it.
+                renew(session, self.job_id, self.owner, self.settings.lease_s)
+                connection = session.connection()
+                stored = 0
+                for batch in self.batches(0, 0):
+                    valid, problems = self.judge(batch)
+                    late.extend(problems[: self.settings.max_problems - len(late)])
+                    if not late:
+                        stored += self.store.store(connection, self.store.prepare(valid))
+                if late:  # the assessment changed since validation (e.g. a respondent left)
+                    raise _Changed(self.job_id)
+                session.execute(
+                    update(ImportJob)
+                    .where(ImportJob.id == self.job_id)
+                    .values(answers_stored=stored)
+                )
+                return self._finish_in(session, jobs.SUCCEEDED)
+        except _Changed:
+            with self.db.transaction(write=True) as connection:
+                self._record_problems(connection, late)
+                connection.execute(
+                    update(ImportJob)
+                    .where(ImportJob.id == self.job_id)
+                    .values(errors_count=self.problems_seen)
+                )
+            return self.finish(jobs.REJECTED)
+
+    def finish(self, status: str) -> str:
+        """Finish the job in its own transaction."""
+        with self.db.session(write=True) as session, session.begin():
+            renew(session, self.job_id, self.owner, self.settings.lease_s)
+            return self._finish_in(session, status)
+
+    def _finish_in(self, session: Session, status: str) -> str:
+        job = session.get(ImportJob, self.job_id, populate_existing=True)
+        assert job is not None
+        summary = _summary(session, self.checker, self.cache, job.id)
+        for assessment_id, facts in summary["assessments"].items():
+            session.add(
+                HistoryEntry(
+                    assessment_id=assessment_id,
+                    action="answers_imported",
+                    actor=job.created_by,
+                    detail={"import_id": job.id, "status": status, **facts},
+                )
+            )
+        session.flush()
+        end_job(session, job.id, status, summary=summary)
+        return status
+
+
+class _Writer:
+    """A thread committing batches in order while the next ones are read (at most two wait).
+
+    An error in the thread (a lost lease, the database gone) stops the reading at the next
+    batch and is raised by the reader. A shutdown (``Interrupted``) commits the batches already
+    judged, then stops; any other error in the reader drops the ones waiting (their rows are
+    past the committed cursor, and read again by whoever resumes).
+    """
+
+    def __init__(self, commit: Callable[..., None]) -> None:
+        self.commit = commit
+        self.waiting: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.dropping = False
+        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+
+    def __enter__(self) -> _Writer:
+        self.thread.start()
+        return self
+
+    def put(self, *batch: Any) -> None:
+        """Hand a judged batch to the thread (waits while two are waiting)."""
+        while True:
+            if self.error is not None:
+                raise self.error
+            try:
+                self.waiting.put(batch, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        while (item := self.waiting.get()) is not None:
+            if self.error is None and not self.dropping:
+                try:
+                    self.commit(*item)
+                except BaseException as failed:  # raised again in the reading thread
+                    self.error = failed
+
+    def __exit__(self, kind: Any, value: Any, trace: Any) -> None:
+        self.dropping = kind is not None and not issubclass(kind, Interrupted)
+        self.waiting.put(None)
+        self.thread.join()
+        if kind is None and self.error is not None:
+            raise self.error
+
+
+def _summary(
+    session: Session, checker: Checker, cache: FrameworkCache, job_id: str
+) -> dict[str, Any]:
+    """Count what the job stored per assessment, with the scores the assessment now has."""
+    counts = session.execute(
+        select(
+            Answer.assessment_id,
+            func.count(),
+            func.count(func.distinct(Answer.respondent_id)),
+        )
+        .where(Answer.import_job_id == job_id)
+        .group_by(Answer.assessment_id)
+    ).all()
+    assessments: dict[str, Any] = {}
+    for assessment_id, answers, respondents in counts:
+        target = checker.target(assessment_id)
+        assessment = session.get(Assessment, assessment_id)
+        entry: dict[str, Any] = {"answers": int(answers), "respondents": int(respondents)}
+        if target is not None and assessment is not None:
+            document, _ = results.compute(
+                session=session, assessment=assessment, framework=target.framework, cache=cache
+            )
+            entry["overall"] = document["overall"]["score"]
+            entry["areas"] = {a["area"]: a["score"] for a in document["areas"]}
+        assessments[assessment_id] = entry
+    return {"assessments": assessments}
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
