@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 TYPED := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
 
-.PHONY: help bootstrap run test fuzz lint typecheck fmt clean
+.PHONY: help bootstrap run test fuzz migrations-check lint typecheck fmt clean
 
 help: ## List the targets
 	@echo "Smart Customs: make <target>"
@@ -34,6 +34,13 @@ fuzz: bootstrap ## Fuzz every API operation longer (FUZZ_MAX_EXAMPLES, 50) and p
 		$(PYTHON) deploy/local/with_redis.py $(BIN)/pytest -s -q \
 		services/portal/tests/api/test_fuzz.py services/assessment/tests/api/test_fuzz.py \
 		services/reports/tests/api/test_fuzz.py $(PYTEST_ARGS)
+
+migrations-check: bootstrap ## Models = migrations, upgrades keep data (TEST_DB=postgresql too)
+	TEST_DB=$(TEST_DB) TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) \
+		$(PYTHON) deploy/local/with_redis.py $(BIN)/pytest -q shared/tests/test_migrations.py \
+		services/portal/tests/integration/test_migrations.py \
+		services/assessment/tests/integration/test_migrations.py \
+		services/reports/tests/integration/test_migrations.py $(PYTEST_ARGS)
 
 lint: bootstrap ## ruff check, ruff format --check, import contracts
 	$(BIN)/ruff check .

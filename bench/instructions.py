@@ -117,10 +117,12 @@ def _assessment_app(
 ) -> tuple[Any, list[tuple[str, str, dict[str, str], bytes]]]:
     from assessment import create_app
     from assessment.frameworks import repository_frameworks, sync_repository_frameworks
-    from assessment.models import Base
+    from assessment.migrations import SCHEMA
+    from shared.migrations import upgrade
 
     assessment_bench = load_module(BENCH_DIR / "assessment_bench.py", "assessment_bench")
     signer = assessment_bench.Signer()
+    upgrade(SCHEMA, database_url)  # the app refuses a database behind its code
     app = create_app(
         {
             "DATABASE_URL": database_url,
@@ -132,7 +134,6 @@ def _assessment_app(
         }
     )
     database = app.extensions["db"]
-    database.create_all(Base)
     with database.session(write=True) as session:
         sync_repository_frameworks(session=session)
     if target == "healthz":

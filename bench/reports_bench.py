@@ -199,12 +199,14 @@ def bench_worker(count: int, concurrency: int, database: str | None, redis_base:
         from sqlalchemy import func, select
 
         from reports import create_app, jobs, resources
-        from reports.models import Base, JobStatus, ReportJob
+        from reports.migrations import SCHEMA
+        from reports.models import JobStatus, ReportJob
         from shared.events import new_event
+        from shared.migrations import upgrade
 
+        upgrade(SCHEMA, database_url)  # the app refuses a database behind its code
         app = create_app()
         db = app.extensions["db"]
-        db.create_all(Base)
         with db.session(write=True) as session:
             for resource in RESOURCES:
                 event = new_event("content.published", source="portal", data=resource)

@@ -5,10 +5,10 @@
         print(stack.url)                   # the gateway: every page and API on one port
 
 Started, in order: Redis (unless a ``redis_url`` is given), ``flask --app <svc> init-db`` for each
-service, ``flask --app portal seed-demo`` (optional), one gunicorn per service, one
-``flask --app <svc> events run`` per service, the assessment importer, the reports Celery worker,
-and the gateway (nginx with deploy/gateway/render.py, or deploy/local/dispatcher.py where nginx is
-missing).
+service (its schema migrations, ``db upgrade``, then its seeds), ``flask --app portal seed-demo``
+(optional), one gunicorn per service, one ``flask --app <svc> events run`` per service, the
+assessment importer, the reports Celery worker, and the gateway (nginx with
+deploy/gateway/render.py, or deploy/local/dispatcher.py where nginx is missing).
 
 Every process runs in its own process group with its output in ``<data>/logs/<name>.log``;
 ``stop()`` sends SIGTERM to each group, then SIGKILL after a grace period, so workers and other

@@ -20,8 +20,10 @@ import jwt
 import pytest
 import redis
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import DateTime, MetaData, TypeDecorator, text
+from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, text
+from sqlalchemy.pool import NullPool
 
+from shared.migrations import Schema, current_revisions, differences
 from shared.timestamps import UtcDateTime
 
 TEST_ISSUER = "http://issuer.test"
@@ -257,3 +259,14 @@ def timestamp_columns(metadata: MetaData) -> tuple[list[str], list[str]]:
         )
     ]
     return [str(c) for c in timed], [str(c) for c in timed if not isinstance(c.type, UtcDateTime)]
+
+
+def schema_state(schema: Schema, url: str) -> tuple[tuple[str, ...], list[Any]]:
+    """Return the revision(s) of the database at ``url`` and how it differs from the models of
+    ``schema`` (the autogenerate check: empty when they match)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return current_revisions(connection), differences(schema, connection)
+    finally:
+        engine.dispose()

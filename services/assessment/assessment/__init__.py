@@ -14,10 +14,11 @@ from assessment.bulk import pages as bulk_pages
 from assessment.bulk.texts import TEXTS as BULK_TEXTS
 from assessment.config import SERVICE, settings, stored_workbook_secret
 from assessment.frameworks import FrameworkCache, sync_repository_frameworks
-from assessment.models import Base
+from assessment.migrations import SCHEMA
 from assessment.texts import MESSAGES_FR, TEXTS
 from shared.errors import register_messages
 from shared.messages import register_translations
+from shared.migrations import refuse_if_behind, upgrade_app
 from shared.pages import init_pages
 from shared.web import create_service_app
 
@@ -91,8 +92,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(bulk_pages.bp)
     cli.register(app)
     if app.config.get("TESTING"):
-        database = app.extensions["db"]
-        database.create_all(Base)
-        with database.session(write=True) as session:
+        upgrade_app(app, SCHEMA)  # the tests' database is the migrated schema, as deployed
+        with app.extensions["db"].session(write=True) as session:
             sync_repository_frameworks(session=session)
+    else:
+        refuse_if_behind(app, SCHEMA)
     return app

@@ -1,5 +1,5 @@
-"""Command-line entry points: ``flask --app assessment init-db``, ``... events run`` and
-``... imports run``."""
+"""Command-line entry points: ``flask --app assessment init-db``, ``... db ...`` (migrations),
+``... events run`` and ``... imports run``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from flask.cli import AppGroup
 
 from assessment.bulk.runner import run_importer
 from assessment.frameworks import sync_repository_frameworks
-from assessment.models import Base, OutboxMessage
+from assessment.migrations import SCHEMA
+from assessment.models import OutboxMessage
 from shared.eventloop import run_event_process
+from shared.migrations import db_commands, require_current, upgrade_app
 
 
 def register(app: Flask) -> None:
@@ -18,19 +20,23 @@ def register(app: Flask) -> None:
 
     @app.cli.command("init-db")
     def init_db() -> None:
-        """Create the service's tables if they do not exist."""
-        database = current_app.extensions["db"]
-        database.create_all(Base)
-        with database.session(write=True) as session:
+        """Upgrade the database (``db upgrade``), then publish the repository's frameworks."""
+        flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
+        click.echo(upgrade_app(flask_app, SCHEMA))
+        with flask_app.extensions["db"].session(write=True) as session:
             added = sync_repository_frameworks(session=session)
         click.echo(f"assessment: tables ready; frameworks published: {added or 'none new'}")
+
+    app.cli.add_command(db_commands(SCHEMA))
 
     events = AppGroup("events", help="The event process: outbox relay and consumers.")
 
     @events.command("run")
     def run() -> None:
         """Relay the outbox to the stream until stopped."""
-        run_event_process(current_app._get_current_object(), outbox=OutboxMessage)  # type: ignore[attr-defined]
+        flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
+        require_current(flask_app, SCHEMA)
+        run_event_process(flask_app, outbox=OutboxMessage)
 
     app.cli.add_command(events)
 
@@ -39,6 +45,8 @@ def register(app: Flask) -> None:
     @imports.command("run")
     def run_imports() -> None:
         """Claim and run import jobs until stopped."""
-        run_importer(current_app._get_current_object())  # type: ignore[attr-defined]
+        flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
+        require_current(flask_app, SCHEMA)
+        run_importer(flask_app)
 
     app.cli.add_command(imports)

@@ -10,10 +10,11 @@ from flask import Flask
 from portal import api, catalogue, cli, keys, pages, wellknown
 from portal.attempts import AttemptLimits, SignInAttempts
 from portal.config import SERVICE, settings
-from portal.models import Base
+from portal.migrations import SCHEMA
 from portal.passwords import Passwords
 from portal.revocations import RevocationWriter
 from shared.errors import register_messages
+from shared.migrations import refuse_if_behind, upgrade_app
 from shared.pages import init_pages
 from shared.web import create_service_app
 
@@ -96,6 +97,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.blp)
     cli.register(app)
     if app.config.get("TESTING"):
-        app.extensions["db"].create_all(Base)
+        upgrade_app(app, SCHEMA)  # the tests' database is the migrated schema, as deployed
         catalogue.ensure_schema(app)
+    else:
+        refuse_if_behind(app, SCHEMA)
     return app

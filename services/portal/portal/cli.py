@@ -1,4 +1,4 @@
-"""Command-line entry points: ``flask --app portal init-db|seed-demo|keys ...|events run``."""
+"""Command-line entry points: ``flask --app portal init-db|seed-demo|db|keys|events ...``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from flask.cli import AppGroup
 
 from portal import catalogue, demo, keys
 from portal.catalogue import items
-from portal.models import Base, OutboxMessage
+from portal.migrations import SCHEMA
+from portal.models import OutboxMessage
 from shared.errors import ApiError
 from shared.eventloop import run_event_process
+from shared.migrations import db_commands, require_current, upgrade_app
 
 
 def _external_pem() -> str:
@@ -22,9 +24,10 @@ def register(app: Flask) -> None:
 
     @app.cli.command("init-db")
     def init_db() -> None:
-        """Create the service's tables and a signing key if they do not exist."""
+        """Upgrade the database (``db upgrade``); create the search index and a signing key if
+        they do not exist."""
         database = current_app.extensions["db"]
-        database.create_all(Base)
+        click.echo(upgrade_app(current_app, SCHEMA))
         catalogue.ensure_schema(current_app._get_current_object())  # type: ignore[attr-defined]
         with database.session(write=True) as session:
             kid = keys.ensure_key(session=session, external_pem=_external_pem())
@@ -37,7 +40,7 @@ def register(app: Flask) -> None:
     def seed_demo() -> None:
         """Create the demo administrations, accounts and catalogue (idempotent)."""
         database = current_app.extensions["db"]
-        database.create_all(Base)
+        click.echo(upgrade_app(current_app, SCHEMA))
         with database.session(write=True) as session:
             created = demo.seed_demo(
                 session=session, passwords=current_app.extensions["portal.passwords"]
@@ -62,6 +65,7 @@ def register(app: Flask) -> None:
             )
         click.echo(f"portal: {count} items reindexed")
 
+    app.cli.add_command(db_commands(SCHEMA))
     app.cli.add_command(_keys_group())
     app.cli.add_command(_events_group())
 
@@ -118,6 +122,8 @@ def _events_group() -> AppGroup:
     @group.command("run")
     def run() -> None:
         """Relay the outbox to the stream until stopped."""
-        run_event_process(current_app._get_current_object(), outbox=OutboxMessage)  # type: ignore[attr-defined]
+        flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
+        require_current(flask_app, SCHEMA)
+        run_event_process(flask_app, outbox=OutboxMessage)
 
     return group

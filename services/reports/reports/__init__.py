@@ -11,10 +11,11 @@ from flask import Flask
 from reports import api, cli, deliveries, metrics, pages, sse, tasks, webhook_api  # noqa: F401
 from reports.celery_app import celery_init_app
 from reports.config import SERVICE, settings
-from reports.models import Base
+from reports.migrations import SCHEMA
 from reports.storage import store_from_config
 from shared.errors import register_messages
 from shared.messages import register_translations
+from shared.migrations import refuse_if_behind, upgrade_app
 from shared.pages import init_pages
 from shared.web import create_service_app
 
@@ -63,5 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     metrics.register(app)
     cli.register(app)
     if app.config.get("TESTING"):
-        app.extensions["db"].create_all(Base)
+        upgrade_app(app, SCHEMA)  # the tests' database is the migrated schema, as deployed
+    else:
+        refuse_if_behind(app, SCHEMA)
     return app

@@ -1,4 +1,5 @@
-"""Command-line entry points: ``flask --app reports init-db`` and ``... events run``."""
+"""Command-line entry points: ``flask --app reports init-db``, ``... db ...`` (migrations) and
+``... events run``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from reports.events import consumers
-from reports.models import Base, OutboxMessage
+from reports.migrations import SCHEMA
+from reports.models import OutboxMessage
 from shared.eventloop import run_event_process
+from shared.migrations import db_commands, require_current, upgrade_app
 
 
 def register(app: Flask) -> None:
@@ -16,9 +19,11 @@ def register(app: Flask) -> None:
 
     @app.cli.command("init-db")
     def init_db() -> None:
-        """Create the service's tables if they do not exist."""
-        current_app.extensions["db"].create_all(Base)
+        """Upgrade the database to the code's schema (``db upgrade``)."""
+        click.echo(upgrade_app(current_app, SCHEMA))
         click.echo("reports: tables ready")
+
+    app.cli.add_command(db_commands(SCHEMA))
 
     events = AppGroup("events", help="The event process: outbox relay and consumers.")
 
@@ -26,6 +31,7 @@ def register(app: Flask) -> None:
     def run() -> None:
         """Relay the outbox and consume submissions and report events until stopped."""
         flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
+        require_current(flask_app, SCHEMA)
         run_event_process(flask_app, outbox=OutboxMessage, consumers=consumers(flask_app))
 
     app.cli.add_command(events)

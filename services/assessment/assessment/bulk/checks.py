@@ -169,6 +169,8 @@ def _remembered(
 
 
 def _text(raw: RawAnswer, field: str, value: str, problems: list[RowProblem]) -> str:
+    if not value:  # most rows of a large file leave evidence and comment empty
+        return value
     if len(value) > MAX_TEXT:
         problems.append(_problem(raw, field, "text_too_long", field=field, max=MAX_TEXT))
     elif text_problem(value, multiline=True) is not None:

@@ -1,16 +1,13 @@
 """The passes of an import job over its rows: count, validate, store (``bulk.importer``).
 
-In accept-valid mode the storing of a batch (a transaction on the database) runs in a writer
-thread while the next batch is read and judged: the database and the parsing overlap instead of
-waiting for each other (bench/bulk_import_bench.py). Batches are committed in order, each with
-its cursor, so what is committed is always a prefix of the file.
+Batches are committed in order, each with its cursor, so what is committed is always a prefix
+of the files. (A writer thread committing a batch while the next was read was measured no
+faster: the two threads took turns on the interpreter lock; bench/bulk_import_bench.py.)
 """
 
 from __future__ import annotations
 
 import contextlib
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -215,10 +212,9 @@ class ImportRun:
     def accept_valid(self) -> str:
         """Store each batch's valid rows with its progress (in the writer thread); finish."""
         start_file, skip = self._start()
-        with _Writer(self._commit) as writer:
-            for batch in self.batches(start_file, skip):
-                valid, problems = self.judge(batch)
-                writer.put(batch, self.store.prepare(valid), problems)
+        for batch in self.batches(start_file, skip):
+            valid, problems = self.judge(batch)
+            self._commit(batch, self.store.prepare(valid), problems)
         status = jobs.WITH_ERRORS if self.problems_seen else jobs.SUCCEEDED
         return self.finish(status)
 
@@ -298,53 +294,6 @@ class ImportRun:
         session.flush()
         end_job(session, job.id, status, summary=summary)
         return status
-
-
-class _Writer:
-    """A thread committing batches in order while the next ones are read (at most two wait).
-
-    An error in the thread (a lost lease, the database gone) stops the reading at the next
-    batch and is raised by the reader. A shutdown (``Interrupted``) commits the batches already
-    judged, then stops; any other error in the reader drops the ones waiting (their rows are
-    past the committed cursor, and read again by whoever resumes).
-    """
-
-    def __init__(self, commit: Callable[..., None]) -> None:
-        self.commit = commit
-        self.waiting: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.dropping = False
-        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
-
-    def __enter__(self) -> _Writer:
-        self.thread.start()
-        return self
-
-    def put(self, *batch: Any) -> None:
-        """Hand a judged batch to the thread (waits while two are waiting)."""
-        while True:
-            if self.error is not None:
-                raise self.error
-            try:
-                self.waiting.put(batch, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-
-    def _run(self) -> None:
-        while (item := self.waiting.get()) is not None:
-            if self.error is None and not self.dropping:
-                try:
-                    self.commit(*item)
-                except BaseException as failed:  # raised again in the reading thread
-                    self.error = failed
-
-    def __exit__(self, kind: Any, value: Any, trace: Any) -> None:
-        self.dropping = kind is not None and not issubclass(kind, Interrupted)
-        self.waiting.put(None)
-        self.thread.join()
-        if kind is None and self.error is not None:
-            raise self.error
 
 
 def _summary(

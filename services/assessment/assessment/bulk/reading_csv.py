@@ -146,9 +146,9 @@ def count_csv(path: Path) -> int:
     """Return how many rows ``open_csv`` yields, without building them (progress totals)."""
     layout = _layout(path)
     width = max(layout.index.values()) + 1
-    filled = [
+    answer, confidence, evidence, comment = (
         layout.index.get(field, -1) for field in ("answer", "confidence", "evidence", "comment")
-    ]
+    )
     padding = [""] * width
     count = 0
     with _text(path, layout.encoding) as text:
@@ -160,7 +160,12 @@ def count_csv(path: Path) -> int:
             if len(record) < width:
                 record.extend(padding[len(record) :])
             record.append("")
-            if any(record[p].strip() for p in filled):
+            if (
+                record[answer].strip()
+                or record[confidence].strip()
+                or record[evidence].strip()
+                or record[comment].strip()
+            ):
                 count += 1
     return count
 

@@ -94,9 +94,9 @@ class Store:
 
     def prepare(self, answers: Sequence[ValidAnswer]) -> Prepared:
         """Return a batch as it is sent (the last answer of a respondent to an indicator wins)."""
-        rows = _rows(answers, self.job_id)
         if self.postgresql:
-            return Prepared(len(answers), _copy_text(rows), [])
+            return Prepared(len(answers), _copy_text(answers, self.job_id), [])
+        rows = _rows(answers, self.job_id)
         return Prepared(len(answers), b"", [dict(zip(COLUMNS, r, strict=True)) for r in rows])
 
     def store(self, connection: Connection, batch: Prepared) -> int:
@@ -149,17 +149,26 @@ def _field(value: Any) -> str:
     return text.translate(_ESCAPES) if _SPECIAL.search(text) else text
 
 
-def _copy_text(rows: list[tuple[Any, ...]]) -> bytes:
-    """Return rows as the text COPY reads: tab-separated fields, one line each."""
-    stamp = rows[0][7].isoformat() if rows else ""
-    lines = []
-    for row in rows:
-        fields = [_field(v) for v in row[:7]]
-        fields.append(stamp)  # one time for the whole batch
-        fields.append(_field(row[8]))
-        lines.append("\t".join(fields))
-    lines.append("")
-    return "\n".join(lines).encode("utf-8")
+def _copy_text(answers: Sequence[ValidAnswer], job_id: str) -> bytes:
+    """Return answers as the text COPY reads: tab-separated fields, one line each."""
+    tail = f"{utcnow().isoformat()}\t{_field(job_id)}"  # one time for the whole batch
+    lines: dict[tuple[str, str, str], str] = {}
+    for a in answers:
+        lines[(a.assessment_id, a.indicator, a.respondent_id)] = "\t".join(
+            (
+                a.assessment_id,
+                a.indicator,
+                _field(a.respondent_id),
+                a.value,
+                _field(a.confidence),
+                _field(a.comment),
+                _field(a.evidence),
+                tail,
+            )
+        )
+    if not lines:
+        return b""
+    return ("\n".join(lines.values()) + "\n").encode("utf-8")
 
 
 def _copy(connection: Connection, statement: str, payload: bytes) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from reports import create_app
-from reports.models import Base
+from reports.migrations import SCHEMA
+from shared.migrations import upgrade
 from shared.testing import TEST_AUDIENCE, TEST_ISSUER
 
 pytestmark = pytest.mark.integration
@@ -57,9 +57,7 @@ def _free_port():
 @pytest.fixture
 def web(database_url, redis_url, jwks_url, tmp_path):
     """Start the reports web process the way deploy/local/stack.py does; stop it after."""
-    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url})
-    app.extensions["db"].create_all(Base)
-    app.extensions["db"].dispose()
+    upgrade(SCHEMA, database_url)  # as the init job does: the web process refuses an old schema
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTS_")}
     env.update(

@@ -1,0 +1,10 @@
+"""The assessment service's schema migrations (Alembic): ``flask --app assessment db ...``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assessment.models import Base
+from shared.migrations import Schema
+
+SCHEMA = Schema(service="assessment", metadata=Base.metadata, directory=Path(__file__).parent)

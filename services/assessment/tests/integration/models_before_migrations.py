@@ -1,0 +1,174 @@
+"""The assessment service's models as they were before migrations existed (``b27b253~1``), frozen.
+
+A test fixture, never imported by the service: ``test_migrations`` checks that revision 0001 is
+exactly this schema, and builds the databases ``create_all`` made then to upgrade them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.idempotency import IdempotencyMixin
+from shared.outbox import OutboxMixin
+from shared.timestamps import UtcDateTime, utcnow
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the assessment service."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class FrameworkVersion(Base):
+    """A published framework version; sessions are pinned to one and it never changes."""
+
+    __tablename__ = "framework_versions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    checksum: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16), default="file")
+    published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Assessment(Base):
+    """One administration's self-assessment."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_admin_created", "administration_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    administration_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    framework_key: Mapped[str] = mapped_column(String(64))
+    framework_version: Mapped[str] = mapped_column(String(32))
+    targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    previous_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    submitted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Participant(Base):
+    """A person taking part in an assessment, and the areas assigned to them."""
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("assessment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    role: Mapped[str] = mapped_column(String(16), default="respondent")
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    invited_by: Mapped[str] = mapped_column(String(64))
+    invited_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Answer(Base):
+    """One respondent's answer to one indicator (saved at once, kept when others answer)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator", "respondent_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    indicator: Mapped[str] = mapped_column(String(64))
+    respondent_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class AgreedAnswer(Base):
+    """The answer the team agreed on for an indicator, recorded by the coordinator."""
+
+    __tablename__ = "agreed_answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    indicator: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ScoreSnapshot(Base):
+    """The results frozen at each submission (what the report was built from)."""
+
+    __tablename__ = "score_snapshots"
+    __table_args__ = (UniqueConstraint("assessment_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    results: Mapped[dict[str, Any]] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class HistoryEntry(Base):
+    """What happened to an assessment, by whom (start, submit, reopen, invitations...)."""
+
+    __tablename__ = "history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class IdempotencyRecord(IdempotencyMixin, Base):
+    """The first answer to a create request sent with an ``Idempotency-Key``."""
+
+    __tablename__ = "idempotency_records"
+
+
+class OutboxMessage(OutboxMixin, Base):
+    """Events written with the change that caused them, relayed to the stream."""
+
+    __tablename__ = "outbox"

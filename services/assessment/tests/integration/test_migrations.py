@@ -1,0 +1,370 @@
+"""The assessment service's schema migrations on the selected database (TEST_DB): they build the
+models' schema exactly, 0001 is the schema before the bulk imports, an upgrade from 0001 with
+data keeps every row, 0002 downgrades, pre-migration databases are adopted, and the processes
+refuse to start on a database behind their code."""
+
+import importlib.util
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Column, MetaData, Table, Text, create_engine, inspect, select, text
+from sqlalchemy.pool import NullPool
+
+from assessment import create_app
+from assessment.migrations import SCHEMA
+from assessment.models import Base
+from shared import migrations
+from shared.migrations import SchemaBehind
+from shared.testing import schema_state
+
+pytestmark = pytest.mark.integration
+
+AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+IMPORT_TABLES = {"import_jobs", "import_files", "import_file_chunks", "import_problems"}
+BEHIND = (
+    "database of assessment is at revision 0001, code needs 0002: "
+    "run `flask --app assessment db upgrade`"
+)
+
+
+def _models_before_migrations():
+    """Load the frozen models of ``b27b253~1`` (their own declarative base) once."""
+    name = "assessment_models_before_migrations"
+    if name not in sys.modules:
+        path = Path(__file__).with_name("models_before_migrations.py")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # SQLAlchemy resolves the annotations through it
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+OLD = _models_before_migrations()
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = create_engine(database_url, poolclass=NullPool)
+    yield engine
+    engine.dispose()
+
+
+# Rows of every table of 0001, written as the service wrote them before the bulk imports.
+ROWS = {
+    "framework_versions": [
+        {
+            "id": 1,
+            "key": "ai-ml-readiness",
+            "version": "1.0",
+            "document": {"key": "ai-ml-readiness", "areas": []},
+            "checksum": "c" * 64,
+            "source": "file",
+            "published_by": None,
+            "published_at": AT,
+        }
+    ],
+    "assessments": [
+        {
+            "id": f"a-{n}",
+            "administration_id": "adm-1",
+            "title": f"Readiness {n}",
+            "language": "fr" if n else "en",
+            "framework_key": "ai-ml-readiness",
+            "framework_version": "1.0",
+            "targets": {"strategy": 4},
+            "status": "submitted" if n else "in_progress",
+            "version": n,
+            "previous_id": None,
+            "created_by": "coord-1",
+            "created_at": AT,
+            "updated_at": AT,
+            "submitted_at": AT if n else None,
+            "submitted_by": "coord-1" if n else None,
+        }
+        for n in range(2)
+    ],
+    "participants": [
+        {
+            "id": n + 1,
+            "assessment_id": "a-0",
+            "user_id": f"off-{n}",
+            "name": f"Officer {n}",
+            "email": f"off{n}@douanes.example",
+            "role": "respondent",
+            "areas": ["strategy", "data"],
+            "invited_by": "coord-1",
+            "invited_at": AT,
+        }
+        for n in range(2)
+    ],
+    "answers": [
+        {
+            "id": n + 1,
+            "assessment_id": "a-0" if n < 2 else "a-1",
+            "indicator": f"strategy.{n}",
+            "respondent_id": f"off-{n % 2}",
+            "value": str(n + 1),
+            "confidence": "high" if n else None,
+            "comment": "Déclaration « complète »" if n else "",
+            "evidence": "https://example.org/evidence" if n else "",
+            "updated_at": AT,
+        }
+        for n in range(3)
+    ],
+    "agreed_answers": [
+        {
+            "id": 1,
+            "assessment_id": "a-1",
+            "indicator": "strategy.0",
+            "value": "3",
+            "confidence": "medium",
+            "comment": "agreed",
+            "recorded_by": "coord-1",
+            "recorded_at": AT,
+        }
+    ],
+    "score_snapshots": [
+        {
+            "id": 1,
+            "assessment_id": "a-1",
+            "version": 1,
+            "results": {"overall": 2.5},
+            "answers": {"strategy.0": "3"},
+            "created_at": AT,
+        }
+    ],
+    "history": [
+        {
+            "id": 1,
+            "assessment_id": "a-1",
+            "action": "submitted",
+            "actor": "coord-1",
+            "detail": {"version": 1},
+            "at": AT,
+        }
+    ],
+    "idempotency_records": [
+        {
+            "id": 1,
+            "principal": "coord-1",
+            "key": "k-1",
+            "fingerprint": "f" * 64,
+            "status": 201,
+            "body": {"id": "a-0"},
+            "created_at": AT,
+        }
+    ],
+    "outbox": [
+        {
+            "id": 1,
+            "event_id": "evt-1",
+            "stream": "assessment.events",
+            "event_type": "assessment.submitted",
+            "payload": "{}",
+            "created_at": AT,
+            "published_at": None,
+        }
+    ],
+}
+
+
+def _old_table(name: str) -> Table:
+    return OLD.Base.metadata.tables[name]
+
+
+def _write_old_rows(engine):
+    with engine.begin() as connection:
+        for table in OLD.Base.metadata.sorted_tables:
+            connection.execute(table.insert(), ROWS[table.name])
+
+
+def _read_old_rows(engine):
+    """Every row of the 0001 tables, read through the old models' columns, in id order."""
+    with engine.connect() as connection:
+        return {
+            table.name: [
+                dict(row._mapping)
+                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in OLD.Base.metadata.sorted_tables
+        }
+
+
+def _tables(engine):
+    return set(inspect(engine).get_table_names())
+
+
+def test_a_fresh_database_upgraded_to_head_matches_the_models(database_url):
+    migrated = migrations.upgrade(SCHEMA, database_url)
+    assert migrated.before == () and migrated.after == ("0002",) == SCHEMA.heads()
+    assert schema_state(SCHEMA, database_url) == (("0002",), [])
+
+
+def test_the_check_sees_a_model_change_without_a_revision(database_url):
+    migrations.upgrade(SCHEMA, database_url)
+    changed = MetaData()
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["answers"].append_column(Column("note", Text, nullable=True))
+    _, diffs = schema_state(replace(SCHEMA, metadata=changed), database_url)
+    assert [(d[0], d[2], d[3].name) for d in diffs] == [("add_column", "answers", "note")]
+
+
+def test_revision_0001_is_the_schema_before_the_bulk_imports(database_url):
+    migrations.upgrade(SCHEMA, database_url, "0001")
+    before = replace(SCHEMA, metadata=OLD.Base.metadata)
+    assert schema_state(before, database_url) == (("0001",), [])
+
+
+def test_an_upgrade_from_0001_keeps_every_row_and_0002_downgrades_keeping_them(
+    database_url, engine
+):
+    migrations.upgrade(SCHEMA, database_url, "0001")
+    _write_old_rows(engine)
+    kept = _read_old_rows(engine)
+    assert kept == ROWS  # what was written reads back the same (times stay aware UTC)
+
+    migrated = migrations.upgrade(SCHEMA, database_url)
+    assert (migrated.before, migrated.after) == (("0001",), ("0002",))
+    assert _read_old_rows(engine) == kept
+    with engine.connect() as connection:
+        assert connection.scalars(text("SELECT import_job_id FROM answers")).all() == [None] * 3
+    assert _tables(engine) >= IMPORT_TABLES
+
+    # Import data the downgrade drops; the answer it stored stays (without its job's id).
+    with engine.begin() as connection:
+        job = Base.metadata.tables["import_jobs"]
+        connection.execute(
+            job.insert(),
+            {
+                "id": "job-1",
+                "administration_id": "adm-1",
+                "mode": "accept_valid",
+                "created_by": "coord-1",
+                "created_at": AT,
+                "cursor": {},
+                "summary": {},
+                **{n: 0 for n in ("rows_done", "errors_count", "answers_stored", "attempts")},
+                "language": "en",
+                "status": "succeeded",
+            },
+        )
+        connection.execute(
+            Base.metadata.tables["answers"].insert(),
+            {**ROWS["answers"][0], "id": 4, "indicator": "data.1", "import_job_id": "job-1"},
+        )
+
+    migrated = migrations.downgrade(SCHEMA, database_url, "0001")
+    assert (migrated.before, migrated.after) == (("0002",), ("0001",))
+    after = _read_old_rows(engine)
+    assert after == {
+        **kept,
+        "answers": [*kept["answers"], {**kept["answers"][0], "id": 4, "indicator": "data.1"}],
+    }
+    assert not IMPORT_TABLES & _tables(engine)
+    assert "import_job_id" not in {c["name"] for c in inspect(engine).get_columns("answers")}
+    assert schema_state(replace(SCHEMA, metadata=OLD.Base.metadata), database_url)[1] == []
+
+    assert migrations.upgrade(SCHEMA, database_url).after == ("0002",)
+    assert schema_state(SCHEMA, database_url) == (("0002",), [])
+
+
+def test_the_first_revision_refuses_to_downgrade_and_changes_nothing(database_url, engine):
+    migrations.upgrade(SCHEMA, database_url)
+    with pytest.raises(NotImplementedError, match="would drop every table"):
+        migrations.downgrade(SCHEMA, database_url, "base")
+    assert schema_state(SCHEMA, database_url) == (("0002",), [])  # 0002's downgrade rolled back
+
+
+def test_init_db_adopts_a_database_create_all_made_before_migrations(
+    database_url, engine, tmp_path
+):
+    OLD.Base.metadata.create_all(engine)
+    _write_old_rows(engine)
+    kept = _read_old_rows(engine)
+    assert "alembic_version" not in _tables(engine)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "assessment", "init-db"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "ASSESSMENT_DATABASE_URL": database_url,
+            "ASSESSMENT_WORKBOOK_SECRET": "s",
+            "DATA_DIR": str(tmp_path),
+            "LOG_FORMAT": "text",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "assessment: database 0001 -> 0002 (head); adopted the existing tables at 0001" in (
+        result.stdout
+    )
+    assert _read_old_rows(engine) == kept
+    assert schema_state(SCHEMA, database_url) == (("0002",), [])
+
+
+def test_a_database_create_all_made_with_the_bulk_imports_is_adopted_at_head(database_url):
+    Base.metadata.create_all(create_engine(database_url, poolclass=NullPool))
+    migrated = migrations.upgrade(SCHEMA, database_url)
+    assert (migrated.adopted, migrated.before, migrated.after) == ("0002", ("0002",), ("0002",))
+    assert schema_state(SCHEMA, database_url) == (("0002",), [])
+
+
+def _production_config(service_config):
+    return {**service_config, "TESTING": False, "ASSESSMENT_WORKBOOK_SECRET": "s"}
+
+
+def test_the_web_app_refuses_to_start_on_a_database_behind_its_code(service_config, database_url):
+    migrations.upgrade(SCHEMA, database_url, "0001")
+    with pytest.raises(SchemaBehind) as refused:
+        create_app(_production_config(service_config))
+    assert str(refused.value) == BEHIND
+
+    migrations.upgrade(SCHEMA, database_url)
+    app = create_app(_production_config(service_config))  # up to date: starts
+    app.extensions["db"].dispose()
+
+
+def test_an_empty_database_is_refused_naming_the_command(service_config):
+    with pytest.raises(
+        SchemaBehind,
+        match=r"at revision none, code needs 0002: run `flask --app assessment db upgrade`",
+    ):
+        create_app(_production_config(service_config))
+
+
+@pytest.mark.parametrize("command", [["events", "run"], ["imports", "run"]])
+def test_the_event_process_and_the_importer_refuse_to_start_when_behind(
+    service_config, database_url, command
+):
+    app = create_app(service_config)  # TESTING: upgraded to head
+    migrations.downgrade(SCHEMA, database_url, "0001")
+    result = app.test_cli_runner().invoke(args=command)
+    assert result.exit_code == 1
+    assert f"Error: {BEHIND}" in result.output
+    app.extensions["db"].dispose()
+
+
+def test_the_db_commands(service_config, database_url):
+    app = create_app(service_config)
+    runner = app.test_cli_runner()
+    assert "at 0002, code head 0002 (up to date)" in runner.invoke(args=["db", "current"]).output
+    check = runner.invoke(args=["db", "check"])
+    assert check.exit_code == 0 and "models and migrations match" in check.output
+    down = runner.invoke(args=["db", "downgrade", "0001"])
+    assert down.exit_code == 0 and "database 0002 -> 0001" in down.output
+    current = runner.invoke(args=["db", "current"])
+    assert BEHIND in current.output
+    assert runner.invoke(args=["db", "check"]).exit_code == 1
+    refused = runner.invoke(args=["db", "downgrade", "base"])
+    assert refused.exit_code == 1 and "would drop every table" in refused.output
+    up = runner.invoke(args=["db", "upgrade"])
+    assert up.exit_code == 0 and "database 0001 -> 0002 (head)" in up.output
+    app.extensions["db"].dispose()

@@ -1,0 +1,26 @@
+"""The portal service's schema migrations (Alembic): ``flask --app portal db ...``.
+
+The catalogue's search index (``content_search*``: FTS5 on SQLite, tsvector and GIN indexes on
+PostgreSQL) is not among them: it differs per engine, is derived from the items and is made, and
+kept current, by ``catalogue.ensure_schema`` (``init-db``), so the migrations ignore its tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from portal.models import Base
+from shared.migrations import Schema
+
+
+def search_index_table(name: str) -> bool:
+    """Return whether ``name`` is one of the search index's tables."""
+    return name == "content_search" or name.startswith("content_search_")
+
+
+SCHEMA = Schema(
+    service="portal",
+    metadata=Base.metadata,
+    directory=Path(__file__).parent,
+    ignored_table=search_index_table,
+)

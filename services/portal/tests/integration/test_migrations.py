@@ -1,0 +1,77 @@
+"""The portal service's schema migrations on the selected database (TEST_DB): they build the
+models' schema exactly (the search index stays outside them), a database ``create_all`` made
+before migrations is adopted with its rows, and the processes refuse an older schema."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.pool import NullPool
+
+from portal import catalogue, create_app
+from portal.migrations import SCHEMA
+from portal.models import Administration, Base
+from shared import migrations
+from shared.migrations import SchemaBehind
+from shared.testing import schema_state
+
+pytestmark = pytest.mark.integration
+
+AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+ROW = {
+    "id": "adm-1",
+    "name": "Douanes",
+    "country_code": "SN",
+    "default_language": "fr",
+    "created_at": AT,
+}
+
+
+def test_a_fresh_database_upgraded_to_head_matches_the_models(database_url):
+    migrated = migrations.upgrade(SCHEMA, database_url)
+    assert (migrated.before, migrated.after) == ((), ("0001",)) and SCHEMA.heads() == ("0001",)
+    assert schema_state(SCHEMA, database_url) == (("0001",), [])
+
+
+def test_the_search_index_tables_are_not_the_migrations_business(portal_config):
+    app = create_app(portal_config)  # TESTING: upgraded, then the engine's search index made
+    catalogue.ensure_schema(app)
+    assert schema_state(SCHEMA, portal_config["DATABASE_URL"]) == (("0001",), [])
+    app.extensions["db"].dispose()
+
+
+def test_a_database_create_all_made_before_migrations_is_adopted_with_its_rows(database_url):
+    engine = create_engine(database_url, poolclass=NullPool)
+    Base.metadata.create_all(engine)
+    table = Administration.__table__
+    with engine.begin() as connection:
+        connection.execute(table.insert(), ROW)
+    migrated = migrations.upgrade(SCHEMA, database_url)
+    assert (migrated.adopted, migrated.after) == ("0001", ("0001",))
+    with engine.connect() as connection:
+        assert [dict(r._mapping) for r in connection.execute(select(table))] == [ROW]
+    engine.dispose()
+    assert schema_state(SCHEMA, database_url) == (("0001",), [])
+
+
+def test_the_web_app_refuses_an_empty_database_and_starts_once_upgraded(portal_config):
+    config = {**portal_config, "TESTING": False}
+    with pytest.raises(SchemaBehind) as refused:
+        create_app(config)
+    assert str(refused.value) == (
+        "database of portal is at revision none, code needs 0001: "
+        "run `flask --app portal db upgrade`"
+    )
+    migrations.upgrade(SCHEMA, config["DATABASE_URL"])
+    create_app(config).extensions["db"].dispose()
+
+
+def test_the_event_process_refuses_to_start_when_behind(portal_config):
+    app = create_app(portal_config)
+    catalogue.ensure_schema(app)
+    with app.extensions["db"].engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM alembic_version")  # as if never upgraded
+    result = app.test_cli_runner().invoke(args=["events", "run"])
+    assert result.exit_code == 1
+    assert "database of portal is at revision none, code needs 0001" in result.output
+    app.extensions["db"].dispose()
