@@ -239,6 +239,9 @@ def _plain_insert(app: Any, respondents: int, keys: list[str], how: str) -> floa
         else:
             marks = ", ".join(["%s" if how == "executemany-pg" else "?"] * len(columns))
             values = rows if how == "executemany-pg" else [(*r[:-1], now.isoformat()) for r in rows]
+            if how != "executemany-pg":
+                # SQLAlchemy leaves pysqlite in autocommit: without this, one transaction per row.
+                cursor.execute("BEGIN")
             cursor.executemany(
                 f"INSERT INTO answers ({', '.join(columns)}) VALUES ({marks})", values
             )

@@ -8,7 +8,9 @@ faster: the two threads took turns on the interpreter lock; bench/bulk_import_be
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +41,15 @@ from shared.timestamps import utcnow
 if TYPE_CHECKING:
     from assessment.bulk.importer import Settings
 
-Batch = list[tuple[int, int, Any]]
+
+@dataclass(slots=True)
+class Batch:
+    """Items read together: where they end in which file (the cursor) and how many are rows."""
+
+    position: int  # the file
+    end: int  # items of that file read up to and including this batch
+    items: list[Any]  # RawAnswer | RowProblem
+    rows: int  # items that are rows (a file refused as a whole is not one)
 
 
 class _Changed(RuntimeError):
@@ -76,29 +86,6 @@ class ImportRun:
             except ApiError:
                 return None
 
-    def items(self, start_file: int = 0, skip: int = 0) -> Iterator[tuple[int, int, Any]]:
-        """Yield (file position, item index, RawAnswer | RowProblem) from a point on."""
-        for position, (file, path) in enumerate(self.files):
-            if position < start_file:
-                continue
-            first = skip if position == start_file else 0
-            try:
-                facts, found = open_answers(
-                    path,
-                    name=file.name,
-                    framework_lookup=self._framework,
-                    secret=self.settings.secret,
-                    limits=self.settings.limits,
-                )
-                self._check_facts(facts, file.name)
-                for index, item in enumerate(found):
-                    if index >= first:
-                        yield position, index, item
-            except FileProblem as refused:
-                if first == 0:
-                    where = Where(file=file.name, sheet="", row=0, column="")
-                    yield position, -1, RowProblem(where, refused.code, refused.params)
-
     def _check_facts(self, facts: Any, name: str) -> None:
         target_id = self.checker.assessment_id or facts.assessment_id
         if not facts.framework_key or not target_id:
@@ -130,32 +117,65 @@ class ImportRun:
                 update(ImportJob).where(ImportJob.id == self.job_id).values(rows_total=total)
             )
 
-    def batches(self, start_file: int, skip: int) -> Iterator[list[tuple[int, int, Any]]]:
-        """Yield the items from a point on, ``batch_size`` at a time."""
-        batch: list[tuple[int, int, Any]] = []
-        for item in self.items(start_file, skip):
-            batch.append(item)
-            if len(batch) >= self.settings.batch_size:
-                yield batch
-                batch = []
-                if self.should_stop():
-                    raise Interrupted(self.job_id)
-        if batch:
-            yield batch
+    def batches(self, start_file: int, skip: int) -> Iterator[Batch]:
+        """Yield the items of the files from a point on, ``batch_size`` at a time.
 
-    def judge(
-        self, batch: list[tuple[int, int, Any]]
-    ) -> tuple[list[ValidAnswer], list[RowProblem]]:
+        ``skip`` items of the first file were committed by an earlier run.
+        """
+        for position, (file, path) in enumerate(self.files):
+            if position >= start_file:
+                first = skip if position == start_file else 0
+                yield from self._file_batches(position, file.name, path, first)
+
+    def _file_batches(self, position: int, name: str, path: Path, first: int) -> Iterator[Batch]:
+        # A file refused as a whole counts as one item after those it gave, so a resumed run
+        # does not report it again.
+        size = self.settings.batch_size
+        consumed = 0
+        chunk: list[Any] = []
+        try:
+            facts, found = open_answers(
+                path,
+                name=name,
+                framework_lookup=self._framework,
+                secret=self.settings.secret,
+                limits=self.settings.limits,
+            )
+            self._check_facts(facts, name)
+            consumed = sum(1 for _ in itertools.islice(found, first))
+            for item in found:
+                chunk.append(item)
+                if len(chunk) >= size:
+                    consumed += len(chunk)
+                    yield Batch(position, consumed, chunk, len(chunk))
+                    chunk = []
+                    if self.should_stop():
+                        raise Interrupted(self.job_id)
+        except FileProblem as refused:
+            if chunk:
+                consumed += len(chunk)
+                yield Batch(position, consumed, chunk, len(chunk))
+            if consumed >= first:  # not reported by an earlier run
+                where = Where(file=name, sheet="", row=0, column="")
+                yield Batch(
+                    position, consumed + 1, [RowProblem(where, refused.code, refused.params)], 0
+                )
+            return
+        if chunk:
+            yield Batch(position, consumed + len(chunk), chunk, len(chunk))
+
+    def judge(self, batch: Batch) -> tuple[list[ValidAnswer], list[RowProblem]]:
         """Split a batch into answers to store and problems."""
         valid: list[ValidAnswer] = []
         problems: list[RowProblem] = []
-        for _, _, item in batch:
-            if isinstance(item, RawAnswer):
-                verdict = self.checker.check(item)
-                if isinstance(verdict, ValidAnswer):
+        check = self.checker.check
+        for item in batch.items:
+            if type(item) is RawAnswer:
+                verdict = check(item)
+                if type(verdict) is ValidAnswer:
                     valid.append(verdict)
                 else:
-                    problems.extend(verdict)
+                    problems.extend(verdict)  # type: ignore[arg-type]
             else:
                 problems.append(item)
         return valid, problems
@@ -183,12 +203,9 @@ class ImportRun:
             )
         self.problems_seen += len(problems)
 
-    def _progress(
-        self, connection: Connection, batch: list[tuple[int, int, Any]], stored: int, phase: str
-    ) -> None:
-        position, index, _ = batch[-1]
-        self.rows_done += sum(1 for _, i, _ in batch if i >= 0)
-        self.cursor = {"phase": phase, "file": position, "item": index + 1}
+    def _progress(self, connection: Connection, batch: Batch, stored: int, phase: str) -> None:
+        self.rows_done += batch.rows
+        self.cursor = {"phase": phase, "file": batch.position, "item": batch.end}
         values: dict[str, Any] = {
             "rows_done": self.rows_done,
             "errors_count": self.problems_seen,

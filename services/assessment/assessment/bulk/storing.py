@@ -154,15 +154,16 @@ def _copy_text(answers: Sequence[ValidAnswer], job_id: str) -> bytes:
     tail = f"{utcnow().isoformat()}\t{_field(job_id)}"  # one time for the whole batch
     lines: dict[tuple[str, str, str], str] = {}
     for a in answers:
+        # Ids, keys, levels and confidences are checked values; free text may need escapes.
         lines[(a.assessment_id, a.indicator, a.respondent_id)] = "\t".join(
             (
                 a.assessment_id,
                 a.indicator,
                 _field(a.respondent_id),
                 a.value,
-                _field(a.confidence),
-                _field(a.comment),
-                _field(a.evidence),
+                a.confidence or "\\N",
+                _field(a.comment) if a.comment else "",
+                _field(a.evidence) if a.evidence else "",
                 tail,
             )
         )

@@ -470,3 +470,36 @@ def test_a_job_that_keeps_killing_its_runner_ends_failed_and_is_announced(
             )
         ).all()
     assert len(announced) == 1 and job["id"] in announced[0]
+
+
+def test_a_refused_file_is_reported_once_when_a_job_is_resumed_after_it(
+    app, client, auth, team, indicators
+):
+    rows = [[OFFICERS["off-1"], indicators["data"][0], 2, "", "", ""]]
+    job = client.post(
+        f"{BASE}/assessments/{team}/imports?mode=accept_valid",
+        data={
+            "file": [
+                (io.BytesIO(_csv(rows)), "answers.csv"),
+                (io.BytesIO(b'{"respondents": [oops'), "broken.json"),
+            ]
+        },
+        content_type="multipart/form-data",
+        headers=auth(),
+    ).json
+    assert _run(app) == "completed_with_errors"
+    # As if the runner died after committing the last batch but before ending the job.
+    with app.extensions["db"].session(write=True) as session, session.begin():
+        row = session.get(ImportJob, job["id"])
+        assert row.cursor == {"phase": "store", "file": 1, "item": 1}
+        row.status, row.finished_at, row.lease_owner, row.lease_expires_at = (
+            "running",
+            None,
+            None,
+            None,
+        )
+    assert _run(app) == "completed_with_errors"
+    problems = client.get(f"{BASE}/imports/{job['id']}/problems", headers=auth()).json
+    assert [(p["file"], p["code"]) for p in problems] == [("broken.json", "bad_json")]
+    done = _job(client, auth, job["id"])
+    assert (done["progress"]["answers_stored"], done["progress"]["errors"]) == (1, 1)
