@@ -11,7 +11,7 @@ from flask import Flask
 from flask.cli import ScriptInfo
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, text
 
-from shared import migrations
+from shared import migration_commands, migrations
 from shared.migrations import Schema, SchemaBehind
 from shared.testing import schema_state
 
@@ -53,7 +53,7 @@ def url(tmp_path):
 def _app(schema, url, command):
     app = Flask(__name__)
     app.config.update(DATABASE_URL=url)
-    app.cli.add_command(migrations.db_commands(schema))
+    app.cli.add_command(migration_commands.db_commands(schema))
     return app.test_cli_runner().invoke(args=["db", *command])
 
 

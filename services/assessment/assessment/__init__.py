@@ -18,7 +18,8 @@ from assessment.migrations import SCHEMA
 from assessment.texts import MESSAGES_FR, TEXTS
 from shared.errors import register_messages
 from shared.messages import register_translations
-from shared.migrations import refuse_if_behind, upgrade_app
+from shared.migration_commands import upgrade_app
+from shared.migrations import refuse_if_behind
 from shared.pages import init_pages
 from shared.web import create_service_app
 

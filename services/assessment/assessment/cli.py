@@ -12,7 +12,8 @@ from assessment.frameworks import sync_repository_frameworks
 from assessment.migrations import SCHEMA
 from assessment.models import OutboxMessage
 from shared.eventloop import run_event_process
-from shared.migrations import db_commands, require_current, upgrade_app
+from shared.migration_commands import db_commands, upgrade_app
+from shared.migrations import require_current
 
 
 def register(app: Flask) -> None:

@@ -14,7 +14,8 @@ from portal.migrations import SCHEMA
 from portal.passwords import Passwords
 from portal.revocations import RevocationWriter
 from shared.errors import register_messages
-from shared.migrations import refuse_if_behind, upgrade_app
+from shared.migration_commands import upgrade_app
+from shared.migrations import refuse_if_behind
 from shared.pages import init_pages
 from shared.web import create_service_app
 

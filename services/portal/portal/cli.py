@@ -12,7 +12,8 @@ from portal.migrations import SCHEMA
 from portal.models import OutboxMessage
 from shared.errors import ApiError
 from shared.eventloop import run_event_process
-from shared.migrations import db_commands, require_current, upgrade_app
+from shared.migration_commands import db_commands, upgrade_app
+from shared.migrations import require_current
 
 
 def _external_pem() -> str:

@@ -15,7 +15,8 @@ from reports.migrations import SCHEMA
 from reports.storage import store_from_config
 from shared.errors import register_messages
 from shared.messages import register_translations
-from shared.migrations import refuse_if_behind, upgrade_app
+from shared.migration_commands import upgrade_app
+from shared.migrations import refuse_if_behind
 from shared.pages import init_pages
 from shared.web import create_service_app
 

@@ -11,7 +11,8 @@ from reports.events import consumers
 from reports.migrations import SCHEMA
 from reports.models import OutboxMessage
 from shared.eventloop import run_event_process
-from shared.migrations import db_commands, require_current, upgrade_app
+from shared.migration_commands import db_commands, upgrade_app
+from shared.migrations import require_current
 
 
 def register(app: Flask) -> None:

@@ -76,6 +76,33 @@ class Checker:
 
     def check(self, raw: RawAnswer) -> ValidAnswer | list[RowProblem]:
         """Return the answer a row gives, or every problem that refuses it."""
+        return self._plainly_valid(raw) or self._judged(raw)
+
+    def _plainly_valid(self, raw: RawAnswer) -> ValidAnswer | None:
+        """Return the answer of a row that is valid in the way most rows of a large file are
+        (the job's assessment, a respondent named as recorded, no free text, values already
+        met), else None: ``_judged`` decides, with the same rules and their problems."""
+        aid = self.assessment_id
+        target = self._targets.get(aid) if aid else None
+        if target is None or not target.is_open or raw.evidence or raw.comment:
+            return None
+        if raw.assessment and raw.assessment != aid:
+            return None
+        respondent = target.respondents.get(raw.respondent)
+        indicator = target.framework.indicator(raw.indicator)
+        if respondent is None or indicator is None:
+            return None
+        if respondent.areas is not None and indicator.area not in respondent.areas:
+            return None
+        value = self._answers.get(_memory_key(raw.answer))
+        confidence = self._confidences.get(_memory_key(raw.confidence), _UNSEEN)
+        if type(value) is not str or not (confidence is None or type(confidence) is str):
+            return None
+        return ValidAnswer(
+            target.assessment_id, raw.indicator, respondent.user_id, value, confidence, "", ""
+        )
+
+    def _judged(self, raw: RawAnswer) -> ValidAnswer | list[RowProblem]:
         chosen = self.assessment_id or raw.assessment
         if not chosen:
             return [_problem(raw, "assessment", "unknown_assessment", assessment="")]
@@ -148,6 +175,12 @@ def _assigned(respondent: Respondent, area: str) -> bool:
 
 
 _REMEMBERED = 1000  # distinct written values mapped once each (files repeat a handful)
+_UNSEEN = ValueError("not mapped yet")
+
+
+def _memory_key(written: Any) -> Any:
+    # Text as itself; other values with their type, as True == 1 but is no level.
+    return written if type(written) is str else (type(written), written)
 
 
 def _remembered(
@@ -156,7 +189,7 @@ def _remembered(
     written: Any,
 ) -> str | ValueError | None:
     """Return ``mapping(written)``, or the ValueError it raises, mapped once per value."""
-    key = (type(written), written)
+    key = _memory_key(written)
     if key in memory:
         return memory[key]
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -77,6 +78,8 @@ class ImportRun:
         self.rows_done = job.rows_done
         self.should_stop: Callable[[], bool] = lambda: False
         self.store = Store(job_id=job.id, dialect_name=db.engine.dialect.name)
+        # A run that starts the job sees every answer it stores; a resumed one counts in SQL.
+        self.tally = _Tally(complete=not job.rows_done and not job.cursor)
 
     # -- reading ----------------------------------------------------------------------------
     def _framework(self, key: str, version: str) -> Framework | None:
@@ -232,6 +235,7 @@ class ImportRun:
         for batch in self.batches(start_file, skip):
             valid, problems = self.judge(batch)
             self._commit(batch, self.store.prepare(valid), problems)
+            self.tally.add(valid)
         status = jobs.WITH_ERRORS if self.problems_seen else jobs.SUCCEEDED
         return self.finish(status)
 
@@ -271,6 +275,7 @@ class ImportRun:
                     late.extend(problems[: self.settings.max_problems - len(late)])
                     if not late:
                         stored += self.store.store(connection, self.store.prepare(valid))
+                        self.tally.add(valid)
                 if late:  # the assessment changed since validation (e.g. a respondent left)
                     raise _Changed(self.job_id)
                 session.execute(
@@ -280,6 +285,7 @@ class ImportRun:
                 )
                 return self._finish_in(session, jobs.SUCCEEDED)
         except _Changed:
+            self.tally = _Tally(complete=False)  # rolled back: nothing of it is stored
             with self.db.transaction(write=True) as connection:
                 self._record_problems(connection, late)
                 connection.execute(
@@ -298,7 +304,7 @@ class ImportRun:
     def _finish_in(self, session: Session, status: str) -> str:
         job = session.get(ImportJob, self.job_id, populate_existing=True)
         assert job is not None
-        summary = _summary(session, self.checker, self.cache, job.id)
+        summary = _summary(session, self.checker, self.cache, job.id, self.tally)
         for assessment_id, facts in summary["assessments"].items():
             session.add(
                 HistoryEntry(
@@ -313,19 +319,40 @@ class ImportRun:
         return status
 
 
+class _Tally:
+    """The answers and respondents a run stored, per assessment."""
+
+    def __init__(self, *, complete: bool) -> None:
+        self.complete = complete
+        self.answers: Counter[str] = Counter()
+        self.respondents: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, answers: list[ValidAnswer]) -> None:
+        """Count a stored batch."""
+        for a in answers:
+            self.answers[a.assessment_id] += 1
+            self.respondents[a.assessment_id].add(a.respondent_id)
+
+
 def _summary(
-    session: Session, checker: Checker, cache: FrameworkCache, job_id: str
+    session: Session, checker: Checker, cache: FrameworkCache, job_id: str, tally: _Tally
 ) -> dict[str, Any]:
     """Count what the job stored per assessment, with the scores the assessment now has."""
-    counts = session.execute(
-        select(
-            Answer.assessment_id,
-            func.count(),
-            func.count(func.distinct(Answer.respondent_id)),
-        )
-        .where(Answer.import_job_id == job_id)
-        .group_by(Answer.assessment_id)
-    ).all()
+    if tally.complete:
+        counts = [(a, n, len(tally.respondents[a])) for a, n in tally.answers.items()]
+    else:
+        counts = [
+            (str(a), int(n), int(r))
+            for a, n, r in session.execute(
+                select(
+                    Answer.assessment_id,
+                    func.count(),
+                    func.count(func.distinct(Answer.respondent_id)),
+                )
+                .where(Answer.import_job_id == job_id)
+                .group_by(Answer.assessment_id)
+            )
+        ]
     assessments: dict[str, Any] = {}
     for assessment_id, answers, respondents in counts:
         target = checker.target(assessment_id)
