@@ -7,7 +7,9 @@ held by a consumer that died), and moves an event to ``<stream>:dlq`` with the r
 been delivered ``max_deliveries`` times. Handlers run at most once per event id per group: the id
 is remembered after success, so a duplicate delivery is acknowledged without running the handler.
 Handlers should still be idempotent in their own store, because a crash between the handler's
-commit and that mark can deliver the event again.
+commit and that mark can deliver the event again. An entry naming a group in ``REPLAY_FOR`` (a
+dead letter put back by ``shared.deadletters``) is handled by that group only; the others
+acknowledge it unread.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from shared.timestamps import to_rfc3339, utcnow
 _log = logging.getLogger(__name__)
 
 Handler = Callable[[CloudEvent], None]
+# The entry field naming the one group that handles a replayed dead letter.
+REPLAY_FOR = "replay_for"
 
 
 def stream_name(service: str) -> str:
@@ -39,6 +43,11 @@ def stream_name(service: str) -> str:
 def dlq_name(stream: str) -> str:
     """Return the dead-letter stream of ``stream``."""
     return f"{stream}:dlq"
+
+
+def processed_key(group: str, event_id: str) -> str:
+    """Return the key that marks ``event_id`` as handled by ``group``."""
+    return f"{group}:processed-event:{event_id}"
 
 
 class EventBus:
@@ -195,6 +204,10 @@ class Consumer:
     def _process(
         self, stream: str, entry_id: str, fields: Mapping[Any, Any], *, deliveries: int
     ) -> None:
+        target = fields.get(REPLAY_FOR.encode(), fields.get(REPLAY_FOR))
+        if target is not None and _text(target) != self.group:
+            self.client.xack(stream, self.group, entry_id)  # another group's replayed event
+            return
         raw = fields.get(b"event", fields.get("event"))
         try:
             event = CloudEvent.from_json(raw if raw is not None else b"")
@@ -202,8 +215,8 @@ class Consumer:
             self._dead_letter(stream, entry_id, fields, deliveries, f"malformed event: {exc}")
             return
         handler = self.handlers.get(event.type)
-        processed_key = f"{self.group}:processed-event:{event.id}"
-        if handler is None or self.client.exists(processed_key):
+        processed = processed_key(self.group, event.id)
+        if handler is None or self.client.exists(processed):
             self.client.xack(stream, self.group, entry_id)
             return
         bind_context(clean_request_id(event.requestid), clean_traceparent(event.traceparent))
@@ -226,7 +239,7 @@ class Consumer:
                 self._dead_letter(stream, entry_id, fields, deliveries, reason)
             return
         pipe = self.client.pipeline()
-        pipe.set(processed_key, "1", ex=self.settings.processed_ttl_s)
+        pipe.set(processed, "1", ex=self.settings.processed_ttl_s)
         pipe.xack(stream, self.group, entry_id)
         pipe.hdel(self._errors_key(stream), entry_id)
         pipe.execute()

@@ -11,6 +11,7 @@ from assessment.bulk.runner import run_importer
 from assessment.frameworks import sync_repository_frameworks
 from assessment.migrations import SCHEMA
 from assessment.models import OutboxMessage
+from shared.deadletter_commands import dead_letter_commands
 from shared.eventloop import run_event_process
 from shared.migration_commands import db_commands, upgrade_app
 from shared.migrations import require_current
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
         require_current(flask_app, SCHEMA)
         run_event_process(flask_app, outbox=OutboxMessage)
 
+    events.add_command(dead_letter_commands("assessment", ()))  # it runs no consumer groups
     app.cli.add_command(events)
 
     imports = AppGroup("imports", help="The importer: runs bulk import jobs.")

@@ -10,6 +10,7 @@ from portal import catalogue, demo, keys
 from portal.catalogue import items
 from portal.migrations import SCHEMA
 from portal.models import OutboxMessage
+from shared.deadletter_commands import dead_letter_commands
 from shared.errors import ApiError
 from shared.eventloop import run_event_process
 from shared.migration_commands import db_commands, upgrade_app
@@ -127,4 +128,5 @@ def _events_group() -> AppGroup:
         require_current(flask_app, SCHEMA)
         run_event_process(flask_app, outbox=OutboxMessage)
 
+    group.add_command(dead_letter_commands("portal", ()))  # it runs no consumer groups
     return group
