@@ -10,6 +10,7 @@ OpenID Connect issuer works by configuration (``AUTH_ISSUER``, ``AUTH_JWKS_URL``
 
 from __future__ import annotations
 
+import copy
 import hmac
 import json
 import logging
@@ -327,8 +328,15 @@ def optional_principal() -> Principal | None:
         return None
 
 
+ROLES_EXTENSION = "x-roles"
+
+
 def require(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorate a view: the caller must be authenticated and hold one of ``roles`` (if given)."""
+    """Decorate a view: the caller must be authenticated and hold one of ``roles`` (if given).
+
+    The roles are documented in the operation's OpenAPI entry as ``x-roles`` (absent: any
+    authenticated caller), so clients and the generated access checks can read them.
+    """
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
@@ -338,6 +346,17 @@ def require(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 raise ApiError(403, "forbidden")
             return view(*args, **kwargs)
 
+        if roles:
+            _document_roles(wrapper, roles)
         return wrapper
 
     return decorator
+
+
+def _document_roles(view: Callable[..., Any], roles: tuple[str, ...]) -> None:
+    """Record ``roles`` in the view's flask-smorest doc, as ``Blueprint.doc`` would."""
+    # ``wraps`` shared the inner view's ``_apidoc`` dict: copy it, never change the inner one.
+    apidoc: dict[str, Any] = copy.deepcopy(getattr(view, "_apidoc", {}))
+    manual = apidoc.setdefault("manual_doc", {})
+    manual[ROLES_EXTENSION] = list(dict.fromkeys(str(role) for role in roles))
+    setattr(view, "_apidoc", apidoc)  # noqa: B010 - the attribute flask-smorest reads

@@ -2,8 +2,9 @@
 
 Every refusal is an RFC 9457 problem (``application/problem+json``, the ``Problem`` schema, with
 ``errors`` for 422). Each operation documents the refusals it can answer: 401 and 403 when it
-needs a token, 404 when its path names a resource, 400/413/415/422 when it reads input, 409 and
-429 when it writes; 429 and 503 carry ``Retry-After``. Every answer documents ``X-Request-ID``.
+needs a token or names the roles it takes (``x-roles``, see ``shared.auth.require``), 404 when
+its path names a resource, 400/413/415/422 when it reads input, 409 and 429 when it writes; 429
+and 503 carry ``Retry-After``. Every answer documents ``X-Request-ID``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ REQUEST_ID_HEADER = {
 def _refusals(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     """Return the refusal statuses ``operation`` can answer, by what it takes and does."""
     statuses: list[int] = []
-    if operation.get("security") != []:
+    if operation.get("security") != [] or operation.get("x-roles"):
         statuses += [401, 403]
     if "{" in path:
         statuses.append(404)

@@ -2,8 +2,8 @@
 
 They give real dependencies: a Redis database (flushed per test) and a fresh database per
 service, SQLite by default or PostgreSQL when ``TEST_DB=postgresql`` (``TEST_POSTGRES_URL``,
-default ``postgresql://postgres@127.0.0.1:5432/postgres``), plus a signing key pair and a token
-factory for the tokens a real issuer would sign.
+default ``postgresql://postgres@127.0.0.1:5432/postgres``), plus a signing key pair, a token
+factory for the tokens a real issuer would sign, and tokens it must refuse (``bad_tokens``).
 """
 
 from __future__ import annotations
@@ -213,6 +213,72 @@ def make_token(signing_key: Ed25519PrivateKey) -> TokenFactory:
         )
 
     return factory
+
+
+def _valid_claims(issuer: str, audience: str, claims: dict[str, Any]) -> dict[str, Any]:
+    now = int(time.time())
+    return {
+        "iss": issuer,
+        "aud": audience,
+        "sub": "user-1",
+        "iat": now,
+        "exp": now + 600,
+        "administration_id": "adm-1",
+        "roles": ["coordinator"],
+        **claims,
+    }
+
+
+def token_of(
+    key: Ed25519PrivateKey,
+    kid: str,
+    *,
+    issuer: str = TEST_ISSUER,
+    audience: str = TEST_AUDIENCE,
+    **claims: Any,
+) -> str:
+    """Return a valid token signed by ``key`` as ``kid`` (the control of ``bad_tokens_of``)."""
+    return jwt.encode(_valid_claims(issuer, audience, claims), key, "EdDSA", {"kid": kid})
+
+
+def bad_tokens_of(
+    key: Ed25519PrivateKey,
+    kid: str,
+    *,
+    issuer: str = TEST_ISSUER,
+    audience: str = TEST_AUDIENCE,
+    leeway_s: int = 30,
+    **claims: Any,
+) -> dict[str, str]:
+    """Return tokens a verifier trusting ``key`` as ``kid`` must refuse, named by their fault.
+
+    Each is ``token_of``'s valid token (``claims``: sub, administration_id, roles) but for one
+    thing: expired beyond the leeway, signed by another key under the same ``kid``, meant for
+    another audience or from another issuer, unsigned (``alg: none``), or signed with HS256 using
+    the public key as the secret (algorithm confusion).
+    """
+    valid = _valid_claims(issuer, audience, claims)
+    header = {"kid": kid}
+    public = key.public_key().public_bytes_raw()
+    expired = {**valid, "iat": valid["iat"] - 3600, "exp": valid["iat"] - leeway_s - 60}
+    return {
+        "expired": jwt.encode(expired, key, "EdDSA", header),
+        "signed by another key with the same kid": jwt.encode(
+            valid, Ed25519PrivateKey.generate(), "EdDSA", header
+        ),
+        "wrong audience": jwt.encode({**valid, "aud": "another-audience"}, key, "EdDSA", header),
+        "wrong issuer": jwt.encode(
+            {**valid, "iss": "http://another-issuer.test"}, key, "EdDSA", header
+        ),
+        "alg none": jwt.encode(valid, "", "none", header),
+        "HS256 keyed with the public key": jwt.encode(valid, public, "HS256", header),
+    }
+
+
+@pytest.fixture
+def bad_tokens(signing_key: Ed25519PrivateKey) -> dict[str, str]:
+    """Return tokens the test issuer's verifiers must refuse, by name (see ``bad_tokens_of``)."""
+    return bad_tokens_of(signing_key, "test-key")
 
 
 @pytest.fixture
