@@ -1,5 +1,5 @@
-"""Command-line entry points: ``flask --app reports init-db``, ``... db ...`` (migrations) and
-``... events run``."""
+"""Command-line entry points: ``flask --app reports init-db``, ``... db ...`` (migrations),
+``... events run``, ``... events dead-letters ...`` and ``... jobs ...`` (the operator's)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from reports import job_commands
+from reports.config import SERVICE
 from reports.events import consumers
+from reports.metrics import GROUPS
 from reports.migrations import SCHEMA
 from reports.models import OutboxMessage
+from shared.deadletter_commands import dead_letter_commands
 from shared.eventloop import run_event_process
 from shared.migration_commands import db_commands, upgrade_app
 from shared.migrations import require_current
@@ -35,4 +39,6 @@ def register(app: Flask) -> None:
         require_current(flask_app, SCHEMA)
         run_event_process(flask_app, outbox=OutboxMessage, consumers=consumers(flask_app))
 
+    events.add_command(dead_letter_commands(SERVICE, GROUPS))
     app.cli.add_command(events)
+    app.cli.add_command(job_commands.jobs_group())

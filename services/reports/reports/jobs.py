@@ -1,13 +1,16 @@
-"""Use cases of report jobs: accept a submission, build, fail, list, read, download, regenerate."""
+"""Use cases of report jobs: accept a submission, build, fail, list, read, download, regenerate;
+and the operator's: list failed and stalled jobs, retry them."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, select
+from sqlalchemy import ColumnElement, String, cast, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -266,11 +269,70 @@ def regenerate_report(
             notify=[*source.notify, principal.subject],
             source_event_id=None,
         )
-        if job.status == JobStatus.FAILED:
-            job.status = JobStatus.QUEUED.value
-            job.reason = None
-            job.finished_at = None
+        _requeue_if_failed(job)
         pending = job.status == JobStatus.QUEUED
     if pending:
         enqueue(job.id)
     return job, pending
+
+
+def _requeue_if_failed(job: ReportJob) -> None:
+    if job.status == JobStatus.FAILED:
+        job.status = JobStatus.QUEUED.value
+        job.reason = None
+        job.finished_at = None
+
+
+# -- from the operator (``flask --app reports jobs ...``) ------------------------------------
+class Retry(StrEnum):
+    """What retrying one job did."""
+
+    REQUEUED = "requeued"  # it had failed: queued again and enqueued
+    REENQUEUED = "re-enqueued"  # queued or building but stalled: its task enqueued again
+    IN_PROGRESS = "in progress"  # queued or building recently: left alone
+    READY = "ready"  # left alone
+    MISSING = "missing"
+
+
+def list_failed(*, session: Session, since: datetime | None = None) -> list[ReportJob]:
+    """Return the failed jobs (finished since ``since``), the latest failure first."""
+    query = select(ReportJob).where(ReportJob.status == JobStatus.FAILED.value)
+    if since is not None:
+        query = query.where(ReportJob.finished_at >= since)
+    return list(session.scalars(query.order_by(ReportJob.finished_at.desc(), ReportJob.id)))
+
+
+def list_stalled(*, session: Session, before: datetime) -> list[ReportJob]:
+    """Return the queued or building jobs not touched since ``before``, oldest first (their
+    task was probably lost, e.g. with the Redis holding the Celery queue)."""
+    pending = or_(
+        ReportJob.status == JobStatus.QUEUED.value, ReportJob.status == JobStatus.BUILDING.value
+    )
+    query = select(ReportJob).where(pending, ReportJob.updated_at < before)
+    return list(session.scalars(query.order_by(ReportJob.updated_at, ReportJob.id)))
+
+
+def retry_report(
+    *, session: Session, job_id: str, enqueue: Enqueue, stalled_before: datetime
+) -> Retry:
+    """Queue a failed job again, or enqueue the task of one stalled since ``stalled_before``.
+
+    As the API's regenerate does for a failed job, and a second delivery of the submission for
+    a queued one; a job building or queued more recently, or ready, is left alone.
+    """
+    with session.begin():
+        job = _locked(session, job_id)
+        if job is None:
+            return Retry.MISSING
+        if job.status == JobStatus.READY:
+            return Retry.READY
+        if job.status == JobStatus.FAILED:
+            _requeue_if_failed(job)
+            outcome = Retry.REQUEUED
+        elif job.updated_at < stalled_before:
+            outcome = Retry.REENQUEUED
+        else:
+            return Retry.IN_PROGRESS
+    enqueue(job_id)
+    _log.info("report job retried", extra={"report_id": job_id, "outcome": outcome.value})
+    return outcome

@@ -1,4 +1,5 @@
-"""Gauges of the reports service: the Celery queue length and the pending events per group."""
+"""Gauges of the reports service: the Celery queue length, the pending events per group and the
+dead letters per dead-letter stream."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from reports.config import (
     PORTAL_STREAM,
     STREAM,
 )
+from shared.bus import dlq_name
 
 GROUPS = (
     (ASSESSMENT_STREAM, JOBS_GROUP),
@@ -50,6 +52,16 @@ def pending_reader(client: redis.Redis) -> Callable[[], dict[str, float]]:
     return read
 
 
+def dead_letters_reader(client: redis.Redis) -> Callable[[], dict[str, float]]:
+    """Return a reader of the length of the dead-letter stream of each stream the groups read."""
+
+    def read() -> dict[str, float]:
+        names = sorted({dlq_name(stream) for stream, _group in GROUPS})
+        return {name: float(client.xlen(name)) for name in names}
+
+    return read
+
+
 def register(app: Flask) -> None:
     """Register the service's gauges on the app's metrics registry."""
     client: redis.Redis = app.extensions["redis"]
@@ -69,4 +81,9 @@ def register(app: Flask) -> None:
         "reports_events_pending",
         "Events delivered to a consumer group and not yet acknowledged",
         pending_reader(client),
+    )
+    metrics.gauge(
+        "reports_events_dead_letters",
+        "Events consumer groups gave up on, waiting in each dead-letter stream",
+        dead_letters_reader(client),
     )
