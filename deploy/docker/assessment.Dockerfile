@@ -38,4 +38,4 @@ EXPOSE 8002
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8002/healthz', timeout=4)"]
 # sh only expands the worker count (operators scale it per service), then hands over to gunicorn.
-CMD ["sh", "-c", "exec gunicorn --workers \"${ASSESSMENT_WEB_WORKERS:-3}\" --bind 0.0.0.0:8002 'assessment:create_app()'"]
+CMD ["sh", "-c", "exec gunicorn --workers \"${ASSESSMENT_WEB_WORKERS:-3}\" --config python:shared.gunicorn_conf --bind 0.0.0.0:8002 'assessment:create_app()'"]

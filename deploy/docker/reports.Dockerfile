@@ -44,4 +44,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8003/healthz', timeout=4)"]
 # gthread: live notification streams (SSE) hold a thread each, never a whole process.
 # sh only expands the worker count (operators scale it per service), then hands over to gunicorn.
-CMD ["sh", "-c", "exec gunicorn --workers \"${REPORTS_WEB_WORKERS:-2}\" --worker-class gthread --threads 16 --config python:reports.gunicorn_conf --bind 0.0.0.0:8003 'reports:create_app()'"]
+CMD ["sh", "-c", "exec gunicorn --workers \"${REPORTS_WEB_WORKERS:-2}\" --worker-class gthread --threads 16 --config python:shared.gunicorn_conf --bind 0.0.0.0:8003 'reports:create_app()'"]

@@ -50,6 +50,9 @@ DEFAULT_PORTS = {
 }
 GATEWAY_MODES = ("auto", "nginx", "dispatcher")
 SETTLE_S = 2.0  # a process that survives this long after its start is taken as started
+# How long a stopping web worker answers 503 before it closes (shared.gunicorn_conf): no load
+# balancer polls /readyz here, so the drain only needs to outlast the gateway's next request.
+LOCAL_DRAIN_S = "3"
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - the documented demo accounts' password
 DEMO_ACCOUNTS = (
@@ -268,6 +271,7 @@ class Stack:
     def env(self) -> dict[str, str]:
         """The environment every process of the stack gets (a copy)."""
         env = dict(os.environ)
+        env.setdefault("WEB_DRAIN_S", LOCAL_DRAIN_S)
         env.update(
             {
                 "PYTHONUNBUFFERED": "1",
@@ -320,6 +324,22 @@ class Stack:
             os.killpg(proc.popen.pid, sig)
         if sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
             self._terminate([proc])
+
+    def send_signal(self, name: str, sig: int) -> None:
+        """Send ``sig`` to the main process of ``name`` only, as an orchestrator does."""
+        proc = self._procs[name]
+        if proc.popen is not None:
+            proc.popen.send_signal(sig)
+
+    def wait(self, name: str, timeout_s: float) -> int:
+        """Wait until ``name`` exits and return its exit status (``restart`` starts it again)."""
+        proc = self._procs[name]
+        if proc.popen is None:
+            raise StackError(f"{name} is not running")
+        code = proc.popen.wait(timeout=timeout_s)
+        _kill_group(proc.popen, signal.SIGKILL)  # grandchildren that outlived their parent
+        proc.popen = None
+        return code
 
     def restart(self, name: str) -> None:
         """Stop ``name`` if it runs, then start it again (waits for a web service's /readyz)."""
@@ -422,7 +442,7 @@ class Stack:
         if svc == "reports":
             # Live notification streams hold a thread each for minutes: threads, not processes.
             argv += ["--worker-class", "gthread", "--threads", "16"]
-            argv += ["--config", "python:reports.gunicorn_conf"]  # streams end on shutdown
+        argv += ["--config", "python:shared.gunicorn_conf"]  # drain on SIGTERM, then stop
         # gunicorn's control socket defaults to one path per user: give each its own.
         control = self.run_dir / f"{svc}-web.ctl"
         if len(str(control)) < 100:  # unix socket paths are limited to 107 bytes

@@ -10,6 +10,10 @@ Handlers should still be idempotent in their own store, because a crash between 
 commit and that mark can deliver the event again. An entry naming a group in ``REPLAY_FOR`` (a
 dead letter put back by ``shared.deadletters``) is handled by that group only; the others
 acknowledge it unread.
+
+Once ``run``'s stop is set (SIGTERM), a consumer claims and reads nothing more and finishes the
+event in hand, acknowledged as usual; entries it had read but not started are handed back to the
+group, claimable by any member at once, that read not counted as a delivery.
 """
 
 from __future__ import annotations
@@ -103,6 +107,7 @@ class Consumer:
         self.name = name or f"{socket.gethostname()}-{os.getpid()}"
         self.settings = settings or ConsumerSettings()
         self._groups_ready = False
+        self._stop: threading.Event | None = None
 
     # -- setup -----------------------------------------------------------------------------
     def ensure_groups(self) -> None:
@@ -121,6 +126,8 @@ class Consumer:
         if not self._groups_ready:
             self.ensure_groups()
         handled = self._retry_pending()
+        if self._stopping():
+            return handled
         block = self.settings.block_ms if block_ms is None else block_ms
         response: Any = self.client.xreadgroup(
             self.group,
@@ -131,7 +138,10 @@ class Consumer:
         )
         for stream, entries in response or []:
             stream_key = _text(stream)
-            for entry_id, fields in entries:
+            for index, (entry_id, fields) in enumerate(entries):
+                if self._stopping():  # asked to stop during the read: leave the rest to others
+                    self._hand_back(stream_key, [_text(e) for e, _ in entries[index:]])
+                    break
                 self._process(stream_key, _text(entry_id), fields, deliveries=1)
                 handled += 1
         return handled
@@ -139,8 +149,10 @@ class Consumer:
     def run(self, stop: threading.Event, *, on_round: Callable[[], None] | None = None) -> None:
         """Poll until ``stop`` is set; a Redis outage is logged and retried, never fatal.
 
-        ``on_round`` is called after each round (the event process's heartbeat).
+        ``on_round`` is called after each round (the event process's heartbeat). Once ``stop``
+        is set, the event in hand is finished and nothing more is claimed or read.
         """
+        self._stop = stop
         while not stop.is_set():
             try:
                 self.poll()
@@ -151,6 +163,28 @@ class Consumer:
                 on_round()
 
     # -- internals -------------------------------------------------------------------------
+    def _stopping(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
+
+    def _hand_back(self, stream: str, entry_ids: list[str]) -> None:
+        """Make entries read but never started claimable by any member at once, uncounted."""
+        if not entry_ids:
+            return
+        self.client.xclaim(
+            stream,
+            self.group,
+            self.name,
+            min_idle_time=0,
+            message_ids=[*entry_ids],
+            idle=max(self.settings.claim_idle_ms, self.settings.retry_max_ms),
+            retrycount=0,  # read by ">" once: that read delivered them to no handler
+            justid=True,
+        )
+        _log.info(
+            "stopping: unstarted events handed back",
+            extra={"group": self.group, "stream": stream, "count": len(entry_ids)},
+        )
+
     def _backoff_ms(self, deliveries: int) -> int:
         delay = self.settings.retry_base_ms * 2 ** max(deliveries - 1, 0)
         return int(min(delay, self.settings.retry_max_ms))
@@ -167,6 +201,8 @@ class Consumer:
                 idle=self.settings.retry_base_ms,
             )
             for item in pending:
+                if self._stopping():
+                    return handled
                 entry_id = _text(item["message_id"])
                 deliveries = int(item["times_delivered"])
                 wait_ms = self._wait_ms(_text(item["consumer"]), deliveries)

@@ -101,4 +101,6 @@ def common_settings(service: str) -> dict[str, object]:
         # Touched by the event process while all its loops make progress ("": no file).
         "EVENTS_HEARTBEAT_FILE": env_str("EVENTS_HEARTBEAT_FILE", ""),
         "EVENTS_HEARTBEAT_STALE_S": env_float("EVENTS_HEARTBEAT_STALE_S", 30.0),
+        # How long a stopping event process waits for the events in hand (below the grace period).
+        "EVENTS_STOP_TIMEOUT_S": env_float("EVENTS_STOP_TIMEOUT_S", 20.0),
     }

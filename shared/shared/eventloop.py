@@ -1,8 +1,12 @@
 """The long-running event process of a service: its outbox relay and its consumers.
 
 ``flask --app <service> events run`` calls ``run_event_process``. Every loop runs in its own
-thread; SIGTERM or SIGINT stops them all after their current round, so a replica can be removed
-at any time (unacknowledged events are claimed by the other members of the group).
+thread. SIGTERM or SIGINT stops them all after their current round, so a replica can be removed
+at any time: a consumer claims and reads nothing more, finishes the event in hand (acknowledged
+only once its handler is done) and hands back what it had read but not started; the relay
+finishes its batch. The process then exits 0. A loop still busy ``EVENTS_STOP_TIMEOUT_S`` after
+the signal (20 s, below the orchestrator's 30 s grace period) is abandoned: its event is not
+acknowledged, so another member of the group, or this process restarted, handles it again.
 
 Liveness: a process whose thread is alive but stuck (a hung connection, a handler that never
 returns) would still look alive. With ``EVENTS_HEARTBEAT_FILE`` set, the process touches that
@@ -68,6 +72,7 @@ def run_event_process(
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
+    stop_timeout_s = float(app.config.get("EVENTS_STOP_TIMEOUT_S", 20.0))
     configured = app.config.get("EVENTS_HEARTBEAT_FILE") or ""
     heartbeat = Heartbeat(
         Path(configured) if configured else None, app.config.get("EVENTS_HEARTBEAT_STALE_S", 30.0)
@@ -96,8 +101,17 @@ def run_event_process(
     while any(t.is_alive() for t in threads) and not stop.wait(0.5):
         heartbeat.pulse()
     stop.set()
+    _log.info("event process stopping: finishing the events in hand")
+    deadline = time.monotonic() + stop_timeout_s
     for thread in threads:
-        thread.join(timeout=10)
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    unfinished = [t.name for t in threads if t.is_alive()]
+    if unfinished:
+        _log.error(
+            "event process stopped with loops still busy: their events stay unacknowledged",
+            extra={"loops": unfinished},
+        )
+        return
     _log.info("event process stopped")
 
 

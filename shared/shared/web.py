@@ -29,6 +29,7 @@ from shared.bus import EventBus
 from shared.config import common_settings
 from shared.context import this_g, this_request
 from shared.db import Database
+from shared.draining import draining_event, init_draining, refusal
 from shared.errors import init_errors, problem_response
 from shared.i18n import SUPPORTED, negotiate
 from shared.logs import bind_context, clean_request_id, clean_traceparent, configure_logging
@@ -79,6 +80,7 @@ def create_service_app(
 
     api = ServiceApi(app, spec_kwargs={"extra_plugins": [problems_plugin()]})
     init_errors(app)  # after Api: replaces its error handlers with problem details
+    init_draining(app)  # set by shared.gunicorn_conf when the worker is asked to stop
     _init_request_hooks(app, init_metrics(app, service))
     _init_adapters(app, jwks_source)
     app.register_blueprint(_health_blueprint(service, prefix))
@@ -96,6 +98,8 @@ def _init_request_hooks(app: Flask, metrics: Metrics) -> None:
     # raises and catches an AttributeError before it finds the object. They read the WSGI
     # environ directly, as a missing header looked up through werkzeug's structures costs an
     # exception too.
+    draining = draining_event(app)
+
     @app.before_request
     def _begin() -> Response | None:
         req, context = this_request(), this_g()
@@ -109,24 +113,11 @@ def _init_request_hooks(app: Flask, metrics: Metrics) -> None:
             req.cookies.get("lang") if environ.get("HTTP_COOKIE") else None,
             environ.get("HTTP_ACCEPT_LANGUAGE"),
         )
+        if draining.is_set():  # stopping: running requests finish, new ones are refused
+            refused = refusal(req)
+            if refused is not None:
+                return refused
         return _refuse_unsafe_text(req)
-
-    def _refuse_unsafe_text(req: Request) -> Response | None:
-        # No resource is named with a control character, and none may reach a query: the
-        # database (PostgreSQL refuses NUL) would answer 500 for what is the caller's mistake.
-        bad_path, bad_args = unsafe_request_text(
-            req.path, req.environ.get("QUERY_STRING", ""), req.args
-        )
-        if bad_path:
-            return problem_response(404, "not_found")
-        if bad_args:
-            return problem_response(422, "validation_failed", None, bad_args)
-        # The pages' forms (textareas: line breaks allowed); an API body has its schema's check.
-        if req.mimetype in _FORM_TYPES and not req.path.startswith("/api/"):
-            bad_form = unsafe_fields(req.form, multiline=True)
-            if bad_form:
-                return problem_response(422, "validation_failed", None, bad_form)
-        return None
 
     @app.after_request
     def _finish(response: Response) -> Response:
@@ -142,6 +133,24 @@ def _init_request_hooks(app: Flask, metrics: Metrics) -> None:
                 time.perf_counter() - started,
             )
         return response
+
+
+def _refuse_unsafe_text(req: Request) -> Response | None:
+    # No resource is named with a control character, and none may reach a query: the
+    # database (PostgreSQL refuses NUL) would answer 500 for what is the caller's mistake.
+    bad_path, bad_args = unsafe_request_text(
+        req.path, req.environ.get("QUERY_STRING", ""), req.args
+    )
+    if bad_path:
+        return problem_response(404, "not_found")
+    if bad_args:
+        return problem_response(422, "validation_failed", None, bad_args)
+    # The pages' forms (textareas: line breaks allowed); an API body has its schema's check.
+    if req.mimetype in _FORM_TYPES and not req.path.startswith("/api/"):
+        bad_form = unsafe_fields(req.form, multiline=True)
+        if bad_form:
+            return problem_response(422, "validation_failed", None, bad_form)
+    return None
 
 
 def _write_headers(req: Request, response: Response, request_id: str, language: str | None) -> None:

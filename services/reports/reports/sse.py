@@ -3,9 +3,11 @@
 A stream starts with ``retry:`` and the caller's unread count (after replaying what a
 reconnecting browser missed since its ``Last-Event-ID``), then relays the caller's Redis pub/sub
 channel as ``notification`` events rendered in the caller's language, with heartbeat comments in
-between. Each stream ends after a bounded lifetime and the browser reconnects, so credentials are
-checked again and no connection lives for ever. Streams hold one thread of the web process each:
-their number per process is capped, and over the cap the answer is 503 with ``Retry-After``.
+between. Each stream ends after a bounded lifetime, or at once when the web process drains to
+stop (``shared.draining``), with a last ``reconnect`` event (and ``retry:``) after which the
+browser reconnects, so credentials are checked again and no connection lives for ever. Streams
+hold one thread of the web process each: their number per process is capped, and over the cap
+the answer is 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from reports import notifications
 from reports.models import Notification
 from shared.auth import Principal, current_principal, require
 from shared.db import Database
+from shared.draining import draining_event
 from shared.errors import ApiError, register_messages
 
 ERRORS = {
@@ -40,7 +43,6 @@ ERRORS = {
 }
 MAX_REPLAY = 50
 SLOTS = "reports.sse_slots"
-STOPPING = "reports.sse_stopping"
 STOP_CHECK_S = 1.0
 
 blp = Blueprint(
@@ -66,6 +68,11 @@ def frame(data: Any, *, event: str | None = None, event_id: str | None = None) -
 def heartbeat() -> str:
     """Return a comment line: keeps proxies from closing an idle stream, shows a dead client."""
     return ": ping\n\n"
+
+
+def reconnect(retry_ms: int) -> str:
+    """Return a stream's last event: the server ends it, reconnect after ``retry_ms``."""
+    return f"retry: {retry_ms}\n" + frame({"retry_ms": retry_ms}, event="reconnect")
 
 
 # -- reading what to send ----------------------------------------------------------------------
@@ -185,8 +192,9 @@ def events(
 ) -> Iterator[str]:
     """Yield the stream's text: opening events, then pushed notifications and heartbeats.
 
-    The stream ends at its lifetime, when Redis is lost, or within a second of ``stopping``
-    being set (the web process is shutting down: the browser reconnects to another one).
+    The stream ends at its lifetime or within a second of ``stopping`` being set (the web process
+    drains to stop: the browser reconnects to another one), both with a ``reconnect`` event, or
+    when Redis is lost.
     """
     stopping = stopping or threading.Event()
     deadline = clock() + timing.max_age_s
@@ -207,6 +215,7 @@ def events(
         elif clock() >= next_beat:
             yield heartbeat()
             next_beat = clock() + timing.heartbeat_s
+    yield reconnect(timing.retry_ms)
 
 
 def _is_message(message: dict[str, Any] | None) -> bool:
@@ -247,8 +256,11 @@ def _subscribe(client: redis.Redis, user_id: str) -> redis.client.PubSub:
 EVENT_SCHEMA = {
     "type": "object",
     "properties": {
-        "event": {"type": "string", "enum": ["unread", "notification"]},
-        "data": {"type": "string", "description": "JSON: {unread} or a notification"},
+        "event": {"type": "string", "enum": ["unread", "notification", "reconnect"]},
+        "data": {
+            "type": "string",
+            "description": "JSON: {unread}, a notification, or {retry_ms} (the stream ends)",
+        },
         "id": {"type": "string", "description": "Send it back as Last-Event-ID to catch up"},
     },
 }
@@ -261,7 +273,10 @@ class NotificationStream(MethodView):
     @require()
     @blp.response(
         200,
-        description="text/event-stream: `unread` ({unread}) first, then `notification` events",
+        description=(
+            "text/event-stream: `unread` ({unread}) first, then `notification` events; "
+            "`reconnect` ({retry_ms}) when the server ends the stream"
+        ),
         content_type="text/event-stream",
     )
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
@@ -288,7 +303,7 @@ class NotificationStream(MethodView):
                 reader,
                 timing,
                 last_event_id=last_event_id,
-                stopping=current_app.extensions[STOPPING],
+                stopping=draining_event(current_app),
             ),
             mimetype="text/event-stream",
         )
@@ -302,8 +317,6 @@ def register(app: Flask, rest: Api) -> None:
     """Register the stream endpoint, its problem titles and its per-process slots."""
     register_messages(ERRORS)
     register_slots(app)
-    # Set by the gunicorn hooks (reports.gunicorn_conf) when the process is asked to stop.
-    app.extensions[STOPPING] = threading.Event()
     rest.register_blueprint(blp)
 
 

@@ -1,6 +1,7 @@
 // Live notifications on the reports page: a server-sent event stream adds new notifications
-// and keeps the unread count current. When the stream reconnects (it ends every few minutes by
-// design), its first "unread" event makes the page re-read the list, so nothing is missed.
+// and keeps the unread count current. The server ends the stream every few minutes by design,
+// and at once when it restarts, with a last "reconnect" event; when the stream reconnects, its
+// first "unread" event makes the page re-read the list, so nothing is missed.
 (function () {
   "use strict";
   var section = document.getElementById("notif-section");
@@ -94,6 +95,11 @@
       var n = JSON.parse(event.data);
       add(n);
       setUnread(n.unread);
+    });
+    source.addEventListener("reconnect", function () {
+      // The server ends the stream (its lifetime is over, or it is restarting): the browser
+      // reconnects by itself after the "retry" delay the event carries.
+      section.dataset.live = "reconnecting";
     });
     source.addEventListener("error", function () {
       // The browser reconnects by itself after a dropped stream; a refused one (503: too many

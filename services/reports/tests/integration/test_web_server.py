@@ -1,5 +1,6 @@
-"""The reports web process as deployed (gunicorn gthread + reports.gunicorn_conf): open live
-streams neither block other requests nor hold up a graceful stop."""
+"""The reports web process as deployed (gunicorn gthread + shared.gunicorn_conf): open live
+streams neither block other requests nor hold up a graceful stop; a stopping worker drains
+(running requests finish, new ones get a 503 problem, live streams are told to reconnect)."""
 
 import contextlib
 import http.client
@@ -23,6 +24,7 @@ from shared.testing import TEST_AUDIENCE, TEST_ISSUER
 pytestmark = pytest.mark.integration
 
 STREAM = "/api/v1/reports/notifications/stream"
+DRAIN_S = 2
 
 
 @pytest.fixture
@@ -69,12 +71,13 @@ def web(database_url, redis_url, jwks_url, tmp_path):
         AUTH_AUDIENCE=TEST_AUDIENCE,
         LOG_FORMAT="text",
         REPORTS_SSE_HEARTBEAT_S="0.5",
+        WEB_DRAIN_S=str(DRAIN_S),
     )
     gunicorn = Path(sys.executable).parent / "gunicorn"
     log_path = tmp_path / "web.log"
     argv = [
         str(gunicorn), "--workers", "1", "--worker-class", "gthread", "--threads", "16",
-        "--config", "python:reports.gunicorn_conf", "--no-control-socket",
+        "--config", "python:shared.gunicorn_conf", "--no-control-socket",
         "--bind", f"127.0.0.1:{port}", "reports:create_app()",
     ]  # fmt: skip
     with log_path.open("wb") as log:
@@ -126,11 +129,75 @@ def test_open_streams_leave_threads_for_other_requests_and_end_on_a_graceful_sto
     extra.close()
     connection.close()
 
-    started = time.monotonic()
     web.send_signal(signal.SIGTERM)
-    assert web.wait(timeout=10) == 0, web.log_path.read_text()
-    assert time.monotonic() - started < 5.0  # not gunicorn's 30 s graceful timeout
     for stream, response in streams:
         rest = response.read()  # each stream was ended by the server, not cut
-        assert rest.count(b": ping") <= 20
+        assert rest.endswith(b"retry: 3000\nevent: reconnect\ndata: {\"retry_ms\":3000}\n\n")
         stream.close()
+    assert web.poll() is None, "the streams end as the drain starts, not when the worker exits"
+    # not gunicorn's 25 s graceful timeout: the drain, then the worker has nothing left to wait for
+    assert web.wait(timeout=DRAIN_S + 10) == 0, web.log_path.read_text()
+
+
+def _get(port, path, **headers):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    with contextlib.closing(connection):
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+
+
+def test_a_draining_worker_finishes_the_request_in_flight_and_refuses_new_ones_in_each_language(
+    web, make_token
+):
+    token = make_token("coord-1", "adm-1", ("coordinator",))
+    body = json.dumps({"url": "https://hooks.example.org/in-flight"}).encode()
+    in_flight = socket.create_connection(("127.0.0.1", web.port), timeout=10)
+    head = (
+        "POST /api/v1/reports/webhooks HTTP/1.1\r\nHost: reports\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    in_flight.sendall(head.encode() + body[:10])  # the rest comes once the worker drains
+    assert _get(web.port, "/readyz")[0] == 200
+    time.sleep(1.0)  # the worker has the request (and is reading its body) before the signal
+
+    web.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while (ready := _get(web.port, "/readyz"))[0] == 200:
+        assert time.monotonic() < deadline, "readiness never went down"
+        time.sleep(0.05)
+    status, headers, raw = ready
+    assert (status, headers["Content-Type"], headers["Retry-After"]) == (
+        503,
+        "application/problem+json",
+        "2",
+    )
+    assert json.loads(raw)["code"] == "shutting_down"
+    for language, title in (
+        ("en", "This server is restarting; try again in a moment"),
+        ("fr", "Ce serveur redémarre ; réessayez dans un instant"),
+    ):
+        status, headers, raw = _get(
+            web.port,
+            "/api/v1/reports/notifications",
+            Authorization=f"Bearer {token}",
+            **{"Accept-Language": language},
+        )
+        problem = json.loads(raw)
+        assert (status, problem["status"], problem["code"], problem["title"]) == (
+            503,
+            503,
+            "shutting_down",
+            title,
+        )
+        assert headers["Retry-After"] == "2" and headers["Content-Language"] == language
+    assert _get(web.port, "/healthz")[0] == 200  # alive: only not taking new work
+
+    in_flight.sendall(body[10:])
+    answer = http.client.HTTPResponse(in_flight)
+    answer.begin()
+    created = json.loads(answer.read())
+    assert answer.status == 201 and created["url"] == "https://hooks.example.org/in-flight"
+    in_flight.close()
+    assert web.wait(timeout=DRAIN_S + 10) == 0, web.log_path.read_text()
