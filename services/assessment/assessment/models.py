@@ -176,6 +176,10 @@ class ImportJob(Base):
     assessment_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     mode: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2), default="en")
+    # How ``language`` was chosen: "asked" (by the request, or the caller's language
+    # preference), "default" (nothing asked: the first workbook's language replaces it),
+    # "workbook" (taken from that workbook). A server default only, so older rows read "asked".
+    language_source: Mapped[str] = mapped_column(String(8), server_default="asked")
     status: Mapped[str] = mapped_column(String(32), default="queued")
     rows_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)

@@ -26,6 +26,7 @@ from assessment.models import IdempotencyRecord, Participant
 from shared import idempotency
 from shared.auth import Role, current_principal, require
 from shared.errors import ApiError
+from shared.i18n import negotiate
 from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
 
 blp = Blueprint(
@@ -88,6 +89,18 @@ def _session(write: bool = False) -> Any:
 
 def _language(chosen: str | None) -> str:
     return chosen or g.get("language") or "en"
+
+
+def _language_source(chosen: str | None) -> str:
+    """Return "asked" when the request states a language (a parameter, ``?lang``, the ``lang``
+    cookie or ``Accept-Language``), else "default" (the first workbook's language will do)."""
+    preference = negotiate(
+        request.args.get("lang"),
+        request.cookies.get("lang"),
+        request.headers.get("Accept-Language"),
+        default="",
+    )
+    return "asked" if chosen or preference else "default"
 
 
 def _download(content: bytes | str, fmt: str, name: str) -> Response:
@@ -225,6 +238,7 @@ def _accept(assessment_id: str | None, query: dict[str, Any]) -> Response:
                     assessment_id=assessment_id,
                     mode=options["mode"],
                     language=_language(options["language"]),
+                    language_source=_language_source(options["language"]),
                     uploads=uploads,
                 )
                 body = s.ImportJobSchema().dump(jobs.describe(job, jobs.files_of(session, job.id)))

@@ -124,6 +124,7 @@ def submit_import(
     mode: str,
     language: str,
     uploads: Sequence[Upload],
+    language_source: str = "asked",
 ) -> ImportJob:
     """Accept uploaded files as an import job (queued; the importer runs it)."""
     if not uploads:
@@ -146,6 +147,7 @@ def submit_import(
             assessment_id=assessment_id,
             mode=mode,
             language=language,
+            language_source=language_source,
             status=QUEUED,
             created_by=principal.subject,
             cursor={},

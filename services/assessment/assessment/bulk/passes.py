@@ -37,6 +37,7 @@ from assessment.frameworks import FrameworkCache
 from assessment.models import Answer, Assessment, HistoryEntry, ImportJob, ImportProblem
 from shared.db import Database
 from shared.errors import ApiError
+from shared.i18n import SUPPORTED
 from shared.timestamps import utcnow
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class ImportRun:
         self.store = Store(job_id=job.id, dialect_name=db.engine.dialect.name)
         # A run that starts the job sees every answer it stores; a resumed one counts in SQL.
         self.tally = _Tally(complete=not job.rows_done and not job.cursor)
+        self.language_open = job.language_source == "default"
 
     # -- reading ----------------------------------------------------------------------------
     def _framework(self, key: str, version: str) -> Framework | None:
@@ -100,6 +102,18 @@ class ImportRun:
         found = f"{facts.framework_key} {facts.framework_version}"
         if found != expected:
             raise FileProblem("wrong_framework", expected=expected, found=found)
+
+    def _adopt_language(self, language: str) -> None:
+        # Nothing asked for a language: the problems speak the first workbook's.
+        if language not in SUPPORTED:
+            return
+        self.language_open = False
+        with self.db.transaction(write=True) as connection:
+            connection.execute(
+                update(ImportJob)
+                .where(ImportJob.id == self.job_id, ImportJob.language_source == "default")
+                .values(language=language, language_source="workbook")
+            )
 
     def count_rows(self) -> None:
         """Record how many rows the files hold (for progress), before any is stored."""
@@ -145,6 +159,8 @@ class ImportRun:
                 limits=self.settings.limits,
             )
             self._check_facts(facts, name)
+            if self.language_open and facts.language:
+                self._adopt_language(facts.language)
             consumed = sum(1 for _ in itertools.islice(found, first))
             for item in found:
                 chunk.append(item)
@@ -155,6 +171,8 @@ class ImportRun:
                     if self.should_stop():
                         raise Interrupted(self.job_id)
         except FileProblem as refused:
+            if self.language_open and refused.language:
+                self._adopt_language(refused.language)
             if chunk:
                 consumed += len(chunk)
                 yield Batch(position, consumed, chunk, len(chunk))

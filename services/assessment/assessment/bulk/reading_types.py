@@ -55,6 +55,7 @@ class FileProblem(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
+        self.language: str | None = None  # the refused workbook's own language, if it says
 
     def message(self, language: str) -> str:
         """Return the problem in words, in ``language``."""

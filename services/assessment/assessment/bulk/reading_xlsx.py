@@ -99,9 +99,13 @@ def open_xlsx(
         # A second view of the same file tells formulas apart: with cached values only, a
         # formula never computed (written by a library, not a spreadsheet) reads as empty.
         formulas = _load(path, data_only=False)
+        meta: dict[str, Any] = {}
         try:
             meta = _meta(values, secret)
             items = _read(values, formulas, meta, name)
+        except FileProblem as refused:
+            refused.language = meta.get("language")  # said in the workbook's language
+            raise
         finally:
             formulas.close()
     except FileProblem:

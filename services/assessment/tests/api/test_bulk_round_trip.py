@@ -178,3 +178,32 @@ def test_an_imported_file_scores_exactly_like_the_same_answers_typed(
     assert job["progress"]["answers_stored"] == total
 
     assert _view(client, auth, imported) == _view(client, auth, typed)
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        ({}, ("fr", "Le classeur n'indique pas qui a répondu")),
+        ({"Accept-Language": "en"}, ("en", "The workbook does not say who answered")),
+        ({"Accept-Language": "fr"}, ("fr", "Le classeur n'indique pas qui a répondu")),
+    ],
+)
+def test_problems_speak_the_workbooks_language_unless_the_request_asks_for_one(
+    app, client, auth, asked, expected
+):
+    aid = _start(client, auth, "Langue du classeur")
+    blank = client.get(
+        f"{BASE}/assessments/{aid}/workbook?format=xlsx&language=fr", headers=auth()
+    ).data
+    accepted = client.post(
+        f"{BASE}/assessments/{aid}/imports",
+        data={"file": (io.BytesIO(blank), "vierge.xlsx")},  # nobody named on its first sheet
+        content_type="multipart/form-data",
+        headers={**auth(), **asked},
+    )
+    assert accepted.status_code == 202, accepted.json
+    assert runner.run_once(app, owner="test-runner") == "rejected"
+
+    job = client.get(f"{BASE}/imports/{accepted.json['id']}", headers=auth()).json
+    problems = client.get(f"{BASE}/imports/{job['id']}/problems", headers=auth()).json
+    assert (job["language"], problems[0]["message"][: len(expected[1])]) == expected

@@ -1,6 +1,6 @@
 """The assessment service's schema migrations on the selected database (TEST_DB): they build the
 models' schema exactly, 0001 is the schema before the bulk imports, an upgrade from 0001 with
-data keeps every row, 0002 downgrades, pre-migration databases are adopted, and the processes
+data keeps every row, 0002 and 0003 downgrade, pre-migration databases are adopted, and the processes
 refuse to start on a database behind their code."""
 
 import importlib.util
@@ -24,9 +24,10 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+HEAD = "0003"
 IMPORT_TABLES = {"import_jobs", "import_files", "import_file_chunks", "import_problems"}
 BEHIND = (
-    "database of assessment is at revision 0001, code needs 0002: "
+    "database of assessment is at revision 0001, code needs 0003: "
     "run `flask --app assessment db upgrade`"
 )
 
@@ -200,8 +201,8 @@ def _tables(engine):
 
 def test_a_fresh_database_upgraded_to_head_matches_the_models(database_url):
     migrated = migrations.upgrade(SCHEMA, database_url)
-    assert migrated.before == () and migrated.after == ("0002",) == SCHEMA.heads()
-    assert schema_state(SCHEMA, database_url) == (("0002",), [])
+    assert migrated.before == () and migrated.after == (HEAD,) == SCHEMA.heads()
+    assert schema_state(SCHEMA, database_url) == ((HEAD,), [])
 
 
 def test_the_check_sees_a_model_change_without_a_revision(database_url):
@@ -220,16 +221,14 @@ def test_revision_0001_is_the_schema_before_the_bulk_imports(database_url):
     assert schema_state(before, database_url) == (("0001",), [])
 
 
-def test_an_upgrade_from_0001_keeps_every_row_and_0002_downgrades_keeping_them(
-    database_url, engine
-):
+def test_an_upgrade_from_0001_keeps_every_row_and_downgrades_keep_them(database_url, engine):
     migrations.upgrade(SCHEMA, database_url, "0001")
     _write_old_rows(engine)
     kept = _read_old_rows(engine)
     assert kept == ROWS  # what was written reads back the same (times stay aware UTC)
 
     migrated = migrations.upgrade(SCHEMA, database_url)
-    assert (migrated.before, migrated.after) == (("0001",), ("0002",))
+    assert (migrated.before, migrated.after) == (("0001",), (HEAD,))
     assert _read_old_rows(engine) == kept
     with engine.connect() as connection:
         assert connection.scalars(text("SELECT import_job_id FROM answers")).all() == [None] * 3
@@ -259,7 +258,7 @@ def test_an_upgrade_from_0001_keeps_every_row_and_0002_downgrades_keeping_them(
         )
 
     migrated = migrations.downgrade(SCHEMA, database_url, "0001")
-    assert (migrated.before, migrated.after) == (("0002",), ("0001",))
+    assert (migrated.before, migrated.after) == ((HEAD,), ("0001",))
     after = _read_old_rows(engine)
     assert after == {
         **kept,
@@ -269,15 +268,41 @@ def test_an_upgrade_from_0001_keeps_every_row_and_0002_downgrades_keeping_them(
     assert "import_job_id" not in {c["name"] for c in inspect(engine).get_columns("answers")}
     assert schema_state(replace(SCHEMA, metadata=OLD.Base.metadata), database_url)[1] == []
 
-    assert migrations.upgrade(SCHEMA, database_url).after == ("0002",)
-    assert schema_state(SCHEMA, database_url) == (("0002",), [])
+    assert migrations.upgrade(SCHEMA, database_url).after == (HEAD,)
+    assert schema_state(SCHEMA, database_url) == ((HEAD,), [])
+
+
+def test_0003_marks_existing_import_jobs_as_asked_and_downgrades_keeping_them(database_url, engine):
+    migrations.upgrade(SCHEMA, database_url, "0002")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO import_jobs (id, administration_id, mode, language, status, "
+                "rows_done, errors_count, answers_stored, attempts, cursor, summary, "
+                "created_by, created_at) VALUES ('job-1', 'adm-1', 'accept_valid', 'fr', "
+                "'succeeded', 0, 0, 0, 0, '{}', '{}', 'coord-1', :at)"
+            ),
+            {"at": AT},
+        )
+    read = "SELECT id, language, language_source FROM import_jobs"
+    assert migrations.upgrade(SCHEMA, database_url).after == (HEAD,)
+    with engine.connect() as connection:
+        assert connection.execute(text(read)).all() == [("job-1", "fr", "asked")]
+
+    assert migrations.downgrade(SCHEMA, database_url, "0002").after == ("0002",)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, language FROM import_jobs")).all() == [
+            ("job-1", "fr")
+        ]
+    columns = {c["name"] for c in inspect(engine).get_columns("import_jobs")}
+    assert "language_source" not in columns
 
 
 def test_the_first_revision_refuses_to_downgrade_and_changes_nothing(database_url, engine):
     migrations.upgrade(SCHEMA, database_url)
     with pytest.raises(NotImplementedError, match="would drop every table"):
         migrations.downgrade(SCHEMA, database_url, "base")
-    assert schema_state(SCHEMA, database_url) == (("0002",), [])  # 0002's downgrade rolled back
+    assert schema_state(SCHEMA, database_url) == ((HEAD,), [])  # the downgrades rolled back
 
 
 def test_init_db_adopts_a_database_create_all_made_before_migrations(
@@ -303,18 +328,18 @@ def test_init_db_adopts_a_database_create_all_made_before_migrations(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "assessment: database 0001 -> 0002 (head); adopted the existing tables at 0001" in (
+    assert "assessment: database 0001 -> 0003 (head); adopted the existing tables at 0001" in (
         result.stdout
     )
     assert _read_old_rows(engine) == kept
-    assert schema_state(SCHEMA, database_url) == (("0002",), [])
+    assert schema_state(SCHEMA, database_url) == ((HEAD,), [])
 
 
 def test_a_database_create_all_made_with_the_bulk_imports_is_adopted_at_head(database_url):
     Base.metadata.create_all(create_engine(database_url, poolclass=NullPool))
     migrated = migrations.upgrade(SCHEMA, database_url)
-    assert (migrated.adopted, migrated.before, migrated.after) == ("0002", ("0002",), ("0002",))
-    assert schema_state(SCHEMA, database_url) == (("0002",), [])
+    assert (migrated.adopted, migrated.before, migrated.after) == (HEAD, (HEAD,), (HEAD,))
+    assert schema_state(SCHEMA, database_url) == ((HEAD,), [])
 
 
 def _production_config(service_config):
@@ -335,7 +360,7 @@ def test_the_web_app_refuses_to_start_on_a_database_behind_its_code(service_conf
 def test_an_empty_database_is_refused_naming_the_command(service_config):
     with pytest.raises(
         SchemaBehind,
-        match=r"at revision none, code needs 0002: run `flask --app assessment db upgrade`",
+        match=r"at revision none, code needs 0003: run `flask --app assessment db upgrade`",
     ):
         create_app(_production_config(service_config))
 
@@ -355,16 +380,16 @@ def test_the_event_process_and_the_importer_refuse_to_start_when_behind(
 def test_the_db_commands(service_config, database_url):
     app = create_app(service_config)
     runner = app.test_cli_runner()
-    assert "at 0002, code head 0002 (up to date)" in runner.invoke(args=["db", "current"]).output
+    assert "at 0003, code head 0003 (up to date)" in runner.invoke(args=["db", "current"]).output
     check = runner.invoke(args=["db", "check"])
     assert check.exit_code == 0 and "models and migrations match" in check.output
     down = runner.invoke(args=["db", "downgrade", "0001"])
-    assert down.exit_code == 0 and "database 0002 -> 0001" in down.output
+    assert down.exit_code == 0 and "database 0003 -> 0001" in down.output
     current = runner.invoke(args=["db", "current"])
     assert BEHIND in current.output
     assert runner.invoke(args=["db", "check"]).exit_code == 1
     refused = runner.invoke(args=["db", "downgrade", "base"])
     assert refused.exit_code == 1 and "would drop every table" in refused.output
     up = runner.invoke(args=["db", "upgrade"])
-    assert up.exit_code == 0 and "database 0001 -> 0002 (head)" in up.output
+    assert up.exit_code == 0 and "database 0001 -> 0003 (head)" in up.output
     app.extensions["db"].dispose()
