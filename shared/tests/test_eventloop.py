@@ -1,5 +1,10 @@
-"""The event process's heartbeat: touched while every loop makes progress, not once one hangs."""
+"""The event process: its heartbeat (touched while every loop makes progress, not once one hangs)
+and its stop (SIGTERM: the event in hand finishes, nothing unfinished is acknowledged)."""
 
+import json
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -90,3 +95,119 @@ def test_a_consumer_stuck_in_a_handler_stops_the_heartbeat_until_it_returns(
         stop.set()
         process.join(timeout=10)
     assert not process.is_alive()
+
+
+# -- stopping ------------------------------------------------------------------------------------
+STOP_STREAM = "test:stopping"
+CHILD = Path(__file__).with_name("event_process_child.py")
+
+
+def _publish(client, count: int, event_type: str = "test.pinged") -> list[str]:
+    bus = EventBus(client)
+    events = [new_event(event_type, source="test", data={"n": n}) for n in range(count)]
+    for event in events:
+        bus.publish(STOP_STREAM, event)
+    return [event.id for event in events]
+
+
+def test_a_consumer_stopped_mid_batch_finishes_the_event_in_hand_and_hands_back_the_rest(
+    redis_client,
+):
+    ids = _publish(redis_client, 5)
+    entered, release = threading.Event(), threading.Event()
+    first_handled: list[str] = []
+
+    def slow(event):
+        entered.set()
+        release.wait(10)
+        first_handled.append(event.id)
+
+    first = Consumer(
+        redis_client,
+        group="stopping",
+        streams=[STOP_STREAM],
+        handlers={"test.pinged": slow},
+        name="first",
+        settings=ConsumerSettings(block_ms=50),
+    )
+    first.ensure_groups()
+    stop = threading.Event()
+    loop = threading.Thread(target=first.run, args=(stop,))
+    loop.start()
+    assert entered.wait(5)
+    stop.set()  # SIGTERM arrives while the first event of a batch of five is being handled
+    release.set()
+    loop.join(timeout=10)
+    assert not loop.is_alive()
+    assert first_handled == ids[:1]
+    pending = redis_client.xpending_range(STOP_STREAM, "stopping", min="-", max="+", count=10)
+    assert len(pending) == 4  # the rest of the batch: read, never started, not acknowledged
+    assert {p["consumer"] for p in pending} == {b"first"}
+    assert {p["times_delivered"] for p in pending} == {0}  # that read delivered them to no one
+
+    second_handled: list[str] = []
+    second = Consumer(
+        redis_client,
+        group="stopping",
+        streams=[STOP_STREAM],
+        handlers={"test.pinged": lambda event: second_handled.append(event.id)},
+        name="second",  # another member: claims the handed-back entries without the idle wait
+    )
+    assert second.poll(block_ms=50) == 4
+    assert second_handled == ids[1:]
+    assert redis_client.xpending(STOP_STREAM, "stopping")["pending"] == 0
+
+
+def _start_child(redis_url: str, tmp_path: Path, name: str, handle_s: float):
+    log = (tmp_path / f"{name}.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, str(CHILD), redis_url, STOP_STREAM, str(handle_s)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    return process
+
+
+def _started(client) -> list[str]:
+    return [raw.decode() for raw in client.lrange("child:started", 0, -1)]
+
+
+def _finished(client) -> dict[str, int]:
+    return {k.decode(): int(v) for k, v in client.hgetall("child:finished").items()}
+
+
+def test_sigterm_mid_handling_acknowledges_only_finished_work_and_a_restart_handles_the_rest_once(
+    redis_client, redis_url, tmp_path: Path
+):
+    ids = _publish(redis_client, 30)
+    first = _start_child(redis_url, tmp_path, "first", handle_s=0.3)
+    try:
+        assert _wait_for(lambda: len(_started(redis_client)) >= 3, 30), (
+            tmp_path / "first.log"
+        ).read_text()
+        first.send_signal(signal.SIGTERM)  # the child is inside a handler, with events read ahead
+        assert first.wait(timeout=30) == 0, (tmp_path / "first.log").read_text()
+    finally:
+        first.kill()
+    begun, done = _started(redis_client), _finished(redis_client)
+    assert 3 <= len(begun) < len(ids)
+    assert set(done) == set(begun) and set(done.values()) == {1}  # the one in hand finished
+    pending = redis_client.xpending_range(STOP_STREAM, "child", min="-", max="+", count=100)
+    assert pending, "events it had read ahead are left to the group"
+    for item in pending:  # nothing unfinished was acknowledged, nothing pending was begun
+        (entry,) = redis_client.xrange(STOP_STREAM, item["message_id"], item["message_id"])
+        assert json.loads(entry[1][b"event"])["id"] not in begun
+
+    second = _start_child(redis_url, tmp_path, "second", handle_s=0.01)
+    try:
+        assert _wait_for(lambda: len(_finished(redis_client)) == len(ids), 60), (
+            tmp_path / "second.log"
+        ).read_text()
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=30) == 0
+    finally:
+        second.kill()
+    assert sorted(_started(redis_client)) == sorted(ids)  # each begun once, over both processes
+    assert _finished(redis_client) == dict.fromkeys(ids, 1)
+    assert redis_client.xpending(STOP_STREAM, "child")["pending"] == 0

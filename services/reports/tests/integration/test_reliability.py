@@ -3,6 +3,7 @@
 (The same event delivered twice giving one report is in test_consumers.py.)
 """
 
+import signal
 import time
 
 import pytest
@@ -129,3 +130,30 @@ def test_a_worker_killed_mid_build_leaves_the_report_to_a_restarted_worker_once(
     assert events == ["report.ready"]
     assert sorted(formats) == sorted(set(formats)) and formats
     assert '"report ready"' not in first.log()
+
+
+def test_a_worker_stopped_mid_build_finishes_the_report_then_exits_leaving_nothing_queued(
+    app, start_worker, submitted_event, redis_client
+):
+    # SIGTERM is Celery's warm shutdown: the running build goes on to its end and is acknowledged
+    # (acks late) before the worker exits; what outlives the grace period is killed, and then the
+    # test above applies (the task comes back to another worker).
+    worker = start_worker(pool="prefork", REPORTS_TEST_BUILD_DELAY_S="3")
+    app.extensions["bus"].publish(ASSESSMENT_STREAM, submitted_event())
+    assert submissions_consumer(app, name="test-consumer").poll(block_ms=500) == 1
+
+    def building():
+        job = _one(app, ReportJob)
+        return job if job is not None and job.status == JobStatus.BUILDING else None
+
+    _wait(building, worker, "build started")
+    worker.process.send_signal(signal.SIGTERM)
+    assert worker.process.wait(timeout=WAIT_S) == 0, worker.log()
+    job = _one(app, ReportJob)
+    assert (job.status, job.attempts, job.reason) == ("ready", 1, None)
+    with app.extensions["db"].session() as session:
+        assert session.scalars(select(OutboxMessage.event_type)).all() == ["report.ready"]
+        assert session.scalar(select(func.count()).select_from(ReportFile)) > 0
+    assert redis_client.llen("reports") == 0  # not put back: it was done
+    assert redis_client.hlen("unacked") == 0  # and acknowledged, so no restore brings it back
+    assert '"report ready"' in worker.log()

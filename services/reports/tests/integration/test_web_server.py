@@ -132,7 +132,7 @@ def test_open_streams_leave_threads_for_other_requests_and_end_on_a_graceful_sto
     web.send_signal(signal.SIGTERM)
     for stream, response in streams:
         rest = response.read()  # each stream was ended by the server, not cut
-        assert rest.endswith(b"retry: 3000\nevent: reconnect\ndata: {\"retry_ms\":3000}\n\n")
+        assert rest.endswith(b'retry: 3000\nevent: reconnect\ndata: {"retry_ms":3000}\n\n')
         stream.close()
     assert web.poll() is None, "the streams end as the drain starts, not when the worker exits"
     # not gunicorn's 25 s graceful timeout: the drain, then the worker has nothing left to wait for

@@ -1,0 +1,81 @@
+"""A draining app refuses new requests with a 503 problem; the worker's SIGTERM drains first."""
+
+import signal
+import time
+
+from flask import Flask
+
+from shared.draining import RETRY_AFTER_S, is_draining, start_draining
+from shared.gunicorn_conf import _Drain
+
+
+def test_a_draining_app_answers_503_problems_in_the_callers_language_with_retry_after(probe_app):
+    client = probe_app.test_client()
+    assert client.get("/readyz").status_code == 200
+    start_draining(probe_app)
+    for path in ("/readyz", "/api/v1/probe/readyz", "/api/v1/probe/boom"):
+        for language, title in (
+            ("en", "This server is restarting; try again in a moment"),
+            ("fr", "Ce serveur redémarre ; réessayez dans un instant"),
+        ):
+            response = client.get(path, headers={"Accept-Language": language})
+            assert response.status_code == 503, path
+            assert response.content_type == "application/problem+json"
+            assert response.headers["Retry-After"] == str(RETRY_AFTER_S)
+            assert response.headers["Content-Language"] == language
+            problem = response.get_json()
+            assert (problem["code"], problem["status"], problem["title"]) == (
+                "shutting_down",
+                503,
+                title,
+            )
+    written = client.post("/api/v1/probe/echo", json={"n": 1})
+    assert written.status_code == 503 and written.get_json()["code"] == "shutting_down"
+
+
+def test_a_draining_app_still_answers_its_liveness_check(probe_app):
+    start_draining(probe_app)
+    client = probe_app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/v1/probe/healthz").status_code == 200
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self.wsgi = Flask("drained")
+        self.stops: list[int] = []
+
+    def graceful(self, signum, frame) -> None:
+        self.stops.append(signum)
+
+
+def _wait_for(condition, timeout_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_sigterm_drains_first_repeats_change_nothing_and_the_worker_stops_once_after():
+    worker = _Worker()
+    drain = _Drain(worker, worker.graceful, drain_s=0.5)
+    previous = signal.signal(signal.SIGTERM, drain.on_term)
+    try:
+        signal.raise_signal(signal.SIGTERM)
+        assert is_draining(worker.wsgi) and worker.stops == []
+        signal.raise_signal(signal.SIGTERM)  # the master's, after the process group's
+        assert worker.stops == []
+        # the timer signals the process again once the drain is over; the main thread runs it
+        assert _wait_for(lambda: worker.stops == [signal.SIGTERM]), worker.stops
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert worker.stops == [signal.SIGTERM]
+
+
+def test_without_a_drain_time_sigterm_stops_at_once():
+    worker = _Worker()
+    drain = _Drain(worker, worker.graceful, drain_s=0)
+    drain.on_term(signal.SIGTERM, None)
+    assert worker.stops == [signal.SIGTERM] and is_draining(worker.wsgi)
