@@ -36,6 +36,12 @@ def test_a_coordinator_starts_answers_and_reads_results_in_french(signed_in, ind
     form.update({f"value-{k}": "2" for k in indicators["data"]})
     saved = b.post(f"/assessment/{aid}/areas/data", data=form)
     assert saved.status_code == 302 and "saved=1" in saved.headers["Location"]
+    # The bars' widths are classes (the policy refuses style attributes): data is done, 100 %.
+    overview = b.get(overview_url).get_data(as_text=True)
+    assert f'aria-valuenow="{len(indicators["data"])}"' in overview
+    assert '<span class="pct-100"></span>' in overview and '<span class="pct-0"></span>' in overview
+    area = b.get(f"/assessment/{aid}/areas/data").get_data(as_text=True)
+    assert '<span class="pct-100"></span>' in area
     results = b.get(f"/assessment/{aid}/results?lang=fr").get_data(as_text=True)
     assert "<svg" in results and "Feuille de route" in results and "Données" in results
     assert "2 — En développement" in results

@@ -1,7 +1,7 @@
 """The assessment service's schema migrations on the selected database (TEST_DB): they build the
 models' schema exactly, 0001 is the schema before the bulk imports, an upgrade from 0001 with
-data keeps every row, 0002 and 0003 downgrade, pre-migration databases are adopted, and the processes
-refuse to start on a database behind their code."""
+data keeps every row, 0002 and 0003 downgrade, pre-migration databases are adopted, and the
+processes refuse to start on a database behind their code."""
 
 import importlib.util
 import subprocess
