@@ -277,6 +277,7 @@ class Vocabularies(MethodView):
     @blp.doc(responses={"200": {"content": {"application/json": {"schema": VOCABULARIES}}}})
     def get(self) -> dict[str, Any]:
         """List kinds, subtypes, technologies, domains, topics and regions with their labels."""
+        _caller()  # the same for everyone, but a bad bearer token is refused as elsewhere
         with _reader() as session:
             return vocabulary.list_vocabularies(session=session, language=g.language)
 
