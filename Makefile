@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 TYPED := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
 
-.PHONY: help bootstrap run test fuzz migrations-check lint typecheck fmt clean
+.PHONY: help bootstrap run test fuzz migrations-check audit lint typecheck fmt clean
 
 help: ## List the targets
 	@echo "Smart Customs: make <target>"
@@ -41,6 +41,9 @@ migrations-check: bootstrap ## Models = migrations, upgrades keep data (TEST_DB=
 		services/portal/tests/integration/test_migrations.py \
 		services/assessment/tests/integration/test_migrations.py \
 		services/reports/tests/integration/test_migrations.py $(PYTEST_ARGS)
+
+audit: bootstrap ## Audit the locked dependencies for known vulnerabilities (says when it cannot)
+	$(PYTHON) deploy/local/audit.py
 
 lint: bootstrap ## ruff check, ruff format --check, import contracts
 	$(BIN)/ruff check .
