@@ -303,8 +303,7 @@ def list_failed(*, session: Session, since: datetime | None = None) -> list[Repo
 
 
 def list_stalled(*, session: Session, before: datetime) -> list[ReportJob]:
-    """Return the queued or building jobs not touched since ``before``, oldest first (their
-    task was probably lost, e.g. with the Redis holding the Celery queue)."""
+    """Return the queued or building jobs untouched since ``before`` (lost tasks), oldest first."""
     pending = or_(
         ReportJob.status == JobStatus.QUEUED.value, ReportJob.status == JobStatus.BUILDING.value
     )
