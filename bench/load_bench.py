@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -36,6 +37,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
@@ -51,7 +54,14 @@ from harness import (  # noqa: E402  (beside this file)
     fresh_database,
     print_verdict,
 )
-from load_observe import CpuSampler, Probe, access_statuses, log_sizes, scan_logs  # noqa: E402
+from load_observe import (  # noqa: E402
+    CpuSampler,
+    Probe,
+    access_statuses,
+    log_sizes,
+    open_streams,
+    scan_logs,
+)
 from load_report import (  # noqa: E402
     PROBES,
     RunResult,
@@ -61,6 +71,7 @@ from load_report import (  # noqa: E402
     print_endpoints,
     print_errors,
     print_processes,
+    print_room,
     print_sign_ins,
     probe_rows,
 )
@@ -69,6 +80,7 @@ from load_seed import accounts_needed, seed  # noqa: E402
 from stack import SERVICES, Stack, free_port, web_workers  # noqa: E402  (deploy/ is no package)
 
 IDLE_PROBE_S = 10.0
+STREAM_HEARTBEAT_S = 15.0  # REPORTS_SSE_HEARTBEAT_S's default
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -138,6 +150,18 @@ def _matchers(databases: list[str], redis_url: str) -> dict:
     }
 
 
+def _token(base: str, seed_file: Path) -> str:
+    """Sign in as the first live listener of the seed; return its bearer token."""
+    plan = json.loads(seed_file.read_text(encoding="utf-8"))
+    answer = requests.post(
+        f"{base}/api/v1/portal/auth/login",
+        json={"email": plan["listeners"][0]["email"], "password": plan["password"]},
+        timeout=30,
+    )
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
+
+
 def one_run(args: argparse.Namespace, label: str, service: str | None, redis: str) -> RunResult:
     """Start a platform (``service``'s workers doubled), seed it, load it, measure it."""
     with (
@@ -173,6 +197,9 @@ def one_run(args: argparse.Namespace, label: str, service: str | None, redis: st
             stack.check_alive()
             errors = scan_logs(service_logs, access_log, error_log, since)
             statuses = access_statuses(access_log, since[access_log])
+            # The run's streams free their slots at their next heartbeat's failed write.
+            time.sleep(STREAM_HEARTBEAT_S + 2)
+            room = open_streams(host, port, _token(stack.url, workdir / "seed.json"), args.room)
     start, end = run.steady_start, run.ended_at
     cpu, machine = sampler.window(start, end)
     return RunResult(
@@ -187,6 +214,7 @@ def one_run(args: argparse.Namespace, label: str, service: str | None, redis: st
         errors=errors,
         statuses=statuses,
         processes={group.name: group.processes for group in cpu},
+        room=room,
     )
 
 
@@ -198,6 +226,7 @@ def report(result: RunResult) -> list[Line]:
     lines += print_errors(result)
     print_cpu(result)
     print_processes(result)
+    print_room(result)
     counts = ", ".join(f"{name} {n}" for name, n in sorted(result.run.per_class().items()))
     print(f"  requests per user class (whole run): {counts}")
     return lines
@@ -216,6 +245,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--spawn-rate", type=float, default=5, help="users started per second")
     parser.add_argument("--duration", type=int, default=180, help="seconds of locust per run")
     parser.add_argument("--items", type=int, default=2000, help="synthetic catalogue items")
+    parser.add_argument(
+        "--room", type=int, default=30, help="live streams opened at once after the run"
+    )
     parser.add_argument(
         "--scale",
         default="auto",

@@ -259,3 +259,30 @@ def access_statuses(access_log: Path, since: int = 0) -> dict[int, int]:
             continue
         counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+# --------------------------------------------------------------------------- live streams
+def open_streams(host: str, port: int, token: str, count: int) -> dict[int, int]:
+    """Open ``count`` live notification streams at once (a room opening the reports page),
+    hold them until all are answered, close them; return how many got each status."""
+    statuses: dict[int, int] = {}
+    opened = []
+    try:
+        for _ in range(count):
+            connection = http.client.HTTPConnection(host, port, timeout=20)
+            connection.request(
+                "GET",
+                "/api/v1/reports/notifications/stream",
+                headers={"Authorization": f"Bearer {token}", "Accept": "text/event-stream"},
+            )
+            answer = connection.getresponse()
+            statuses[answer.status] = statuses.get(answer.status, 0) + 1
+            if answer.status == 200:
+                answer.fp.readline()  # the stream's first line: it is open
+            else:
+                answer.read()
+            opened.append(connection)
+    finally:
+        for connection in opened:
+            connection.close()
+    return statuses

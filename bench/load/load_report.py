@@ -42,6 +42,7 @@ class RunResult:
     errors: dict[str, list[str]]
     statuses: dict[int, int]
     processes: dict[str, int] = field(default_factory=dict)
+    room: dict[int, int] = field(default_factory=dict)
 
     def row(self, name: str) -> Row | None:
         """Return the steady row of ``name`` (any type), if there is one."""
@@ -202,6 +203,17 @@ def print_processes(result: RunResult) -> None:
     print(f"  processes seen (incl. masters): {seen}")
 
 
+def print_room(result: RunResult) -> None:
+    """Print the room check: streams opened at once after the run, by status."""
+    total = sum(result.room.values())
+    refused = total - result.room.get(200, 0)
+    statuses = ", ".join(f"{code}: {n}" for code, n in sorted(result.room.items()))
+    print(
+        f"\n  a room opening the reports page after the run: {total} live streams at once from "
+        f"one address -> {statuses} ({refused} refused; information, after the log scan)"
+    )
+
+
 def compare(base: RunResult, scaled: RunResult, service: str) -> None:
     """Print what doubling ``service``'s workers changed and where the next bottleneck is."""
     print(
@@ -245,6 +257,9 @@ def verdict(scaled: RunResult, worst: list[tuple[float, Row]]) -> str:
             f"busiest process group: {busiest.name} at {busiest.percent:.0f} % of a core "
             f"(its busiest process {busiest.busiest_percent:.0f} %)"
         )
+    others = max(0.0, scaled.machine_cpu - sum(group.percent for group in scaled.cpu))
     if scaled.machine_cpu >= 170:
         parts.append("the 2 cores are nearly saturated: more workers only share them")
+    if others >= 40:
+        parts.append(f"but {others:.0f} % of the machine was work outside this run: run it again")
     return "  next bottleneck: " + "; ".join(parts)

@@ -45,13 +45,7 @@ STREAM = "/api/v1/reports/notifications/stream"
 ANSWER = "/api/v1/assessment/assessments/<assessment_id>/answers/<indicator>"
 VALUES: tuple[int | str, ...] = (1, 2, 2, 3, 3, 3, 4, 4, 5, "dont_know", "not_applicable")
 CONFIDENCES = (None, "low", "medium", "medium", "high")
-COMMENTS = (
-    "",
-    "",
-    "",
-    "Les données existent dans SYDONIA mais leur qualité varie selon les bureaux.",
-    "The risk unit keeps its own spreadsheet; nobody owns the master data.",
-)
+COMMENTS = ("", "", "", "Les données existent, leur qualité varie.", "Nobody owns the data.")
 ASSETS = re.compile(r'(?:href|src)="(/[^"]+\.(?:css|js))"')
 REPORT_TIMEOUT_S = 120.0
 _accounts = {name: itertools.count() for name in WEIGHTS}
