@@ -4,13 +4,15 @@ Like those of ``shared.conformance``, each check covers every operation the docu
 and future, and returns its findings (empty: none): bad tokens are refused with a 401 problem,
 the roles outside an operation's ``x-roles`` with a 403 problem and no role ever meets a server
 error, and a caller of another administration is told exactly what it is told for ids that name
-nothing (a 404 problem on reads), so it cannot learn that a resource exists.
+nothing (a 404 problem on reads), so it cannot learn that a resource exists, and finds none of
+them in the lists it reads.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -20,8 +22,11 @@ from shared.auth import ROLES_EXTENSION
 from shared.conformance import Conformance, Operation, sample_path
 
 PROBLEM = "application/problem+json"
+_JSON = (PROBLEM, "application/json")
 _PARAMETER = re.compile(r"\{([^/]+?)\}")
 Headers = Mapping[str, str]
+# What to send an operation besides its ids: ``client.open`` arguments, or a function making them.
+Sent = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 
 
 def takes_bearer(conformance: Conformance, operation: Operation) -> bool:
@@ -39,13 +44,37 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _code(response: TestResponse) -> str | None:
-    body = response.get_json(silent=True)
-    return str(body.get("code")) if isinstance(body, dict) else None
+@dataclass(frozen=True)
+class Answer:
+    """What a check needs of a response, read before the response is closed."""
+
+    status: int
+    mimetype: str
+    code: str | None
+    challenge: str
+    text: str
+
+    def is_problem(self, status: int) -> bool:
+        """Return whether this is a problem document of ``status``."""
+        return self.status == status and self.mimetype == PROBLEM
 
 
-def _is_problem(response: TestResponse, status: int) -> bool:
-    return response.status_code == status and response.mimetype == PROBLEM
+def _ask(client: FlaskClient, path: str, method: str, headers: Headers, **sent: Any) -> Answer:
+    """Send one request; return its answer, the response closed (a stream left open would keep
+    its request's context pushed under the next requests)."""
+    response: TestResponse = client.open(path, method=method, headers=dict(headers), **sent)
+    try:
+        text = response.get_data(as_text=True) if response.mimetype in _JSON else ""
+        body = response.get_json(silent=True) if text else None
+        return Answer(
+            status=response.status_code,
+            mimetype=response.mimetype or "",
+            code=str(body.get("code")) if isinstance(body, dict) else None,
+            challenge=response.headers.get("WWW-Authenticate", ""),
+            text=text,
+        )
+    finally:
+        response.close()
 
 
 def refusals_of_bad_tokens(
@@ -68,14 +97,11 @@ def refusals_of_bad_tokens(
             continue
         method, path = operation.method.upper(), sample_path(operation.path)
         for name, token in tokens.items():
-            response = client.open(path, method=method, headers=_bearer(token))
-            challenge = response.headers.get("WWW-Authenticate", "")
-            if not _is_problem(response, 401) or not challenge.lower().startswith("bearer"):
-                found.append(f"{method} {operation.path} ({name}): {response.status_code}")
-        if accepted is not None:
-            response = client.open(path, method=method, headers=_bearer(accepted))
-            if response.status_code == 401:
-                found.append(f"{method} {operation.path} refuses the valid token too: 401")
+            answer = _ask(client, path, method, _bearer(token))
+            if not answer.is_problem(401) or not answer.challenge.lower().startswith("bearer"):
+                found.append(f"{method} {operation.path} ({name}): {answer.status}")
+        if accepted is not None and _ask(client, path, method, _bearer(accepted)).status == 401:
+            found.append(f"{method} {operation.path} refuses the valid token too: 401")
     return found
 
 
@@ -91,16 +117,20 @@ def refusals_of_roles(
         method, path = operation.method.upper(), sample_path(operation.path)
         roles = operation.spec.get(ROLES_EXTENSION)
         for role, headers in headers_of.items():
-            response = client.open(path, method=method, headers=dict(headers))
-            refused = _is_problem(response, 403) and _code(response) == "forbidden"
-            where = f"{method} {operation.path} as {role}: {response.status_code}"
-            if response.status_code >= 500:
+            answer = _ask(client, path, method, headers)
+            refused = answer.is_problem(403) and answer.code == "forbidden"
+            where = f"{method} {operation.path} as {role}: {answer.status}"
+            if answer.status >= 500:
                 found.append(f"{where} (a server error)")
             elif roles and role not in roles and not refused:
                 found.append(f"{where} (not in x-roles {roles}: must be 403)")
             elif roles and role in roles and refused:
                 found.append(f"{where} (in x-roles {roles}, yet refused)")
     return found
+
+
+def _sent(given: Sent) -> dict[str, Any]:
+    return dict(given() if callable(given) else given)
 
 
 def path_parameters(path: str) -> list[str]:
@@ -127,7 +157,7 @@ def refusals_across_administrations(
     ids: Mapping[str, str],
     owner: Headers,
     stranger: Headers,
-    sent: Mapping[str, Mapping[str, Any]] | None = None,
+    sent: Mapping[str, Sent] | None = None,
 ) -> list[str]:
     """Send each operation naming only ``ids`` (real ids of the owner's administration) as the
     stranger (a caller of another administration with the owner's roles); return each answer
@@ -136,28 +166,51 @@ def refusals_across_administrations(
 
     The owner must get a success on each of these reads, so the ids are real and a leak can
     show; the owner is never sent a write. ``sent`` gives what else to send an operation (its
-    ``json`` body, ``query_string``), by ``"METHOD path"`` as the document spells them.
+    ``json`` body, ``query_string``; or a function returning them, for a file read once), by
+    ``"METHOD path"`` as the document spells them.
     """
     found: list[str] = []
     for operation in operations_across_administrations(conformance, ids):
         method = operation.method.upper()
         label = f"{method} {operation.path}"
-        extra = dict((sent or {}).get(label, {}))
+        given = (sent or {}).get(label, {})
         real = _PARAMETER.sub(lambda match: ids[match.group(1)], operation.path)
         if method == "GET":
-            mine = client.open(real, method=method, headers=dict(owner), **extra)
-            if not 200 <= mine.status_code < 300:
-                found.append(f"{label}: the owner gets {mine.status_code}, the ids are not real")
+            mine = _ask(client, real, method, owner, **_sent(given))
+            if not 200 <= mine.status < 300:
+                found.append(f"{label}: the owner gets {mine.status}, the ids are not real")
                 continue
-        unknown = client.open(
-            sample_path(operation.path), method=method, headers=dict(stranger), **extra
-        )
-        theirs = client.open(real, method=method, headers=dict(stranger), **extra)
-        seen = (theirs.status_code, _code(theirs))
-        if theirs.status_code < 400:
-            found.append(f"{label}: the stranger gets {theirs.status_code}")
-        elif seen != (unknown.status_code, _code(unknown)):
-            found.append(f"{label}: the stranger gets {seen}, for nothing {unknown.status_code}")
-        elif method == "GET" and not _is_problem(theirs, 404):
-            found.append(f"{label}: the stranger gets {theirs.status_code}, not a 404 problem")
+        unknown = _ask(client, sample_path(operation.path), method, stranger, **_sent(given))
+        theirs = _ask(client, real, method, stranger, **_sent(given))
+        if theirs.status < 400:
+            found.append(f"{label}: the stranger gets {theirs.status}")
+        elif (theirs.status, theirs.code) != (unknown.status, unknown.code):
+            seen = (theirs.status, theirs.code)
+            found.append(f"{label}: the stranger gets {seen}, for nothing {unknown.status}")
+        elif method == "GET" and not theirs.is_problem(404):
+            found.append(f"{label}: the stranger gets {theirs.status}, not a 404 problem")
     return found
+
+
+def leaks_in_lists(
+    client: FlaskClient,
+    conformance: Conformance,
+    *,
+    private: Collection[str],
+    owner: Headers,
+    stranger: Headers,
+) -> list[str]:
+    """Read each operation without path parameters (the lists) as the owner and the stranger;
+    return each answer of the stranger mentioning one of ``private`` (ids of the owner's
+    administration's resources), and each of them no answer of the owner mentions (then the
+    check could not fail). Only JSON answers are read: a stream is never waited for."""
+    found: list[str] = []
+    mentioned: set[str] = set()
+    for operation in conformance.operations:
+        if operation.method != "get" or path_parameters(operation.path):
+            continue
+        mentioned |= {i for i in private if i in _ask(client, operation.path, "GET", owner).text}
+        theirs = _ask(client, operation.path, "GET", stranger).text
+        found += [f"GET {operation.path}: the stranger sees {i}" for i in private if i in theirs]
+    unseen = [i for i in private if i not in mentioned]
+    return found + [f"{i}: in no list the owner reads, so the check cannot fail" for i in unseen]

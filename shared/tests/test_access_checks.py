@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.access_checks import (
+    leaks_in_lists,
     operations_across_administrations,
     refusals_across_administrations,
     refusals_of_bad_tokens,
@@ -43,6 +44,21 @@ def notes() -> dict[str, str]:
 
 
 def _note_views(blp: Blueprint, notes: dict[str, str]) -> None:
+    @blp.route("/notes")
+    class NoteList(MethodView):
+        @require("coordinator", "respondent")
+        @blp.response(200)
+        def get(self) -> list[str]:
+            mine = current_principal().administration_id
+            return [note for note, owner in notes.items() if owner == mine]
+
+    @blp.route("/every-note")
+    class EveryNote(MethodView):
+        @require("coordinator", "respondent")
+        @blp.response(200)
+        def get(self) -> list[str]:
+            return list(notes)  # leak: every administration's notes
+
     @blp.route("/notes/<note_id>")
     class Notes(MethodView):
         @require("coordinator", "respondent")
@@ -229,3 +245,25 @@ def test_the_across_administrations_check_fails_when_the_ids_name_nothing(probe,
         stranger=_headers(make_token, "u2", "adm-2", ("coordinator",)),
     )
     assert f"GET {PREFIX}/notes/{{note_id}}: the owner gets 404, the ids are not real" in found
+
+
+def test_the_lists_check_finds_a_list_showing_another_administrations_note(probe, make_token):
+    found = leaks_in_lists(
+        probe.test_client(),
+        Conformance.of(probe),
+        private=["n1"],
+        owner=_headers(make_token, "u1", "adm-1", ("coordinator",)),
+        stranger=_headers(make_token, "u2", "adm-2", ("coordinator",)),
+    )
+    assert found == [f"GET {PREFIX}/every-note: the stranger sees n1"]
+
+
+def test_the_lists_check_fails_when_no_list_of_the_owner_shows_the_ids(probe, make_token):
+    found = leaks_in_lists(
+        probe.test_client(),
+        Conformance.of(probe),
+        private=["n-elsewhere"],
+        owner=_headers(make_token, "u1", "adm-1", ("coordinator",)),
+        stranger=_headers(make_token, "u2", "adm-2", ("coordinator",)),
+    )
+    assert found == ["n-elsewhere: in no list the owner reads, so the check cannot fail"]

@@ -5,6 +5,7 @@ import io
 import pytest
 
 from shared.access_checks import (
+    leaks_in_lists,
     operations_across_administrations,
     path_parameters,
     refusals_across_administrations,
@@ -99,3 +100,14 @@ def test_another_administration_learns_nothing_of_this_ones_resources(client, ap
     }
     assert covered == expected
     assert len(covered) >= 20
+
+
+def test_another_administrations_lists_show_none_of_this_ones_resources(client, app, auth, owned):
+    found = leaks_in_lists(
+        client,
+        Conformance.of(app),
+        private=[owned["assessment_id"], owned["job_id"]],
+        owner=auth(),
+        stranger=auth("coord-9", "adm-2"),
+    )
+    assert found == [], "\n".join(found)

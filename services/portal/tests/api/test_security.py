@@ -8,6 +8,7 @@ import pytest
 
 from portal import keys
 from shared.access_checks import (
+    leaks_in_lists,
     operations_across_administrations,
     path_parameters,
     refusals_across_administrations,
@@ -109,3 +110,14 @@ def test_another_administration_learns_nothing_of_this_ones_resources(client, ap
     }
     assert covered == expected
     assert len(covered) >= 7
+
+
+def test_another_administrations_lists_show_none_of_this_ones_resources(client, app, login, owned):
+    found = leaks_in_lists(
+        client,
+        Conformance.of(app),
+        private=[owned["administration_id"]],
+        owner=login("coordinator@demo.example"),
+        stranger=login("coordinator@other.example"),
+    )
+    assert found == [], "\n".join(found)

@@ -4,6 +4,7 @@ import pytest
 
 from reports import notifications
 from shared.access_checks import (
+    leaks_in_lists,
     operations_across_administrations,
     path_parameters,
     refusals_across_administrations,
@@ -84,3 +85,14 @@ def test_another_administration_learns_nothing_of_this_ones_resources(client, ap
         (o.method, o.path) for o in conformance.operations if path_parameters(o.path)
     }
     assert len(covered) >= 7
+
+
+def test_another_administrations_lists_show_none_of_this_ones_resources(client, app, auth, owned):
+    found = leaks_in_lists(
+        client,
+        Conformance.of(app),
+        private=[owned["report_id"], owned["endpoint_id"], owned["notification_id"]],
+        owner=auth(),
+        stranger=auth("coord-9", "adm-2"),
+    )
+    assert found == [], "\n".join(found)
