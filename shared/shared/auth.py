@@ -27,7 +27,7 @@ import jwt
 import redis
 from flask import Request, request
 
-from shared.context import this_app, this_g, this_request
+from shared.context import this_app, this_request
 from shared.errors import ApiError
 from shared.throttle import WRITE_METHODS
 
@@ -298,20 +298,27 @@ def _request_token(req: Request) -> str | None:
     return cookie
 
 
+_PRINCIPAL_KEY = "shared.auth.principal"
+
+
 def current_principal() -> Principal:
-    """Return the verified caller of the current request, or raise 401."""
-    context = this_g()
-    cached = context.get("principal")
+    """Return the verified caller of the current request, or raise 401.
+
+    It is remembered in the request's own environ, not in ``g``: ``g`` belongs to the app
+    context, which a request reuses when one is still pushed (a streamed answer not yet closed),
+    and a caller must never be taken for the previous one.
+    """
+    req = this_request()
+    cached = req.environ.get(_PRINCIPAL_KEY)
     if isinstance(cached, Principal):
         return cached
-    token = _request_token(this_request())
+    token = _request_token(req)
     if token is None:
         raise AuthError("unauthenticated")
     app = this_app()
     verifier: TokenVerifier = app.extensions["auth"]
     principal = verifier.verify(token)
-    context.principal = principal
-    req = this_request()
+    req.environ[_PRINCIPAL_KEY] = principal
     limiter = app.extensions.get("writes")
     if limiter is not None and req.method in WRITE_METHODS:
         limiter.hit(principal.subject)

@@ -235,3 +235,34 @@ def test_an_unreadable_revocation_list_keeps_the_last_one_read(redis_client):
     revocations.client = redis.Redis(port=1, socket_connect_timeout=0.2)  # nothing listens
     with pytest.raises(AuthError):
         verifier.verify(token)
+
+
+def test_a_request_is_never_served_as_the_caller_of_a_stream_left_open(service_config, make_token):
+    from flask import Response, stream_with_context
+
+    from shared.auth import current_principal
+    from shared.web import create_service_app
+
+    app, _api = create_service_app(
+        "probe", service="probe", title="probe", test_config=service_config
+    )
+
+    @app.get("/api/v1/probe/stream")
+    def stream():
+        current_principal()
+        return Response(stream_with_context(iter(["a", "b"])), mimetype="text/plain")
+
+    @app.get("/api/v1/probe/whoami")
+    def whoami():
+        return {"sub": current_principal().subject}
+
+    client = app.test_client()
+    left_open = client.get(
+        "/api/v1/probe/stream", headers={"Authorization": f"Bearer {make_token('alice')}"}
+    )
+    assert left_open.status_code == 200  # its body is never read nor closed: its context stays
+    answer = client.get(
+        "/api/v1/probe/whoami", headers={"Authorization": f"Bearer {make_token('bob')}"}
+    )
+    assert answer.json == {"sub": "bob"}
+    left_open.close()
