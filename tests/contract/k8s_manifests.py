@@ -150,7 +150,8 @@ def app_package(container: dict[str, Any]) -> str | None:
     if command[:2] == ["sh", "-c"]:
         match = re.search(r"\bflask --app (\w+)", command[2])
         return match.group(1) if match else None
-    return compose_contract()._app_package({"command": command})
+    package: str | None = compose_contract()._app_package({"command": command})
+    return package
 
 
 def writable_mounts(pod: Pod, container: dict[str, Any]) -> list[str]:
