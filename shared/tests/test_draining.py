@@ -3,16 +3,23 @@
 import signal
 import time
 
+import pytest
 from flask import Flask
 
 from shared.draining import RETRY_AFTER_S, is_draining, start_draining
 from shared.gunicorn_conf import _Drain
 
 
-def test_a_draining_app_answers_503_problems_in_the_callers_language_with_retry_after(probe_app):
-    client = probe_app.test_client()
+@pytest.fixture
+def app(probe_app):
+    yield probe_app
+    probe_app.extensions["db"].dispose()  # /readyz opened a pooled connection
+
+
+def test_a_draining_app_answers_503_problems_in_the_callers_language_with_retry_after(app):
+    client = app.test_client()
     assert client.get("/readyz").status_code == 200
-    start_draining(probe_app)
+    start_draining(app)
     for path in ("/readyz", "/api/v1/probe/readyz", "/api/v1/probe/boom"):
         for language, title in (
             ("en", "This server is restarting; try again in a moment"),
@@ -33,9 +40,9 @@ def test_a_draining_app_answers_503_problems_in_the_callers_language_with_retry_
     assert written.status_code == 503 and written.get_json()["code"] == "shutting_down"
 
 
-def test_a_draining_app_still_answers_its_liveness_check(probe_app):
-    start_draining(probe_app)
-    client = probe_app.test_client()
+def test_a_draining_app_still_answers_its_liveness_check(app):
+    start_draining(app)
+    client = app.test_client()
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/v1/probe/healthz").status_code == 200
 
