@@ -2,7 +2,8 @@
 
 Validation errors (marshmallow/webargs), HTTP errors and unexpected exceptions all become
 ``application/problem+json`` with ``type``, ``title``, ``status``, ``detail``, ``code`` and, for
-validation, ``errors`` (field -> messages). Stack traces never reach clients.
+validation, ``errors`` (field -> messages). Stack traces never reach clients. A database that
+cannot be reached gives 503 ``service_unavailable``, not a 500; every 503 has ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, json, render_template, request
 from marshmallow import Schema, fields
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from shared.i18n import pick
 from shared.messages import translate, translate_errors
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Seconds a 503 tells the client to wait when it names no wait of its own (as documented).
+RETRY_AFTER_S = 5
 _log = logging.getLogger(__name__)
 
 # code -> its title in each language
@@ -185,6 +189,8 @@ def problem_response(
         response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    if status == 503 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 
@@ -248,8 +254,19 @@ def handle_unexpected(error: Exception) -> Response:
     return problem_response(500, "internal_error")
 
 
+def handle_database_unavailable(error: Exception) -> Response:
+    """Answer 503: the database is unreachable (stopped, restarting), the request may be retried."""
+    _log.warning(
+        "database unavailable",
+        extra={"path": request.path if request else None, "error": type(error).__name__},
+    )
+    return problem_response(503, "service_unavailable")
+
+
 def init_errors(app: Flask) -> None:
     """Register the problem handlers on ``app`` (after flask-smorest's, to replace them)."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

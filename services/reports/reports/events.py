@@ -5,12 +5,18 @@ the assessment service's ``answer_import.finished`` (group ``reports-imports``).
 
 Handlers are closures over the app's adapters, so a consumer works without an app context (the
 tests call ``poll()`` directly); the use cases live in ``reports.jobs`` and
-``reports.notifications``.
+``reports.notifications``. A handler that finds the database unreachable waits for it to answer
+again (up to ``DATABASE_WAIT_S``) before it fails, so a database restart does not use up an
+event's few quick deliveries and send it to the dead letters.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
+
 from flask import Flask
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from reports import deliveries, jobs, mail, notifications, resources, webhooks
 from reports.celery_app import build_enqueuer
@@ -23,12 +29,45 @@ from reports.config import (
     PORTAL_STREAM,
     STREAM,
 )
-from shared.bus import Consumer, ConsumerSettings
+from shared.bus import Consumer, ConsumerSettings, Handler
+from shared.db import Database
 from shared.events import CloudEvent
+
+# Below the event process's heartbeat staleness (30 s) and its stop timeout (20 s).
+DATABASE_WAIT_S = 15.0
 
 
 def _settings(app: Flask) -> ConsumerSettings:
     return ConsumerSettings(max_deliveries=app.config["EVENTS_MAX_DELIVERIES"])
+
+
+def _await_database(database: Database, timeout_s: float) -> None:
+    """Return once the database answers, or after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            database.ping()
+        except Exception:  # still unreachable
+            time.sleep(0.5)
+        else:
+            return
+
+
+def _patient(app: Flask, handlers: Mapping[str, Handler]) -> dict[str, Handler]:
+    """Return ``handlers``, each waiting (bounded) for an unreachable database before it fails."""
+    database: Database = app.extensions["db"]
+
+    def patient(handler: Handler) -> Handler:
+        def handle(event: CloudEvent) -> None:
+            try:
+                handler(event)
+            except (OperationalError, InterfaceError):
+                _await_database(database, DATABASE_WAIT_S)
+                raise
+
+        return handle
+
+    return {event_type: patient(handler) for event_type, handler in handlers.items()}
 
 
 def submissions_consumer(app: Flask, *, name: str | None = None) -> Consumer:
@@ -44,7 +83,7 @@ def submissions_consumer(app: Flask, *, name: str | None = None) -> Consumer:
         app.extensions["redis"],
         group=JOBS_GROUP,
         streams=[ASSESSMENT_STREAM],
-        handlers={"assessment.submitted": on_submitted},
+        handlers=_patient(app, {"assessment.submitted": on_submitted}),
         name=name,
         settings=_settings(app),
     )
@@ -73,7 +112,7 @@ def notifications_consumer(app: Flask, *, name: str | None = None) -> Consumer:
         client,
         group=NOTIFICATIONS_GROUP,
         streams=[STREAM],
-        handlers={"report.ready": on_report, "report.failed": on_report},
+        handlers=_patient(app, {"report.ready": on_report, "report.failed": on_report}),
         name=name,
         settings=_settings(app),
     )
@@ -97,7 +136,7 @@ def imports_consumer(app: Flask, *, name: str | None = None) -> Consumer:
         client,
         group=IMPORTS_GROUP,
         streams=[ASSESSMENT_STREAM],
-        handlers={notifications.IMPORT_EVENT: on_import},
+        handlers=_patient(app, {notifications.IMPORT_EVENT: on_import}),
         name=name,
         settings=_settings(app),
     )
@@ -115,7 +154,7 @@ def content_consumer(app: Flask, *, name: str | None = None) -> Consumer:
         app.extensions["redis"],
         group=CONTENT_GROUP,
         streams=[PORTAL_STREAM],
-        handlers={event_type: on_content for event_type in resources.CONTENT_EVENTS},
+        handlers=_patient(app, {event_type: on_content for event_type in resources.CONTENT_EVENTS}),
         name=name,
         settings=_settings(app),
     )

@@ -46,9 +46,12 @@ def _give_up(
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT_ERRORS,
+    # Retries after 2, 4, 8, 16, 32 s: a database or Redis restart has 62 s to end before the
+    # job is failed. Celery's jitter draws each wait from 0 up, which can end them all within a
+    # few seconds of an outage (and failing the job then needs the same unreachable database).
     retry_backoff=2,
     retry_backoff_max=300,
-    retry_jitter=True,
+    retry_jitter=False,
     max_retries=MAX_RETRIES,
     on_failure=_give_up,
 )
