@@ -4,6 +4,7 @@ CPU per process group, server errors, and the comparison of a run with one web s
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +178,20 @@ def print_cpu(result: RunResult) -> None:
     print(f"    machine busy {result.machine_cpu:.0f} %, of which outside this run {others:.0f} %")
 
 
+def _brief(line: str) -> str:
+    """Return a log line shortened: an access-log entry as its request and statuses."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return line[:400]
+    if "upstream_status" not in entry:
+        return line[:400]
+    return (
+        f"{entry['time']} {entry['method']} {entry['uri']} -> {entry['status']} "
+        f"(upstream_status {entry['upstream_status']}, upstream {entry['upstream']})"
+    )
+
+
 def print_errors(result: RunResult) -> list[Line]:
     """Print failures, server errors in the logs and the gateway's statuses; return verdicts."""
     failed = sum(s.failed for s in result.run.samples)
@@ -188,7 +203,7 @@ def print_errors(result: RunResult) -> list[Line]:
     lines_5xx = sum(len(lines) for lines in result.errors.values())
     print(f"  server-error lines in the logs: {lines_5xx}")
     for name, lines in result.errors.items():
-        print(f"    {name}: {len(lines)}, first: {lines[0][:300]}")
+        print(f"    {name}: {len(lines)}, first: {_brief(lines[0])}")
     return [
         Line("failed requests (whole run)", str(failed), "", "0", failed == 0),
         Line("server errors in any log", str(lines_5xx), "", "0", lines_5xx == 0),
