@@ -6,7 +6,8 @@ import time
 import pytest
 from flask import Flask
 
-from shared.draining import RETRY_AFTER_S, is_draining, start_draining
+from shared import gunicorn_conf
+from shared.draining import RETRY_AFTER_S, closing_event, is_draining, start_draining
 from shared.gunicorn_conf import _Drain
 
 
@@ -65,24 +66,61 @@ def _wait_for(condition, timeout_s: float = 5.0) -> bool:
     return False
 
 
-def test_sigterm_drains_first_repeats_change_nothing_and_the_worker_stops_once_after():
+def test_sigterm_of_a_server_stop_drains_first_repeats_change_nothing_then_the_worker_stops():
     worker = _Worker()
-    drain = _Drain(worker, worker.graceful, drain_s=0.5)
+    drain = _Drain(worker, worker.graceful, drain_s=0.5, server_stopping=lambda: True)
     previous = signal.signal(signal.SIGTERM, drain.on_term)
     try:
         signal.raise_signal(signal.SIGTERM)
-        assert is_draining(worker.wsgi) and worker.stops == []
+        assert _wait_for(lambda: is_draining(worker.wsgi)) and worker.stops == []
         signal.raise_signal(signal.SIGTERM)  # the master's, after the process group's
         assert worker.stops == []
-        # the timer signals the process again once the drain is over; the main thread runs it
+        # the drain signals the process again once it is over; the main thread stops the worker
         assert _wait_for(lambda: worker.stops == [signal.SIGTERM]), worker.stops
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert worker.stops == [signal.SIGTERM]
 
 
+def test_a_worker_retired_while_the_server_goes_on_stops_without_refusing_requests():
+    worker = _Worker()
+    drain = _Drain(worker, worker.graceful, drain_s=30, server_stopping=lambda: False)
+    previous = signal.signal(signal.SIGTERM, drain.on_term)
+    try:
+        signal.raise_signal(signal.SIGTERM)  # a reload (SIGHUP) retiring the old workers
+        assert not is_draining(worker.wsgi)
+        assert _wait_for(lambda: worker.stops == [signal.SIGTERM]), "stopped, no 30 s drain"
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert closing_event(worker.wsgi).is_set(), "its live streams end"
+    assert not is_draining(worker.wsgi), "what reaches it before its loop ends is still served"
+
+
+def test_the_master_marks_the_server_stopping_before_its_own_handler_runs():
+    seen: list[tuple[str, bool]] = []
+
+    class Arbiter:
+        def handle_term(self):
+            seen.append(("term", gunicorn_conf._server_stopping()))
+
+        def handle_int(self):
+            seen.append(("int", gunicorn_conf._server_stopping()))
+
+        def handle_quit(self):
+            seen.append(("quit", gunicorn_conf._server_stopping()))
+
+    arbiter = Arbiter()
+    gunicorn_conf.when_ready(arbiter)
+    try:
+        assert not gunicorn_conf._server_stopping()
+        arbiter.handle_term()
+        assert seen == [("term", True)]
+    finally:
+        gunicorn_conf._SERVER_STOPPING.value = 0
+
+
 def test_without_a_drain_time_sigterm_stops_at_once():
     worker = _Worker()
-    drain = _Drain(worker, worker.graceful, drain_s=0)
+    drain = _Drain(worker, worker.graceful, drain_s=0, server_stopping=lambda: True)
     drain.on_term(signal.SIGTERM, None)
     assert worker.stops == [signal.SIGTERM] and is_draining(worker.wsgi)

@@ -6,6 +6,12 @@ also ends the live notification streams, which watch the app's draining flag (``
 
 from __future__ import annotations
 
-from shared.gunicorn_conf import graceful_timeout, post_worker_init, timeout, worker_int
+from shared.gunicorn_conf import (
+    graceful_timeout,
+    post_worker_init,
+    timeout,
+    when_ready,
+    worker_int,
+)
 
-__all__ = ["graceful_timeout", "post_worker_init", "timeout", "worker_int"]
+__all__ = ["graceful_timeout", "post_worker_init", "timeout", "when_ready", "worker_int"]

@@ -4,10 +4,10 @@ A stream starts with ``retry:`` and the caller's unread count (after replaying w
 reconnecting browser missed since its ``Last-Event-ID``), then relays the caller's Redis pub/sub
 channel as ``notification`` events rendered in the caller's language, with heartbeat comments in
 between. Each stream ends after a bounded lifetime, or at once when the web process drains to
-stop (``shared.draining``), with a last ``reconnect`` event (and ``retry:``) after which the
-browser reconnects, so credentials are checked again and no connection lives for ever. Streams
-hold one thread of the web process each: their number per process is capped, and over the cap
-the answer is 503 with ``Retry-After``.
+stop or is retired (``shared.draining``), with a last ``reconnect`` event (and ``retry:``),
+after which the browser reconnects, so credentials are checked again and no connection lives
+for ever. Streams hold one thread of the web process each: their number per process is capped,
+and over the cap the answer is 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from reports import notifications
 from reports.models import Notification
 from shared.auth import Principal, current_principal, require
 from shared.db import Database
-from shared.draining import draining_event
+from shared.draining import closing_event
 from shared.errors import ApiError, register_messages
 
 ERRORS = {
@@ -303,7 +303,7 @@ class NotificationStream(MethodView):
                 reader,
                 timing,
                 last_event_id=last_event_id,
-                stopping=draining_event(current_app),
+                stopping=closing_event(current_app),
             ),
             mimetype="text/event-stream",
         )

@@ -201,3 +201,23 @@ def test_a_draining_worker_finishes_the_request_in_flight_and_refuses_new_ones_i
     assert answer.status == 201 and created["url"] == "https://hooks.example.org/in-flight"
     in_flight.close()
     assert web.wait(timeout=DRAIN_S + 10) == 0, web.log_path.read_text()
+
+
+def test_a_reload_retires_the_old_worker_without_refusing_a_single_request(web, make_token):
+    token = make_token("coord-1", "adm-1", ("coordinator",))
+    path, auth = "/api/v1/reports/notifications", {"Authorization": f"Bearer {token}"}
+    assert _get(web.port, path, **auth)[0] == 200
+    stream, response = _open_stream(web.port, token)
+    web.send_signal(signal.SIGHUP)  # new workers, the old ones told to stop: the server goes on
+    statuses = []
+    deadline = time.monotonic() + DRAIN_S + 3  # past the drain a stopping server would do
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=60)
+        with contextlib.closing(connection):
+            connection.request("GET", path, headers=auth)
+            statuses.append(connection.getresponse().status)
+    assert statuses and set(statuses) == {200}
+    assert response.read().endswith(b'event: reconnect\ndata: {"retry_ms":3000}\n\n')
+    stream.close()
+    assert web.poll() is None
+    assert b"draining" not in web.log_path.read_bytes()
