@@ -218,34 +218,39 @@ def _service_error(line: str) -> bool:
     return any(mark in line for mark in ERROR_MARKS) or " ERROR/" in line
 
 
+ANSWERED_5XX = "gateway answered 5xx"
+RETRIED = "gateway retried after an upstream 5xx"  # the client got the retry's answer
+NGINX = "gateway error log"
+
+
 def scan_logs(
     service_logs: Iterable[Path], access_log: Path, error_log: Path, since: Mapping[Path, int]
 ) -> dict[str, list[str]]:
-    """Return the server-error lines written since ``since``, by file name: service logs' error
-    lines, access-log requests answered 5xx, nginx's own error lines."""
+    """Return the server-error lines written since ``since``: each service log's error lines
+    (by file name), the requests the gateway answered 5xx (``ANSWERED_5XX``), those it answered
+    after retrying an upstream that failed (``RETRIED``), and nginx's error lines (``NGINX``)."""
     found: dict[str, list[str]] = {}
     for path in service_logs:
         hits = [line for line in _new_lines(path, since.get(path, 0)) if _service_error(line)]
         if hits:
             found[path.name] = hits
-    answered_5xx = []
     for line in _new_lines(access_log, since.get(access_log, 0)):
         try:
             entry = json.loads(line)
         except ValueError:
             continue
         upstream = str(entry.get("upstream_status", ""))
-        if int(entry.get("status", 0)) >= 500 or upstream.startswith("5") or ", 5" in upstream:
-            answered_5xx.append(line)
-    if answered_5xx:
-        found[access_log.name] = answered_5xx
+        if int(entry.get("status", 0)) >= 500:
+            found.setdefault(ANSWERED_5XX, []).append(line)
+        elif upstream.startswith("5") or ", 5" in upstream:
+            found.setdefault(RETRIED, []).append(line)
     nginx = [
         line
         for line in _new_lines(error_log, since.get(error_log, 0))
         if any(mark in line for mark in NGINX_ERRORS)
     ]
     if nginx:
-        found[f"gateway {error_log.name}"] = nginx
+        found[NGINX] = nginx
     return found
 
 

