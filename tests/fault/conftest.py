@@ -74,6 +74,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultSystem]:
             gateway="nginx" if os.environ.get("CI") else "auto",
             seed_demo=True,
             redis_url=redis_server.url,
+            stop_grace_s=5.0,  # then SIGKILL: nothing of the stack is kept after the suite
         )
         cleanup.callback(running.stop)  # before the servers under it stop
         with pytest.MonkeyPatch.context() as patch:

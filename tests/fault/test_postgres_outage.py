@@ -82,6 +82,12 @@ def _outbox(system: FaultSystem, service: str) -> Counter[tuple[str, bool]]:
     return Counter((str(kind), bool(published)) for kind, published in rows)
 
 
+def _jobs(system: FaultSystem, assessment_ids: list[str]) -> int:
+    """Count the report jobs of some assessments."""
+    sql = "SELECT count(*) FROM report_jobs WHERE assessment_id = ANY(%s)"
+    return int(system.postgres.rows("reports", sql, assessment_ids)[0][0])  # type: ignore[call-overload]
+
+
 def _published(system: FaultSystem, service: str, event_type: str) -> int:
     """Count a service's published outbox rows of ``event_type``."""
     return _outbox(system, service)[(event_type, True)]
@@ -109,6 +115,8 @@ def test_a_postgresql_outage_answers_clear_503s_leaves_nothing_half_written_and_
     saver = Saver(Coordinator(system.gateway), coordinator.create("PostgreSQL fault: autosave"))
     saver.start()
     in_flight = [_submitted(coordinator, f"in flight {n}") for n in range(IN_FLIGHT - 1)]
+    # Their events handled first (the consumer takes one at a time): the next is alone in hand.
+    wait_for(lambda: _jobs(system, in_flight) == len(in_flight), "their report jobs", 30)
     # The last one is in a consumer's hands when PostgreSQL stops: a lock of the test keeps its
     # handler's insert of the report job waiting (the stop ends both sessions).
     blocker = psycopg.connect(system.postgres.url("reports"))
