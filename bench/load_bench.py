@@ -6,6 +6,7 @@ gunicorn workers doubled, to show where the next bottleneck is.
     .venv/bin/python bench/load_bench.py                         # PostgreSQL, 50 users, 180 s
     .venv/bin/python bench/load_bench.py --scale assessment      # which web service to double
     .venv/bin/python bench/load_bench.py --users 20 --duration 60 --scale none   # a quick look
+    .venv/bin/python bench/load_bench.py --rounds 2 --duration 120   # a busy machine: alternate
 
 Each run: fresh PostgreSQL databases (one per service, dropped afterwards; ``--sqlite`` for
 SQLite files), the catalogue's database given ``--items`` synthetic published items (the portal
@@ -19,9 +20,12 @@ every 0.5 s (10 s idle before, then under load), every process group's CPU from 
 second (the stack's processes, locust, the run's PostgreSQL backends, the Redis server), and
 the logs scanned for server errors afterwards (bench/load/load_observe.py says how).
 
-Targets (first run only; the scaled one is information): 0 failed requests and no server error
-in any log over the whole run; in the steady window (every user signed in), p95 < 100 ms for
-each page and API read and < 50 ms for the answer save. Exit status 1 when one is missed.
+With ``--rounds N`` the two configurations alternate N times (a busy moment of the shared
+machine then weighs on both) and each one's steady requests are pooled across its rounds.
+Targets (the default configuration; the scaled one is information): 0 failed requests and no
+server error in any log over the whole run; in the steady window (every user signed in), p95 <
+100 ms for each page and API read and < 50 ms for the answer save. Exit status 1 when one is
+missed. After each run, ``--room`` live streams are opened at once (information).
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ from load_report import (  # noqa: E402
     PROBES,
     RunResult,
     compare,
+    pool,
     print_baseline,
     print_cpu,
     print_endpoints,
@@ -254,17 +259,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         choices=["auto", "none", *SERVICES],
         help="the web service whose workers the second run doubles (auto: the busiest)",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="alternating rounds of both configurations, pooled"
+    )
     parser.add_argument("--postgres-url", default=POSTGRES_URL, help="PostgreSQL server")
     parser.add_argument("--sqlite", action="store_true", help="SQLite files instead")
     parser.add_argument("--redis-url", default=default_redis_url(), help="Redis server")
     args = parser.parse_args(argv)
-    if args.users < 1 or args.duration < 30:
-        parser.error("--users must be at least 1 and --duration at least 30")
+    if args.users < 1 or args.duration < 30 or args.rounds < 1:
+        parser.error("--users and --rounds must be at least 1, --duration at least 30")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; return 0 when every target of the first run is met."""
+    """Run the benchmark; return 0 when every target of the default configuration is met."""
     args = parse_args(argv)
     exit_on_sigterm()
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -273,14 +281,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load test: {args.users} users, {args.duration} s, {engine}, {args.items} items")
     print(f"load average before: {' '.join(f'{v:.1f}' for v in load_before)}", flush=True)
     with claimed_redis_database(args.redis_url, ttl_s=3600) as redis:
-        first = one_run(args, "Run 1 (default workers)", None, redis)
-        lines = report(first)
-        service = busiest_web(first) if args.scale == "auto" else args.scale
-        if service != "none":
-            label = f"Run 2 ({service} web workers doubled)"
-            second = one_run(args, label, service, redis)
-            report(second)
-            compare(first, second, service)
+        defaults = [one_run(args, "Round 1, default workers", None, redis)]
+        lines = report(defaults[0])
+        service = busiest_web(defaults[0]) if args.scale == "auto" else args.scale
+        scaled: list[RunResult] = []
+        for number in range(1, args.rounds + 1):  # alternating: the machine's noise hits both
+            if number > 1:
+                defaults.append(one_run(args, f"Round {number}, default workers", None, redis))
+                report(defaults[-1])
+            if service != "none":
+                label = f"Round {number}, {service} web workers doubled"
+                scaled.append(one_run(args, label, service, redis))
+                report(scaled[-1])
+        if args.rounds > 1:
+            pooled = pool(defaults, f"Default workers, {args.rounds} rounds pooled")
+            lines = print_endpoints(pooled) + print_errors(pooled)
+        if scaled:
+            compare(pool(defaults, "default workers"), pool(scaled, f"{service} doubled"), service)
     print(f"\nload average after: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     return print_verdict(lines)
 

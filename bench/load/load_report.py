@@ -5,6 +5,7 @@ CPU per process group, server errors, and the comparison of a run with one web s
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +45,84 @@ class RunResult:
     statuses: dict[int, int]
     processes: dict[str, int] = field(default_factory=dict)
     room: dict[int, int] = field(default_factory=dict)
+    window_s: float = 0.0  # the steady window's length (all rounds' for a pooled result)
 
     def row(self, name: str) -> Row | None:
         """Return the steady row of ``name`` (any type), if there is one."""
         return next((row for row in self.steady if row.name == name), None)
+
+
+def pool(results: list[RunResult], label: str) -> RunResult:
+    """Return one configuration's rounds as one result: every round's steady requests pooled
+    for the rows, CPU and probes as the rounds' mean and median."""
+    if len(results) == 1:
+        return results[0]
+    runs = [result.run for result in results]
+    steady = [s for run in runs for s in run.samples if run.steady_start <= s.at <= run.ended_at]
+    window = sum(run.ended_at - run.steady_start for run in runs)
+    merged = LocustRun(
+        samples=[s for run in runs for s in run.samples],
+        failures={k: sum(run.failures.get(k, 0) for run in runs) for r in runs for k in r.failures},
+        started_at=runs[0].started_at,
+        spawned_at=runs[0].spawned_at,
+        ended_at=runs[0].ended_at,
+        exit_code=max(run.exit_code for run in runs),
+        log=runs[0].log,
+        pid=runs[0].pid,
+    )
+    cpu: dict[str, list[GroupCpu]] = {}
+    for result in results:
+        for group in result.cpu:
+            cpu.setdefault(group.name, []).append(group)
+    errors: dict[str, list[str]] = {}
+    statuses: dict[int, int] = {}
+    for result in results:
+        for name, lines in result.errors.items():
+            errors.setdefault(name, []).extend(lines)
+        for code, count in result.statuses.items():
+            statuses[code] = statuses.get(code, 0) + count
+    return RunResult(
+        label=label,
+        workers=results[0].workers,
+        run=merged,
+        steady=rows_of(steady, float("-inf"), float("inf"), window),
+        probe_load=_median_rows([result.probe_load for result in results]),
+        probe_idle=_median_rows([result.probe_idle for result in results]),
+        cpu=sorted(
+            (
+                GroupCpu(
+                    name,
+                    max(g.processes for g in groups),
+                    statistics.fmean(g.percent for g in groups),
+                    max(g.busiest_percent for g in groups),
+                )
+                for name, groups in cpu.items()
+            ),
+            key=lambda group: -group.percent,
+        ),
+        machine_cpu=statistics.fmean(result.machine_cpu for result in results),
+        errors=errors,
+        statuses=statuses,
+        window_s=window,
+    )
+
+
+def _median_rows(per_round: list[dict[str, Row]]) -> dict[str, Row]:
+    """Return, per probe, a row of the rounds' median figures."""
+    out = {}
+    for key in per_round[0]:
+        rows = [rows[key] for rows in per_round if key in rows]
+        out[key] = Row(
+            rows[0].kind,
+            rows[0].name,
+            sum(row.count for row in rows),
+            sum(row.failures for row in rows),
+            statistics.median(row.rate for row in rows),
+            statistics.median(row.p50 for row in rows),
+            statistics.median(row.p95 for row in rows),
+            statistics.median(row.p99 for row in rows),
+        )
+    return out
 
 
 def service_of(name: str) -> str:
@@ -88,7 +163,7 @@ def _ms(value: float) -> str:
 
 def print_endpoints(result: RunResult) -> list[Line]:
     """Print the steady window's table; return a verdict line per row with a target."""
-    window = result.run.ended_at - result.run.steady_start
+    window = result.window_s or result.run.ended_at - result.run.steady_start
     print(
         f"\n{result.label}: per endpoint, steady window of {window:.0f} s (after every user "
         "signed in); ms; baseline = p95 of the same service's /healthz through the gateway in "

@@ -155,13 +155,16 @@ class Row:
         return 100 * self.failures / self.count if self.count else 0.0
 
 
-def rows_of(samples: list[Sample], start: float, end: float) -> list[Row]:
-    """Return a row per (type, name) for the samples between ``start`` and ``end``."""
+def rows_of(
+    samples: list[Sample], start: float, end: float, seconds: float | None = None
+) -> list[Row]:
+    """Return a row per (type, name) for the samples between ``start`` and ``end`` (rates over
+    ``seconds``, by default the window's length)."""
     groups: dict[tuple[str, str], list[Sample]] = {}
     for sample in samples:
         if start <= sample.at <= end:
             groups.setdefault((sample.kind, sample.name), []).append(sample)
-    seconds = max(end - start, 1e-9)
+    seconds = max(end - start if seconds is None else seconds, 1e-9)
     rows = []
     for (kind, name), group in sorted(groups.items(), key=lambda item: item[0][1]):
         times = [s.ms for s in group]
