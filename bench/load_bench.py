@@ -38,7 +38,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -143,7 +143,9 @@ def _groups(stack: Stack) -> dict[int, str]:
     return {proc.popen.pid: name for name, proc in procs.items() if proc.popen is not None}
 
 
-def _matchers(databases: list[str], redis_url: str) -> dict:
+def _matchers(databases: list[str], redis_url: str) -> dict[str, Callable[[str], bool]]:
+    """Name the processes outside the stack by their command line: the run's PostgreSQL backends
+    (their titles carry the database), the Redis server of ``redis_url``."""
     redis_port = str(urlsplit(redis_url).port or 6379)
     return {
         "postgresql (this run's backends)": lambda line: (

@@ -136,7 +136,7 @@ class CpuSampler:
             return [], 0.0
         first, last = inside[0], inside[-1]
         seconds = last.at - first.at
-        busy = {}
+        busy: dict[int, tuple[str, int, int]] = {}
         for snapshot in inside:  # a pid's first and last readings in the window
             for pid, (name, ticks) in snapshot.processes.items():
                 low = busy.get(pid, (name, ticks, ticks))[1]

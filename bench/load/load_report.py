@@ -138,7 +138,9 @@ def service_of(name: str) -> str:
     return "portal" if name.startswith("/") else "-"
 
 
-def probe_rows(samples: list[tuple[float, str, float, int]], start: float, end: float) -> dict:
+def probe_rows(
+    samples: list[tuple[float, str, float, int]], start: float, end: float
+) -> dict[str, Row]:
     """Return a row per probed path between ``start`` and ``end``, keyed by service."""
     as_samples = [
         Sample(at, "probe", "GET", path, ms, status, status != 200)

@@ -69,8 +69,8 @@ class Api:
 
 def _create_users(
     operator: Api, administration: str, tag: str, kind: str, count: int, role: str
-) -> list[dict[str, str]]:
-    users = []
+) -> list[dict[str, Any]]:
+    users: list[dict[str, Any]] = []
     for number in range(count):
         email = f"{kind}-{number}-{tag}@load.example"
         created = operator.call(
@@ -109,7 +109,7 @@ def _catalogue(base: str) -> dict[str, list[str]]:
     for page in range(1, CATALOGUE_PAGES + 1):
         answer = requests.get(
             f"{base}/api/v1/portal/content/items",
-            params={"page": page, "page_size": 100, "sort": "newest"},
+            params={"page": str(page), "page_size": "100", "sort": "newest"},
             timeout=30,
         )
         answer.raise_for_status()
