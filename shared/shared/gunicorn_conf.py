@@ -38,10 +38,14 @@ from flask import Flask
 from shared.config import env_float
 from shared.draining import end_streams, start_draining
 
-__all__ = ["graceful_timeout", "post_worker_init", "timeout", "when_ready", "worker_int"]
+__all__ = ["graceful_timeout", "keepalive", "post_worker_init", "timeout", "when_ready", "worker_int"]
 
 graceful_timeout = 25
 timeout = 30  # a sync worker silent for this long (a request that long included) is replaced
+# Idle keep-alive connections (threaded workers: reports) outlive the gateway's: nginx drops an
+# idle upstream connection after 60 s, so it never reuses one the server has just closed (with
+# gunicorn's 2 s default a POST sent at that moment met a closed connection: a 502).
+keepalive = 75
 
 DRAIN_S = env_float("WEB_DRAIN_S", 5.0)
 MASTER_WAIT_S = 1.0  # how long a signalled worker waits to learn whether the server stops
