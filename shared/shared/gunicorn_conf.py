@@ -38,7 +38,14 @@ from flask import Flask
 from shared.config import env_float
 from shared.draining import end_streams, start_draining
 
-__all__ = ["graceful_timeout", "keepalive", "post_worker_init", "timeout", "when_ready", "worker_int"]
+__all__ = [
+    "graceful_timeout",
+    "keepalive",
+    "post_worker_init",
+    "timeout",
+    "when_ready",
+    "worker_int",
+]
 
 graceful_timeout = 25
 timeout = 30  # a sync worker silent for this long (a request that long included) is replaced
