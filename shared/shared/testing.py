@@ -196,18 +196,20 @@ def make_token(signing_key: Ed25519PrivateKey) -> TokenFactory:
         **extra: Any,
     ) -> str:
         now = int(time.time())
-        claims = {
-            "iss": TEST_ISSUER,
-            "aud": TEST_AUDIENCE,
-            "sub": sub,
-            "iat": now,
-            "exp": now + expires_in,
-            "administration_id": administration_id,
-            "roles": list(roles),
-            "name": name,
-            "locale": locale,
-            **extra,
-        }
+        claims = _valid_claims(
+            TEST_ISSUER,
+            TEST_AUDIENCE,
+            {
+                "sub": sub,
+                "iat": now,
+                "exp": now + expires_in,
+                "administration_id": administration_id,
+                "roles": list(roles),
+                "name": name,
+                "locale": locale,
+                **extra,
+            },
+        )
         return jwt.encode(
             claims, key or signing_key, algorithm="EdDSA", headers={"kid": "test-key"}
         )
