@@ -1,5 +1,5 @@
 """Command-line entry points: ``flask --app assessment init-db``, ``... db ...`` (migrations),
-``... events run`` and ``... imports run``."""
+``... events run``, ``... imports run`` and ``... frameworks validate [PATH]``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from assessment.bulk.runner import run_importer
+from assessment.framework_check import command_group as framework_commands
 from assessment.frameworks import sync_repository_frameworks
 from assessment.migrations import SCHEMA
 from assessment.models import OutboxMessage
@@ -30,6 +31,7 @@ def register(app: Flask) -> None:
         click.echo(f"assessment: tables ready; frameworks published: {added or 'none new'}")
 
     app.cli.add_command(db_commands(SCHEMA))
+    app.cli.add_command(framework_commands())
 
     events = AppGroup("events", help="The event process: outbox relay and consumers.")
 

@@ -71,6 +71,14 @@ class IndicatorSchema(_Strict):
             raise ValidationError("describe exactly the levels 1 to 5", "levels")
 
 
+class OriginSchema(_Strict):
+    """Where a reused area (module) was first declared: set when a reference is resolved."""
+
+    framework = fields.String(required=True, validate=KEY)
+    version = fields.String(required=True)
+    area = fields.String(required=True, validate=KEY)
+
+
 class AreaSchema(_Strict):
     """One of the assessed areas."""
 
@@ -82,6 +90,7 @@ class AreaSchema(_Strict):
     indicators = fields.List(
         fields.Nested(IndicatorSchema), required=True, validate=validate.Length(min=1, max=20)
     )
+    origin = fields.Nested(OriginSchema, load_default=None)
 
 
 class UseCaseSchema(_Strict):
@@ -119,7 +128,9 @@ class FrameworkSchema(_Strict):
     title = fields.Nested(TextSchema, required=True)
     description = fields.Nested(TextSchema, required=True)
     levels = fields.List(
-        fields.Nested(LevelNameSchema), required=True, validate=validate.Length(equal=5)
+        fields.Nested(LevelNameSchema),
+        required=True,
+        validate=validate.Length(equal=5, error="name exactly five levels, 1 to 5"),
     )
     areas = fields.List(fields.Nested(AreaSchema), required=True, validate=validate.Length(min=1))
     use_cases = fields.List(fields.Nested(UseCaseSchema), load_default=list)
@@ -130,6 +141,9 @@ class FrameworkSchema(_Strict):
         areas = [a["key"] for a in data.get("areas", [])]
         indicators = [i["key"] for a in data.get("areas", []) for i in a["indicators"]]
         problems: dict[str, list[str]] = {}
+        values = sorted(lv["value"] for lv in data.get("levels", []))
+        if len(values) == len(LEVELS) and values != list(LEVELS):
+            problems.setdefault("levels", []).append("name exactly five levels, 1 to 5")
         for label, keys in (("areas", areas), ("indicators", indicators)):
             duplicates = sorted({k for k in keys if keys.count(k) > 1})
             if duplicates:
@@ -192,6 +206,8 @@ class Area:
     weight: float
     foundation: bool
     indicators: tuple[Indicator, ...]
+    # The module this area is: (framework, version, area) where it was first declared.
+    origin: tuple[str, str, str] = ("", "", "")
     # What scoring reads of each indicator, unpacked once: scoring is the hottest loop.
     plan: tuple[tuple[str, float, bool], ...] = field(init=False, compare=False, repr=False)
 
@@ -241,14 +257,25 @@ class Framework:
         """Return the area ``key``, or None."""
         return next((a for a in self.areas if a.key == key), None)
 
+    def modules(self) -> dict[tuple[str, str, str], Area]:
+        """Return the areas by the module they are (shared modules have the same origin)."""
+        return {a.origin: a for a in self.areas}
+
 
 def parse_framework(document: dict[str, Any]) -> Framework:
     """Validate a framework document and return the framework, or raise ``FrameworkError``."""
+    unresolved = {
+        i: {"reuse": ["reference not resolved: publish the framework it points to first"]}
+        for i, a in enumerate(document.get("areas") or ())
+        if isinstance(a, dict) and "reuse" in a
+    }
+    if unresolved:
+        raise FrameworkError({"areas": unresolved})
     try:
         data = FrameworkSchema().load(document)
     except ValidationError as exc:
         raise FrameworkError(exc.normalized_messages()) from exc
-    areas = tuple(_area(a) for a in data["areas"])
+    areas = tuple(_area(a, data["key"], data["version"]) for a in data["areas"])
     return Framework(
         key=data["key"],
         version=data["version"],
@@ -270,9 +297,11 @@ def parse_framework(document: dict[str, Any]) -> Framework:
     )
 
 
-def _area(data: dict[str, Any]) -> Area:
+def _area(data: dict[str, Any], framework: str, version: str) -> Area:
+    origin = data["origin"] or {"framework": framework, "version": version, "area": data["key"]}
     return Area(
         key=data["key"],
+        origin=(origin["framework"], origin["version"], origin["area"]),
         name=data["name"],
         description=data["description"],
         weight=data["weight"],

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment import framework_refs as refs
 from assessment.framework import Framework, FrameworkError, parse_framework
 from assessment.models import FrameworkVersion
 from shared.errors import ApiError, NotFound
@@ -26,30 +27,99 @@ FRAMEWORKS_DIR = Path(__file__).parent / "frameworks"
 
 
 def read_framework_dir(path: Path) -> dict[str, Any]:
-    """Read ``framework.yaml`` and its ``areas/<key>.yaml`` files into one document."""
-    document: dict[str, Any] = yaml.safe_load((path / "framework.yaml").read_text("utf-8"))
+    """Read ``framework.yaml`` and its ``areas/<key>.yaml`` files into one document.
+
+    References (``reuse:`` entries) are kept as they are: ``resolve`` replaces them.
+    """
+    framework_file = path / "framework.yaml"
+    if not framework_file.exists():
+        raise FrameworkError({"framework.yaml": ["missing file framework.yaml"]})
+    try:
+        document = yaml.safe_load(framework_file.read_text("utf-8"))
+    except yaml.YAMLError as exc:
+        raise FrameworkError({"framework.yaml": [f"not valid YAML: {exc}"]}) from exc
+    if not isinstance(document, dict):
+        raise FrameworkError({"framework.yaml": ["must be a mapping of fields"]})
     areas = []
-    for area in document.get("areas", []):
+    for area in document.get("areas") or []:
         if isinstance(area, str):
             area_file = path / "areas" / f"{area}.yaml"
             if not area_file.exists():
                 raise FrameworkError({"areas": [f"missing file areas/{area}.yaml"]})
-            areas.append(yaml.safe_load(area_file.read_text("utf-8")))
+            try:
+                areas.append(yaml.safe_load(area_file.read_text("utf-8")))
+            except yaml.YAMLError as exc:
+                raise FrameworkError({f"areas/{area}.yaml": [f"not valid YAML: {exc}"]}) from exc
         else:
             areas.append(area)
     document["areas"] = areas
     return document
 
 
+Documents = dict[tuple[str, str], dict[str, Any]]
+
+
+def read_folders(folders: list[Path]) -> tuple[Documents, dict[tuple[str, str], Path]]:
+    """Read framework version folders (``<key>/<version>``) into raw documents by id.
+
+    A folder whose name differs from the key and version it declares is an error: the id is
+    how other frameworks reference it.
+    """
+    documents: Documents = {}
+    where: dict[tuple[str, str], Path] = {}
+    problems: dict[str, Any] = {}
+    for folder in folders:
+        label = f"{folder.parent.name}/{folder.name}"
+        try:
+            document = read_framework_dir(folder)
+        except FrameworkError as exc:
+            problems[label] = exc.errors
+            continue
+        declared = (str(document.get("key")), str(document.get("version")))
+        if declared != (folder.parent.name, folder.name):
+            problems[label] = {
+                "key": [f"the folder {label} declares {declared[0]} {declared[1]}: rename one"]
+            }
+            continue
+        documents[declared], where[declared] = document, folder
+    if problems:
+        raise FrameworkError(problems)
+    return documents, where
+
+
+def resolve_all(documents: Documents, published: refs.Lookup | None = None) -> Documents:
+    """Resolve every document's references (within ``documents``, then ``published``)."""
+    resolved: Documents = {}
+    problems: dict[str, Any] = {}
+
+    def lookup(key: str, version: str) -> dict[str, Any] | None:
+        if (key, version) in documents:
+            return resolved.get((key, version))  # None: it failed, and says so itself
+        found = published(key, version) if published else None
+        return dict(found) if found is not None else None
+
+    for node in refs.resolution_order(documents):
+        try:
+            resolved[node] = refs.resolve(documents[node], lookup)
+            parse_framework(resolved[node])
+        except FrameworkError as exc:
+            resolved.pop(node, None)
+            problems[f"{node[0]}/{node[1]}"] = exc.errors
+    if problems:
+        raise FrameworkError(problems)
+    return resolved
+
+
+def folders_under(root: Path) -> list[Path]:
+    """Return the framework version folders under ``root`` (``<key>/<version>/framework.yaml``)."""
+    return sorted(path.parent for path in root.glob("*/*/framework.yaml"))
+
+
 def repository_frameworks(root: Path = FRAMEWORKS_DIR) -> list[Framework]:
     """Parse every framework version shipped in the repository (validated, clear errors)."""
-    found = []
-    for path in sorted(root.glob("*/*/framework.yaml")):
-        try:
-            found.append(parse_framework(read_framework_dir(path.parent)))
-        except FrameworkError as exc:
-            raise FrameworkError({str(path.parent.relative_to(root)): exc.errors}) from exc
-    return found
+    documents, _ = read_folders(folders_under(root))
+    resolved = resolve_all(documents)
+    return [parse_framework(resolved[node]) for node in sorted(resolved)]
 
 
 def checksum(document: dict[str, Any]) -> str:
@@ -78,9 +148,21 @@ def sync_repository_frameworks(*, session: Session, root: Path = FRAMEWORKS_DIR)
 def publish_framework(
     *, session: Session, document: dict[str, Any], published_by: str
 ) -> FrameworkVersion:
-    """Validate and publish a new framework version (an existing version is never replaced)."""
+    """Validate and publish a new framework version (an existing version is never replaced).
+
+    Its references (``reuse:``) are resolved against the published versions and stored
+    resolved: a published version never depends on another one's row.
+    """
+
+    def published(key: str, version: str) -> dict[str, Any] | None:
+        return session.scalar(
+            select(FrameworkVersion.document).where(
+                FrameworkVersion.key == key, FrameworkVersion.version == version
+            )
+        )
+
     try:
-        framework = parse_framework(document)
+        framework = parse_framework(refs.resolve(document, published))
     except FrameworkError as exc:
         raise ApiError(422, "invalid_framework", errors=exc.errors) from exc
     row = _row(framework, source="api", published_by=published_by)

@@ -151,4 +151,28 @@ MESSAGES_FR = {
     "from {version}: unknown indicators {indicators}": (
         "depuis {version} : indicateurs inconnus {indicators}"
     ),
+    "name exactly five levels, 1 to 5": "nommez exactement cinq niveaux, de 1 à 5",
+    "unknown reference {reference}: no framework {framework} {version}": (
+        "référence inconnue {reference} : aucun référentiel {framework} {version}"
+    ),
+    "unknown reference {reference}: {framework} {version} has no area {area}": (
+        "référence inconnue {reference} : {framework} {version} n'a pas de domaine {area}"
+    ),
+    "malformed reference {reference}: write <framework>@<version>/<area>": (
+        "référence mal formée {reference} : écrivez <référentiel>@<version>/<domaine>"
+    ),
+    "{reference}: a framework cannot reuse its own area": (
+        "{reference} : un référentiel ne peut pas réutiliser son propre domaine"
+    ),
+    "{reference}: the module has no indicators {indicators}": (
+        "{reference} : le module ne contient pas les indicateurs {indicators}"
+    ),
+    "{reference}: indicators must be a non-empty list of indicator keys": (
+        "{reference} : indicators doit être une liste non vide de clés d'indicateurs"
+    ),
+    "{reference}: unknown fields {fields}": "{reference} : champs inconnus {fields}",
+    "reference not resolved: publish the framework it points to first": (
+        "référence non résolue : publiez d'abord le référentiel auquel elle renvoie"
+    ),
+    "reference cycle: {cycle}": "références circulaires : {cycle}",
 }

@@ -26,7 +26,7 @@ def _indicator(key: str, critical: bool = False) -> dict:
 
 
 BLOCKCHAIN = {
-    "key": "blockchain-readiness",
+    "key": "pilot-ledger-readiness",
     "version": "0.1",
     "title": {"en": "Blockchain readiness", "fr": "Préparation à la chaîne de blocs"},
     "description": T,
@@ -69,7 +69,7 @@ def test_a_blockchain_framework_runs_on_the_same_engine(client, auth):
     created = client.post(
         f"{BASE}/assessments",
         headers=auth(),
-        json={"title": "Chaîne de blocs", "framework_key": "blockchain-readiness"},
+        json={"title": "Chaîne de blocs", "framework_key": "pilot-ledger-readiness"},
     )
     assert created.status_code == 201, created.json
     aid = created.json["id"]
