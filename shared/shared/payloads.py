@@ -36,6 +36,9 @@ class FrameworkRefSchema(_Payload):
 
     key = fields.String(required=True)
     version = fields.String(required=True)
+    # Added later (optional): the framework's title by language, so a consumer (the report)
+    # names the readiness tool without knowing any framework.
+    title = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
 
 
 class AssessmentStartedV1(_Payload):

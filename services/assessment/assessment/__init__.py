@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from assessment import api, cli, pages
+from assessment import api, cli, pages, prefill_api
 from assessment.autosave import AssessmentFacts
 from assessment.bulk import api as bulk_api
 from assessment.bulk import pages as bulk_pages
@@ -64,6 +64,10 @@ ERRORS = {
         "en": "An uploaded file is empty",
         "fr": "Un fichier envoyé est vide",
     },
+    "not_prefilled": {
+        "en": "These answers are not offered as pre-filled",
+        "fr": "Ces réponses ne sont pas proposées comme préremplies",
+    },
     "invalid_interchange": {
         "en": "The interchange file is invalid",
         "fr": "Le fichier d'échange est invalide",
@@ -88,6 +92,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["assessment.facts"] = AssessmentFacts()
     rest.register_blueprint(api.blp)
     rest.register_blueprint(bulk_api.blp)
+    rest.register_blueprint(prefill_api.blp)
     init_pages(app, prefix="/assessment", texts={**TEXTS, **BULK_TEXTS})
     app.register_blueprint(pages.bp)
     app.register_blueprint(bulk_pages.bp)

@@ -26,14 +26,24 @@ def stage(session: Session, event_type: str, data: dict[str, Any], subject: str)
     )
 
 
-def started_payload(assessment: Assessment) -> dict[str, Any]:
+def framework_ref(assessment: Assessment, title: dict[str, str] | None) -> dict[str, Any]:
+    """Return the framework an assessment is pinned to, with its title when known."""
+    ref: dict[str, Any] = {"key": assessment.framework_key, "version": assessment.framework_version}
+    if title:
+        ref["title"] = dict(title)
+    return ref
+
+
+def started_payload(
+    assessment: Assessment, framework_title: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Return the ``assessment.started`` payload."""
     return {
         "assessment_id": assessment.id,
         "administration_id": assessment.administration_id,
         "title": assessment.title,
         "language": assessment.language,
-        "framework": {"key": assessment.framework_key, "version": assessment.framework_version},
+        "framework": framework_ref(assessment, framework_title),
         "started_by": assessment.created_by,
     }
 
@@ -45,6 +55,7 @@ def submitted_payload(
     administration_name: str,
     *,
     answers: list[dict[str, Any]] | None = None,
+    framework_title: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the ``assessment.submitted`` payload: everything the report needs to be built."""
     submitted_at = to_rfc3339(assessment.submitted_at) if assessment.submitted_at else ""
@@ -55,7 +66,7 @@ def submitted_payload(
         "version": assessment.version,
         "title": assessment.title,
         "language": assessment.language,
-        "framework": {"key": assessment.framework_key, "version": assessment.framework_version},
+        "framework": framework_ref(assessment, framework_title),
         "submitted_by": assessment.submitted_by or "",
         "submitted_at": submitted_at,
         "areas": [

@@ -198,10 +198,24 @@ def list_versions(*, session: Session) -> list[FrameworkVersion]:
 def latest_version(*, session: Session, key: str) -> str:
     """Return the newest published version of framework ``key``."""
     versions = session.scalars(select(FrameworkVersion.version).where(FrameworkVersion.key == key))
-    ordered = sorted(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
+    ordered = sorted(versions, key=_version_order)
     if not ordered:
         raise ApiError(422, "unknown_framework", errors={"framework_key": [key]})
     return ordered[-1]
+
+
+def _version_order(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+def latest_frameworks(*, session: Session, cache: FrameworkCache) -> list[Framework]:
+    """Return the newest published version of every framework, by title (the start picker)."""
+    newest: dict[str, str] = {}
+    for key, version in session.execute(select(FrameworkVersion.key, FrameworkVersion.version)):
+        if key not in newest or _version_order(version) > _version_order(newest[key]):
+            newest[key] = version
+    found = [cache.get(session=session, key=k, version=v) for k, v in newest.items()]
+    return sorted(found, key=lambda f: f.title["en"])
 
 
 class FrameworkCache:

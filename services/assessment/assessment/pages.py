@@ -11,8 +11,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from assessment import access, answers, autosave, results, sessions
-from assessment.frameworks import FrameworkCache
+from assessment import access, answers, autosave, prefill, results, sessions
+from assessment.frameworks import FrameworkCache, latest_frameworks
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
 from shared.auth import Principal, Role, optional_principal
 from shared.charts import Axis, radar_svg
@@ -63,11 +63,14 @@ def _back(endpoint: str, error: ApiError | None = None, **values: Any) -> Respon
 @bp.get("/")
 def dashboard() -> ResponseReturnValue:
     """The caller's assessments, and a form to start one (coordinators)."""
-    with _uow() as (session, principal, _cache):
+    with _uow() as (session, principal, cache):
         items, _total = sessions.list_assessments(session=session, principal=principal)
+        tools = latest_frameworks(session=session, cache=cache)
         return render_template(
             "assessment/dashboard.html",
             items=items,
+            tools=tools,
+            titles={f.key: f.title for f in tools},
             can_start=principal.has_any(Role.COORDINATOR),
             error=_error_text(request.args.get("error")),
         )
@@ -84,10 +87,16 @@ def start() -> ResponseReturnValue:
                 cache=cache,
                 title=request.form.get("title", "").strip()[:200] or "-",
                 language=_language(request.form.get("language")),
+                **_chosen_framework(request.form.get("framework_key")),
             )
         except ApiError as exc:
             return _back("pages.dashboard", exc)
     return redirect(url_for("pages.overview", assessment_id=created.id))
+
+
+def _chosen_framework(chosen: str | None) -> dict[str, Any]:
+    """Return the framework picked on the start form (none picked: the service's default)."""
+    return {"framework_key": chosen[:64]} if chosen else {}
 
 
 def _language(chosen: str | None) -> str:
@@ -184,11 +193,19 @@ def questionnaire(assessment_id: str, area: str) -> ResponseReturnValue:
                 session=session, seen=seen, principal=principal, mine=True
             )
         }
+        offered = {
+            o.indicator: o
+            for o in prefill.offers_for(session=session, seen=seen, cache=cache)
+            if o.area == area
+        }
         return render_template(
             "assessment/questionnaire.html",
             a=seen.assessment,
             area=definition,
             mine=mine,
+            offered=offered,
+            agreed=prefill.agreed_values(session, assessment_id),
+            can_confirm=seen.is_coordinator and seen.assessment.status == "in_progress",
             framework=seen.framework,
             editable=seen.assessment.status == "in_progress" and area in seen.assigned_areas(),
             choices=CHOICES,
@@ -226,6 +243,23 @@ def _save_form(
         except ApiError as exc:
             return _error_text(exc.code)
     return None
+
+
+@bp.post("/<assessment_id>/areas/<area>/prefill")
+def confirm_prefill(assessment_id: str, area: str) -> ResponseReturnValue:
+    """Confirm the pre-filled answers of one area (coordinators)."""
+    with _uow() as (session, principal, cache):
+        try:
+            prefill.confirm_offers(
+                session=session,
+                principal=principal,
+                cache=cache,
+                assessment_id=assessment_id,
+                indicators=request.form.getlist("indicator"),
+            )
+        except ApiError as exc:
+            return _back("pages.questionnaire", exc, assessment_id=assessment_id, area=area)
+    return redirect(url_for("pages.questionnaire", assessment_id=assessment_id, area=area))
 
 
 @bp.get("/<assessment_id>/consensus")

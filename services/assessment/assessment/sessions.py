@@ -84,7 +84,10 @@ def start_assessment(
         )
         record(session, assessment, "started", principal.subject)
         events.stage(
-            session, "assessment.started", events.started_payload(assessment), assessment.id
+            session,
+            "assessment.started",
+            events.started_payload(assessment, framework.title),
+            assessment.id,
         )
     return assessment
 
@@ -266,6 +269,7 @@ def submit_assessment(
                 notify,
                 administration_name,
                 answers=results.answer_sheet(session, assessment, seen.framework, answers),
+                framework_title=seen.framework.title,
             ),
             assessment.id,
         )

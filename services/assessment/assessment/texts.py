@@ -5,15 +5,17 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "dash.title": {"en": "Readiness self-assessments", "fr": "Auto-évaluations de préparation"},
     "dash.intro": {
-        "en": "Assess your administration's readiness for AI and machine learning across six "
-        "areas. Results are a starting point for internal discussion, not a benchmark.",
-        "fr": "Évaluez la préparation de votre administration à l'IA et à l'apprentissage "
-        "automatique selon six domaines. Les résultats servent de point de départ à la "
-        "discussion interne ; ce n'est pas un classement.",
+        "en": "Assess your administration's readiness for a technology, area by area, with one "
+        "of the readiness tools below. Results are a starting point for internal discussion, "
+        "not a benchmark.",
+        "fr": "Évaluez, domaine par domaine, la préparation de votre administration à une "
+        "technologie avec l'un des outils de préparation ci-dessous. Les résultats servent de "
+        "point de départ à la discussion interne ; ce n'est pas un classement.",
     },
     "dash.none": {"en": "No assessment yet.", "fr": "Aucune évaluation pour le moment."},
     "dash.start": {"en": "Start an assessment", "fr": "Démarrer une évaluation"},
     "field.title": {"en": "Title", "fr": "Titre"},
+    "field.tool": {"en": "Readiness tool", "fr": "Outil de préparation"},
     "field.language": {"en": "Report language", "fr": "Langue du rapport"},
     "field.name": {"en": "Name", "fr": "Nom"},
     "field.user_id": {"en": "User id", "fr": "Identifiant de l'utilisateur"},
@@ -28,6 +30,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "status.submitted": {"en": "Submitted", "fr": "Soumise"},
     "col.assessment": {"en": "Assessment", "fr": "Évaluation"},
     "col.status": {"en": "Status", "fr": "Statut"},
+    "col.tool": {"en": "Tool", "fr": "Outil"},
     "col.created": {"en": "Started", "fr": "Démarrée le"},
     "col.area": {"en": "Area", "fr": "Domaine"},
     "col.level": {"en": "Level", "fr": "Niveau"},
@@ -77,6 +80,29 @@ TEXTS: dict[str, dict[str, str]] = {
     "q.save_failed": {"en": "Not saved: {reason}", "fr": "Non enregistré : {reason}"},
     "q.save_all": {"en": "Save this area", "fr": "Enregistrer ce domaine"},
     "q.back": {"en": "Back to the assessment", "fr": "Retour à l'évaluation"},
+    "prefill.title": {"en": "Pre-filled answers", "fr": "Réponses préremplies"},
+    "prefill.intro": {
+        "en": "This area is shared with another readiness tool: {count} answers are pre-filled "
+        "from the submitted assessment \u201c{title}\u201d. They do not count until the "
+        "coordinator confirms them.",
+        "fr": "Ce domaine est commun avec un autre outil de préparation : {count} réponses sont "
+        "préremplies à partir de l'évaluation soumise « {title} ». Elles ne comptent qu'une "
+        "fois confirmées par le coordinateur.",
+    },
+    "prefill.confirm": {
+        "en": "Confirm the pre-filled answers",
+        "fr": "Confirmer les réponses préremplies",
+    },
+    "prefill.coordinator": {
+        "en": "The coordinator confirms pre-filled answers.",
+        "fr": "Le coordinateur confirme les réponses préremplies.",
+    },
+    "prefill.offered": {
+        "en": "Pre-filled: {value}, from \u201c{title}\u201d.",
+        "fr": "Prérempli : {value}, d'après « {title} ».",
+    },
+    "prefill.unconfirmed": {"en": "Not confirmed", "fr": "Non confirmé"},
+    "prefill.agreed": {"en": "Agreed answer: {value}", "fr": "Réponse retenue : {value}"},
     "confidence.none": {"en": "Not stated", "fr": "Non précisé"},
     "confidence.low": {"en": "Low", "fr": "Faible"},
     "confidence.medium": {"en": "Medium", "fr": "Moyen"},
@@ -93,9 +119,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "results.title": {"en": "Results", "fr": "Résultats"},
     "results.disclaimer": {
         "en": "A self-assessment for internal planning, not a benchmark. The overall figure "
-        "is indicative; the six-area profile is the result.",
+        "is indicative; the profile by area is the result.",
         "fr": "Une auto-évaluation pour la planification interne, et non un classement. Le "
-        "chiffre global est indicatif ; le profil des six domaines constitue le résultat.",
+        "chiffre global est indicatif ; le profil par domaine constitue le résultat.",
     },
     "results.profile": {"en": "Profile against targets", "fr": "Profil par rapport aux cibles"},
     "results.overall": {"en": "Overall (indicative)", "fr": "Global (indicatif)"},
@@ -175,4 +201,5 @@ MESSAGES_FR = {
         "référence non résolue : publiez d'abord le référentiel auquel elle renvoie"
     ),
     "reference cycle: {cycle}": "références circulaires : {cycle}",
+    "not offered as pre-filled: {indicators}": "non proposées comme préremplies : {indicators}",
 }

@@ -79,6 +79,9 @@ class Report:
     administration: str
     date: str
     framework: str
+    # The readiness tool's name in the report's language (the framework's title when the
+    # payload carries it, else the generic subtitle).
+    subtitle: str
     version: str
     summary: tuple[str, ...]
     top_priorities: tuple[PriorityView, ...]
@@ -124,6 +127,7 @@ def compose(
         administration=str(data.get("administration_name") or data.get("administration_id", "")),
         date=format_date(str(data.get("submitted_at") or ""), language),
         framework=f"{framework.get('key', '')} {framework.get('version', '')}".strip(),
+        subtitle=_framework_title(framework, language) or text["subtitle"],
         version=str(data.get("version", "")),
         summary=_summary(areas, overall, priorities, details, language),
         top_priorities=priorities[:3],
@@ -139,6 +143,13 @@ def compose(
         has_resources=any(view.resources for view in priorities),
         answers=area_pages.answer_rows(areas, details, answers, language),
     )
+
+
+def _framework_title(framework: Mapping[str, Any], language: str) -> str:
+    title = framework.get("title")
+    if not isinstance(title, Mapping) or not all(isinstance(v, str) for v in title.values()):
+        return ""
+    return pick(title, language) if title else ""
 
 
 def _required_text(data: Mapping[str, Any], key: str) -> str:

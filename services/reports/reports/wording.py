@@ -9,7 +9,7 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "heading": "Self-assessment report",
-        "subtitle": "AI/ML readiness of a customs administration",
+        "subtitle": "Readiness self-assessment of a customs administration",
         "administration": "Administration",
         "submitted": "Submitted on",
         "framework": "Framework",
@@ -160,8 +160,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "heading": "Rapport d'auto-évaluation",
-        "subtitle": "Préparation d'une administration des douanes à l'IA et à l'apprentissage "
-        "automatique",
+        "subtitle": "Auto-évaluation de la préparation d'une administration des douanes",
         "administration": "Administration",
         "submitted": "Soumis le",
         "framework": "Référentiel",
