@@ -154,3 +154,32 @@ def test_the_start_form_offers_every_published_tool(client, make_token):
     assert "Cas d&#39;usage et justification économique" in overview
     listing = client.get("/assessment/?lang=fr").get_data(as_text=True)
     assert "Chaîne 2026" in listing and "chaîne de blocs pour les douanes 1.0" in listing
+
+
+def test_a_published_framework_may_reuse_a_published_module_and_a_wrong_one_is_refused(
+    client, auth
+):
+    operator = auth(sub="op", administration_id=None, roles=("operator",))
+    document = {
+        "key": "cloud-readiness",
+        "version": "0.1",
+        "title": {"en": "Cloud readiness", "fr": "Préparation à l'informatique en nuage"},
+        "description": {"en": "Cloud", "fr": "Nuage"},
+        "levels": [{"value": n, "name": {"en": f"L{n}", "fr": f"N{n}"}} for n in range(1, 6)],
+        "areas": [{"reuse": "ai-ml-readiness@1.0/skills", "indicators": ["skills.partnerships"]}],
+    }
+    published = client.post(f"{BASE}/frameworks", json={"document": document}, headers=operator)
+    assert published.status_code == 201, published.json
+    stored = client.get(f"{BASE}/frameworks/cloud-readiness/0.1", headers=auth()).json
+    (area,) = stored["document"]["areas"]
+    assert area["origin"] == {"framework": AI, "version": "1.0", "area": "skills"}
+    document.update(version="0.2", areas=[{"reuse": "ai-ml-readiness@7.0/skills"}])
+    refused = client.post(
+        f"{BASE}/frameworks",
+        json={"document": document},
+        headers={**operator, "Accept-Language": "fr"},
+    )
+    assert refused.status_code == 422 and refused.json["code"] == "invalid_framework"
+    assert "référence inconnue ai-ml-readiness@7.0/skills : aucun référentiel" in str(
+        refused.json["errors"]
+    )
