@@ -63,10 +63,20 @@ def origin_of(document: Mapping[str, Any], area: Mapping[str, Any]) -> dict[str,
     }
 
 
+class UnresolvedReferences(FrameworkError):
+    """References that do not resolve; ``partial`` is the document with each left as None, so
+    the rest of it can still be checked and every problem reported at once."""
+
+    def __init__(self, errors: dict[str, Any], partial: dict[str, Any]) -> None:
+        super().__init__(errors)
+        self.partial = partial
+
+
 def resolve(document: Mapping[str, Any], lookup: Lookup) -> dict[str, Any]:
-    """Return ``document`` with every reference replaced, or raise ``FrameworkError``."""
+    """Return ``document`` with every reference replaced, or raise ``UnresolvedReferences``."""
     resolved = dict(document)
-    areas, problems = [], {}
+    areas: list[Any] = []
+    problems: dict[int, Any] = {}
     for position, area in enumerate(document.get("areas") or ()):
         if reference_of(area) is None:
             areas.append(area)
@@ -75,9 +85,10 @@ def resolve(document: Mapping[str, Any], lookup: Lookup) -> dict[str, Any]:
             areas.append(_resolve_one(document, area, lookup))
         except _Problem as exc:
             problems[position] = {"reuse": [str(exc)]}
-    if problems:
-        raise FrameworkError({"areas": problems})
+            areas.append(None)
     resolved["areas"] = areas
+    if problems:
+        raise UnresolvedReferences({"areas": problems}, resolved)
     return resolved
 
 

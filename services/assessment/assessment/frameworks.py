@@ -102,12 +102,30 @@ def resolve_all(documents: Documents, published: refs.Lookup | None = None) -> D
         try:
             resolved[node] = refs.resolve(documents[node], lookup)
             parse_framework(resolved[node])
+        except refs.UnresolvedReferences as exc:
+            problems[f"{node[0]}/{node[1]}"] = _with_the_rest(exc)
         except FrameworkError as exc:
             resolved.pop(node, None)
             problems[f"{node[0]}/{node[1]}"] = exc.errors
     if problems:
         raise FrameworkError(problems)
     return resolved
+
+
+def _with_the_rest(unresolved: refs.UnresolvedReferences) -> dict[str, Any]:
+    """Return the reference problems with those of the rest of the document."""
+    try:
+        parse_framework(unresolved.partial)
+        errors: dict[str, Any] = {}
+    except FrameworkError as exc:
+        errors = dict(exc.errors)
+    areas = errors.get("areas")
+    merged = dict(areas) if isinstance(areas, dict) else {}
+    if isinstance(areas, list):
+        merged["_schema"] = areas
+    merged.update(unresolved.errors["areas"])  # instead of "Field may not be null."
+    errors["areas"] = merged
+    return errors
 
 
 def folders_under(root: Path) -> list[Path]:

@@ -200,3 +200,14 @@ def test_the_command_exits_with_an_error_and_lists_the_problems(app, tmp_path):
     passed = runner.invoke(args=["frameworks", "validate"])
     assert passed.exit_code == 0, passed.output
     assert "blockchain-readiness/1.0: valid (7 areas" in passed.output
+
+
+def test_a_wrong_reference_and_other_problems_are_reported_in_one_run(tmp_path):
+    def mutate(document):
+        document["areas"].append({"reuse": "ai-ml-readiness@1.0/finance"})
+        document["title"].pop("fr")
+
+    problems = _problems(tmp_path, mutate)
+    assert "title > fr: French text missing" in problems
+    assert any("ai-ml-readiness 1.0 has no area finance" in line for line in problems)
+    assert len(problems) == 2, problems
