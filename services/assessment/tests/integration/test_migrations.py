@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Column, MetaData, Table, Text, create_engine, inspect, select, text
 from sqlalchemy.pool import NullPool
 
+import assessment
 from assessment import create_app
 from assessment.migrations import SCHEMA
 from assessment.models import Base
@@ -181,6 +182,25 @@ def _write_old_rows(engine):
     with engine.begin() as connection:
         for table in OLD.Base.metadata.sorted_tables:
             connection.execute(table.insert(), ROWS[table.name])
+        if connection.dialect.name == "postgresql":
+            _advance_sequences(connection)
+
+
+def _advance_sequences(connection):
+    """Move each serial id past the rows written with explicit ids, as the app's inserts do."""
+    for table in OLD.Base.metadata.sorted_tables:
+        for column in table.primary_key.columns:
+            sequence = connection.scalar(
+                text("SELECT pg_get_serial_sequence(:table, :column)"),
+                {"table": table.name, "column": column.name},
+            )
+            if sequence:
+                connection.execute(
+                    text(
+                        f'SELECT setval(:sequence, (SELECT max("{column.name}") FROM {table.name}))'
+                    ),
+                    {"sequence": sequence},
+                )
 
 
 def _read_old_rows(engine):
@@ -331,8 +351,20 @@ def test_init_db_adopts_a_database_create_all_made_before_migrations(
     assert "assessment: database 0001 -> 0003 (head); adopted the existing tables at 0001" in (
         result.stdout
     )
-    assert _read_old_rows(engine) == kept
+    after = _read_old_rows(engine)
+    known = len(kept["framework_versions"])
+    assert {**after, "framework_versions": after["framework_versions"][:known]} == kept
+    # init-db also publishes the framework versions shipped since: only those are added.
+    added = {(row["key"], row["version"]) for row in after["framework_versions"][known:]}
+    assert added <= _shipped_frameworks() - {
+        (row["key"], row["version"]) for row in kept["framework_versions"]
+    }
     assert schema_state(SCHEMA, database_url) == ((HEAD,), [])
+
+
+def _shipped_frameworks():
+    folder = Path(assessment.__file__).parent / "frameworks"
+    return {(path.parent.name, path.name) for path in folder.glob("*/*") if path.is_dir()}
 
 
 def test_a_database_create_all_made_with_the_bulk_imports_is_adopted_at_head(database_url):
