@@ -173,6 +173,21 @@ def require_coordinator(seen: Access) -> None:
         raise ApiError(403, "forbidden")
 
 
+def coordinate_open(
+    *, session: Session, principal: Principal, assessment_id: str, cache: FrameworkCache
+) -> Access:
+    """Lock an open assessment for a coordinator's change, or refuse (404, 403, 409).
+
+    Locked first: an answer being saved (which share-locks the row) either lands before the
+    change, or waits and finds it done; two such changes run one after the other.
+    """
+    session.execute(select(Assessment.id).where(Assessment.id == assessment_id).with_for_update())
+    seen = access(session=session, principal=principal, assessment_id=assessment_id, cache=cache)
+    require_coordinator(seen)
+    require_open(seen.assessment)
+    return seen
+
+
 def participants(*, session: Session, assessment_id: str) -> list[Participant]:
     """Return an assessment's participants."""
     return list(

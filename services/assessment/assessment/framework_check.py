@@ -20,6 +20,7 @@ from assessment.framework import FrameworkError, parse_framework
 from assessment.framework_refs import reference_of
 from assessment.frameworks import (
     FRAMEWORKS_DIR,
+    folder_label,
     folders_under,
     read_folders,
     read_framework_dir,
@@ -91,8 +92,8 @@ def validate_folders(checked: list[Path], root: Path = FRAMEWORKS_DIR) -> dict[s
 
     The repository's other frameworks are read too, so references to them resolve.
     """
-    labels = {f"{f.parent.name}/{f.name}" for f in checked}
-    others = [f for f in folders_under(root) if f"{f.parent.name}/{f.name}" not in labels]
+    labels = {folder_label(f) for f in checked}
+    others = [f for f in folders_under(root) if folder_label(f) not in labels]
     report: dict[str, list[str]] = {label: [] for label in sorted(labels)}
     try:
         documents, _ = read_folders([*others, *checked])
@@ -109,7 +110,7 @@ def _raw_documents(folders: list[Path]) -> dict[str, Any]:
     raw = {}
     for folder in folders:
         try:
-            raw[f"{folder.parent.name}/{folder.name}"] = read_framework_dir(folder)
+            raw[folder_label(folder)] = read_framework_dir(folder)
         except FrameworkError:
             continue
     return raw
@@ -140,8 +141,8 @@ def command_group() -> AppGroup:
     @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
     def validate(paths: tuple[Path, ...]) -> None:
         """Validate framework folders (default: every framework of the repository)."""
-        checked = _folders(paths or (FRAMEWORKS_DIR,))
-        report = validate_folders(checked)
+        checked = {folder_label(f): f for f in _folders(paths or (FRAMEWORKS_DIR,))}
+        report = validate_folders(list(checked.values()))
         failed = 0
         for label, problems in report.items():
             if problems:
@@ -149,9 +150,8 @@ def command_group() -> AppGroup:
                 click.echo(f"{label}: {len(problems)} problem(s)")
                 for line in problems:
                     click.echo(f"  {line}")
-            elif label in {f"{f.parent.name}/{f.name}" for f in checked}:
-                folder = next(f for f in checked if f"{f.parent.name}/{f.name}" == label)
-                click.echo(f"{label}: valid ({summary(folder)})")
+            elif label in checked:
+                click.echo(f"{label}: valid ({summary(checked[label])})")
         if failed:
             raise click.ClickException(f"{failed} framework version(s) invalid")
 

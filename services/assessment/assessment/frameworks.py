@@ -69,7 +69,7 @@ def read_folders(folders: list[Path]) -> tuple[Documents, dict[tuple[str, str], 
     where: dict[tuple[str, str], Path] = {}
     problems: dict[str, Any] = {}
     for folder in folders:
-        label = f"{folder.parent.name}/{folder.name}"
+        label = folder_label(folder)
         try:
             document = read_framework_dir(folder)
         except FrameworkError as exc:
@@ -126,6 +126,11 @@ def _with_the_rest(unresolved: refs.UnresolvedReferences) -> dict[str, Any]:
     merged.update(unresolved.errors["areas"])  # instead of "Field may not be null."
     errors["areas"] = merged
     return errors
+
+
+def folder_label(folder: Path) -> str:
+    """Return a framework version folder's ``key/version`` label."""
+    return f"{folder.parent.name}/{folder.name}"
 
 
 def folders_under(root: Path) -> list[Path]:

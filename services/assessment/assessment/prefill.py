@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment import answers as answering
-from assessment.access import Access, access, record, require_coordinator, require_open
+from assessment.access import Access, access, coordinate_open, record
 from assessment.framework import Area, Framework
 from assessment.frameworks import FrameworkCache
 from assessment.models import AgreedAnswer, Assessment, ScoreSnapshot
@@ -146,15 +146,9 @@ def confirm_offers(
 ) -> list[AgreedAnswer]:
     """Record offered answers as the team's agreed answers (all offered, or those named)."""
     with session.begin():
-        # Locked first, as on submission: two confirmations in a row, not at once.
-        session.execute(
-            select(Assessment.id).where(Assessment.id == assessment_id).with_for_update()
-        )
-        seen = access(
+        seen = coordinate_open(
             session=session, principal=principal, assessment_id=assessment_id, cache=cache
         )
-        require_coordinator(seen)
-        require_open(seen.assessment)
         offered = {o.indicator: o for o in offers_for(session=session, seen=seen, cache=cache)}
         wanted = list(offered) if indicators is None else list(dict.fromkeys(indicators))
         missing = [key for key in wanted if key not in offered]
@@ -179,14 +173,14 @@ def confirm_offers(
     return confirmed
 
 
-def agreed_values(session: Session, assessment_id: str) -> dict[str, str]:
-    """Return the agreed answers of an assessment (stored form) by indicator."""
+def agreed_values(session: Session, assessment_id: str) -> dict[str, int | str]:
+    """Return the agreed answers of an assessment (answer values) by indicator."""
     rows = session.execute(
         select(AgreedAnswer.indicator, AgreedAnswer.value).where(
             AgreedAnswer.assessment_id == assessment_id
         )
     )
-    return {indicator: value for indicator, value in rows}
+    return {indicator: answering.answer_value(value) for indicator, value in rows}
 
 
 def _agree(session: Session, seen: Access, principal: Principal, offer: Offer) -> AgreedAnswer:

@@ -14,6 +14,7 @@ from assessment import events, results
 from assessment.access import (
     access,
     administration_of,
+    coordinate_open,
     is_manager,
     participants,
     record,
@@ -229,17 +230,10 @@ def submit_assessment(
 ) -> Assessment:
     """Submit: freeze the results, make it read-only and publish ``assessment.submitted``."""
     with session.begin():
-        # Locked first: an answer being saved (which share-locks the row) either lands before
-        # the results are computed, or waits and finds the assessment submitted.
-        session.execute(
-            select(Assessment.id).where(Assessment.id == assessment_id).with_for_update()
-        )
-        seen = access(
+        seen = coordinate_open(
             session=session, principal=principal, assessment_id=assessment_id, cache=cache
         )
-        require_coordinator(seen)
         assessment = seen.assessment
-        require_open(assessment)
         computed, answers = results.compute(
             session=session, assessment=assessment, framework=seen.framework, cache=cache
         )

@@ -89,6 +89,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "préremplies à partir de l'évaluation soumise « {title} ». Elles ne comptent qu'une "
         "fois confirmées par le coordinateur.",
     },
+    "prefill.intro_one": {
+        "en": "This area is shared with another readiness tool: 1 answer is pre-filled from "
+        "the submitted assessment \u201c{title}\u201d. It does not count until the coordinator "
+        "confirms it.",
+        "fr": "Ce domaine est commun avec un autre outil de préparation : 1 réponse est "
+        "préremplie à partir de l'évaluation soumise « {title} ». Elle ne compte qu'une fois "
+        "confirmée par le coordinateur.",
+    },
     "prefill.confirm": {
         "en": "Confirm the pre-filled answers",
         "fr": "Confirmer les réponses préremplies",

@@ -132,11 +132,13 @@ def test_the_questionnaire_page_shows_unconfirmed_prefills_and_confirms_them(
     assert "Réponses préremplies" in html and "Non confirmé" in html
     assert 'data-prefilled="4"' in html and "« AI/ML 2026 »" in html
     assert "Confirmer les réponses préremplies" in html
+    assert "1 réponse est préremplie" in html  # one offer in this area: singular
     form = {"csrf_token": "csrf-123", "indicator": ["strategy.evidence"]}
     posted = client.post(f"/assessment/{chain}/areas/strategy/prefill", data=form)
     assert posted.status_code == 302, posted.get_data(as_text=True)
     after = client.get(f"/assessment/{chain}/areas/strategy?lang=fr").get_data(as_text=True)
     assert 'data-agreed="4"' in after and "Non confirmé" not in after
+    assert "Réponse retenue : Avancé (4)" in after
 
 
 def test_the_start_form_offers_every_published_tool(client, make_token):
