@@ -159,6 +159,14 @@ class Consumer:
             except redis.ConnectionError:
                 _log.warning("redis unavailable, consumer waiting", extra={"group": self.group})
                 stop.wait(1.0)
+            except redis.ResponseError as exc:
+                if not _lost_group(exc):
+                    raise
+                # A Redis restarted without its data (or a stream deleted by hand) forgets the
+                # group: create it again, or the process would answer healthy and read nothing.
+                _log.warning("consumer group lost, creating it again", extra={"group": self.group})
+                self._groups_ready = False
+                stop.wait(0.1)
             if on_round is not None:
                 on_round()
 
@@ -323,6 +331,11 @@ class Consumer:
         reason = self.client.hget(self._errors_key(stream), entry_id)
         text = _text(reason) if reason is not None else "no acknowledgement (consumer died)"
         return f"gave up after max deliveries; last error: {text}"
+
+
+def _lost_group(exc: redis.ResponseError) -> bool:
+    """Whether Redis refused a group command because the stream or its group no longer exists."""
+    return str(exc).startswith("NOGROUP")
 
 
 def _text(value: Any) -> str:

@@ -1,0 +1,120 @@
+"""A consumer outlives a Redis that restarts without its data (the group is gone with it)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from shared.bus import Consumer, ConsumerSettings, EventBus
+from shared.events import new_event
+
+STREAM = "test:recovery"
+FAST = ConsumerSettings(max_deliveries=3, retry_base_ms=20, claim_idle_ms=100, block_ms=50)
+
+
+class _Server:
+    """A private redis-server keeping nothing on disk, which can be killed and started again."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("private redis-server did not answer")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture()
+def server() -> Iterator[_Server]:
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is required (make bootstrap installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    private = _Server(port)
+    private.start()
+    yield private
+    private.kill()
+
+
+def _wait(condition, timeout_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_consumer_creates_its_group_again_after_redis_restarts_empty(server):
+    client = redis.Redis(port=server.port, socket_timeout=2)
+    seen: list[int] = []
+    consumer = Consumer(
+        client,
+        group="g",
+        streams=[STREAM],
+        settings=FAST,
+        handlers={"test.pinged": lambda e: seen.append(e.data["n"])},
+    )
+    consumer.ensure_groups()
+    stop = threading.Event()
+    loop = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
+    loop.start()
+    try:
+        EventBus(client).publish(STREAM, new_event("test.pinged", source="test", data={"n": 1}))
+        assert _wait(lambda: seen == [1])
+
+        server.kill()  # SIGKILL, nothing on disk: the stream and its group are gone
+        time.sleep(0.3)
+        server.start()
+        assert client.exists(STREAM) == 0
+
+        bus = EventBus(client)
+        assert _wait(lambda: _published(bus, 2)), "could not publish after the restart"
+        assert _wait(lambda: seen == [1, 2]), f"the consumer read nothing after the restart: {seen}"
+        assert loop.is_alive()
+        assert client.xpending(STREAM, "g")["pending"] == 0
+    finally:
+        stop.set()
+        loop.join(timeout=5)
+        client.close()
+
+
+def _published(bus: EventBus, n: int) -> bool:
+    try:
+        bus.publish(STREAM, new_event("test.pinged", source="test", data={"n": n}))
+    except redis.ConnectionError:
+        return False
+    return True
