@@ -37,7 +37,14 @@ from load_observe import NGINX, RETRIED, access_statuses, log_sizes, scan_logs  
 from load_run import run_locust  # noqa: E402
 from load_seed import WEIGHTS, accounts_needed, seed  # noqa: E402
 
-pytestmark = pytest.mark.gateway
+from shared.testing import uses_postgresql  # noqa: E402
+
+pytestmark = [
+    pytest.mark.gateway,
+    # A load run belongs on the production database; on SQLite it would only repeat the same
+    # requests against a store that production never uses.
+    pytest.mark.skipif(not uses_postgresql(), reason="load smoke: runs in the PostgreSQL pass"),
+]
 USERS = 15
 SECONDS = 25
 

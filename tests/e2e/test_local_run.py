@@ -13,8 +13,15 @@ from pathlib import Path
 import pytest
 import requests
 
+from shared.testing import uses_postgresql
+
 REPO = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.gateway
+pytestmark = [
+    pytest.mark.gateway,
+    # `make run` starts on its embedded defaults (SQLite files) whatever TEST_DB says: the
+    # PostgreSQL pass would run the very same thing a second time.
+    pytest.mark.skipif(uses_postgresql(), reason="embedded defaults: run in the SQLite pass"),
+]
 
 
 def _descendants(pid: int) -> set[int]:
