@@ -171,6 +171,17 @@ class AdministrationCreatedV1(_Payload):
     language = fields.String(load_default="fr")
 
 
+class AdministrationRenamedV1(_Payload):
+    """``administration.renamed`` v1: an administration's name or details changed (the state
+    after the change, so a consumer's read model needs no earlier event)."""
+
+    administration_id = fields.String(required=True)
+    name = fields.String(required=True)
+    previous_name = fields.String(load_default="")
+    country_code = fields.String(load_default=None, allow_none=True)
+    language = fields.String(load_default="fr")
+
+
 class ContentChangedV1(_Payload):
     """``content.published`` / ``content.updated`` / ``content.archived`` v1."""
 
@@ -229,6 +240,7 @@ REGISTRY: dict[str, tuple[int, type[Schema]]] = {
     "report.failed": (1, ReportFailedV1),
     "answer_import.finished": (1, AnswerImportFinishedV1),
     "administration.created": (1, AdministrationCreatedV1),
+    "administration.renamed": (1, AdministrationRenamedV1),
     "content.published": (1, ContentChangedV1),
     "content.updated": (1, ContentChangedV1),
     "content.archived": (1, ContentChangedV1),

@@ -6,6 +6,7 @@ administration without the needed role gets 403.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
@@ -96,6 +97,59 @@ def create_administration(
         return add_administration(
             session, name=name, country_code=country_code, default_language=default_language
         )
+
+
+EDITABLE = ("name", "country_code", "default_language")
+
+
+def update_administration(
+    *,
+    session: Session,
+    principal: Principal,
+    administration_id: str,
+    changes: Mapping[str, Any],
+) -> Administration:
+    """Change an administration's name, country or language (an operator or its coordinator)
+    and stage ``administration.renamed`` in the same transaction when anything changed."""
+    with session.begin():
+        administration = managed_administration(session, principal, administration_id)
+        previous = administration.name
+        changed = False
+        for field in EDITABLE:
+            if field not in changes:
+                continue
+            value = changes[field]
+            if field == "name":
+                value = str(value).strip()
+            elif field == "country_code":
+                value = str(value).upper() if value else None
+            if getattr(administration, field) != value:
+                setattr(administration, field, value)
+                changed = True
+        if changed:
+            session.flush()
+            events.stage(
+                session,
+                "administration.renamed",
+                events.administration_renamed_payload(administration, previous),
+                administration.id,
+            )
+    return administration
+
+
+def republish_administrations(*, session: Session) -> int:
+    """Stage ``administration.created`` again for every administration (to fill the read
+    models of names on a platform that existed before them); return how many."""
+    with session.begin():
+        rows = list(session.scalars(select(Administration).order_by(Administration.id)))
+        for administration in rows:
+            events.stage(
+                session,
+                "administration.created",
+                events.administration_created_payload(administration),
+                administration.id,
+            )
+    return len(rows)
 
 
 def list_administrations(

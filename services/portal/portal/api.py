@@ -16,6 +16,7 @@ from portal.passwords import Passwords
 from portal.schemas import (
     AdministrationCreateSchema,
     AdministrationSchema,
+    AdministrationUpdateSchema,
     ApiKeyCreatedSchema,
     ApiKeyCreateSchema,
     ApiKeySchema,
@@ -171,6 +172,20 @@ class AdministrationItem(MethodView):
                 session=session,
                 principal=current_principal(),
                 administration_id=administration_id,
+            )
+
+    @require(*MANAGERS)
+    @admin_blp.arguments(AdministrationUpdateSchema)
+    @admin_blp.response(200, AdministrationSchema)
+    def patch(self, data: dict[str, Any], administration_id: str) -> Administration:
+        """Rename an administration or change its country or language (an operator, or its
+        coordinator); announced as ``administration.renamed``."""
+        with _session() as session:
+            return accounts.update_administration(
+                session=session,
+                principal=current_principal(),
+                administration_id=administration_id,
+                changes=data,
             )
 
 

@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal import catalogue, demo, keys
+from portal import accounts, catalogue, demo, keys
 from portal.catalogue import items
 from portal.migrations import SCHEMA
 from portal.models import OutboxMessage
@@ -70,6 +70,21 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_commands(SCHEMA))
     app.cli.add_command(_keys_group())
     app.cli.add_command(_events_group())
+    app.cli.add_command(_administrations_group())
+
+
+def _administrations_group() -> AppGroup:
+    group = AppGroup("administrations", help="Administrations: announce them to other services.")
+
+    @group.command("republish")
+    def republish() -> None:
+        """Stage administration.created again for every administration, so the other services'
+        read models of names fill on a platform that existed before them (idempotent there)."""
+        with current_app.extensions["db"].session(write=True) as session:
+            count = accounts.republish_administrations(session=session)
+        click.echo(f"portal: administration.created staged for {count} administrations")
+
+    return group
 
 
 def _keys_group() -> AppGroup:

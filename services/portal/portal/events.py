@@ -27,3 +27,13 @@ def administration_created_payload(administration: Administration) -> dict[str, 
         "country_code": administration.country_code,
         "language": administration.default_language,
     }
+
+
+def administration_renamed_payload(
+    administration: Administration, previous_name: str
+) -> dict[str, object]:
+    """Return the ``administration.renamed`` payload (the administration as it now is)."""
+    return {
+        **administration_created_payload(administration),
+        "previous_name": previous_name,
+    }

@@ -79,6 +79,18 @@ class AdministrationCreateSchema(InputSchema):
     default_language = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
 
 
+class AdministrationUpdateSchema(InputSchema):
+    """What an operator or the administration's coordinator changes (only the fields sent)."""
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    country_code = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[A-Za-z]{2}$"),
+        metadata={"description": "ISO 3166-1 alpha-2 code; null removes it"},
+    )
+    default_language = fields.String(validate=validate.OneOf(LANGUAGES))
+
+
 class AdministrationSchema(Schema):
     """An administration as the API shows it."""
 

@@ -99,3 +99,68 @@ def test_another_administration_is_404_like_one_that_does_not_exist(client, demo
     assert client.get(f"{URL}/{demo['demo']}", headers=operator).json["name"] == (
         "Demo Customs Administration"
     )
+
+
+def _last_event(app) -> dict:
+    with app.extensions["db"].session() as session:
+        row = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    return json.loads(row.payload)
+
+
+def test_a_coordinator_renames_their_administration_and_it_is_announced(
+    client, demo, login, app, count
+):
+    before = count(OutboxMessage)
+    response = client.patch(
+        f"{URL}/{demo['demo']}",
+        json={"name": "  Douanes de Démo  ", "country_code": "sn"},
+        headers=login("coordinator@demo.example"),
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["name"] == "Douanes de Démo"
+    assert response.json["country_code"] == "SN"
+    assert count(OutboxMessage) == before + 1
+    event = _last_event(app)
+    assert event["type"] == "administration.renamed"
+    assert event["subject"] == demo["demo"]
+    assert event["data"]["name"] == "Douanes de Démo"
+    assert event["data"]["previous_name"] == "Demo Customs Administration"
+    # The same change again changes nothing and announces nothing.
+    again = client.patch(
+        f"{URL}/{demo['demo']}",
+        json={"name": "Douanes de Démo"},
+        headers=login("coordinator@demo.example"),
+    )
+    assert again.status_code == 200
+    assert count(OutboxMessage) == before + 1
+
+
+def test_only_the_administrations_coordinator_or_an_operator_may_rename_it(
+    client, demo, login, count
+):
+    target = f"{URL}/{demo['demo']}"
+    assert client.patch(target, json={"name": "X"}).status_code == 401
+    respondent = client.patch(target, json={"name": "X"}, headers=login("respondent@demo.example"))
+    assert respondent.status_code == 403
+    foreign = client.patch(target, json={"name": "X"}, headers=login("coordinator@other.example"))
+    assert foreign.status_code == 404
+    operator = client.patch(
+        f"{URL}/{demo['other']}", json={"name": "Autre"}, headers=login("operator@demo.example")
+    )
+    assert operator.status_code == 200
+    assert operator.json["name"] == "Autre"
+    operator = login("operator@demo.example")
+    for body, field in (({"name": "bad\x07name"}, "name"), ({"default_language": "de"}, None)):
+        bad = client.patch(target, json=body, headers=operator)
+        assert bad.status_code == 422
+        assert bad.content_type == "application/problem+json"
+        assert set(bad.json["errors"]) == {field or "default_language"}
+
+
+def test_republishing_stages_administration_created_for_every_administration(app, demo, count):
+    before = count(OutboxMessage)
+    result = app.test_cli_runner().invoke(args=["administrations", "republish"])
+    assert result.exit_code == 0, result.output
+    assert "2 administrations" in result.output
+    assert count(OutboxMessage) == before + 2
+    assert _last_event(app)["type"] == "administration.created"
