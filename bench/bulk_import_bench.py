@@ -167,7 +167,14 @@ def _child(args: argparse.Namespace) -> None:
     app = _app(args.child_database, args.redis_url)
     database = app.extensions["db"]
     settings = settings_of(app)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     started = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
     job_id = importer.claim_next(db=database, owner="bench", lease_s=settings.lease_s)
     status = importer.run_job(
         db=database,
@@ -177,14 +184,17 @@ def _child(args: argparse.Namespace) -> None:
         owner="bench",
     )
     seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"status": status, "seconds": seconds, "peak_mb": peak_mb}))
 
 
-def _run_child(database_url: str, redis_url: str) -> dict[str, Any]:
+def _run_child(database_url: str, redis_url: str, profile: str | None) -> dict[str, Any]:
     argv = [
         sys.executable, str(Path(__file__).resolve()), "--child-database", database_url,
-        "--redis-url", redis_url,
+        "--redis-url", redis_url, *(["--profile", profile] if profile else []),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
@@ -275,6 +285,12 @@ def main() -> int:
     add_server_arguments(parser)
     parser.add_argument("--respondents", type=int, default=10_000)
     parser.add_argument("--child-database", default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile",
+        default=None,
+        help="write a cProfile of the importing child to this file (the figures then carry "
+        "the profiler's cost: compare only runs made the same way)",
+    )
     args = parser.parse_args()
     if args.child_database:
         _child(args)
@@ -293,7 +309,8 @@ def main() -> int:
                 path = Path(tmp) / f"answers-{respondents}.csv"
                 rows = _write_csv(path, respondents, keys)
                 _submit(app, assessment_id, path, "accept_valid")
-                result = _run_child(url, redis_url)
+                profile = args.profile if respondents == args.respondents else None
+                result = _run_child(url, redis_url, profile)
                 assert result["status"] == "succeeded", result
                 result["rows"] = rows
                 result["rate"] = rows / result["seconds"]
