@@ -1,0 +1,1 @@
+"""Peer learning without ranking: opt-in regional aggregates of area scores (issue 16)."""
