@@ -73,6 +73,15 @@ OPTIONAL = {
     "PORTAL_SIGNIN_ACCOUNT_LIMIT": "failed sign-ins per account from all addresses (30)",
     "PORTAL_SIGNIN_WINDOW_S": "how long failures count (5 min): short, so nobody locks an "
     "officer out for long",
+    "PORTAL_FILE_STORE": "members' files: the default (local, under the data folder) suits one "
+    "machine; a deployment of several replicas sets s3",
+    "PORTAL_FILE_DIR": "only with PORTAL_FILE_STORE=local: the default is under DATA_DIR",
+    "PORTAL_S3_ENDPOINT_URL": "only with PORTAL_FILE_STORE=s3 (empty: AWS itself)",
+    "PORTAL_S3_BUCKET": "only with PORTAL_FILE_STORE=s3",
+    "PORTAL_S3_REGION": "only with PORTAL_FILE_STORE=s3: MinIO and most servers accept the "
+    "default (us-east-1)",
+    "PORTAL_UPLOAD_MAX_BYTES": "each uploaded file (32 MiB): the gateway's body limit on the "
+    "contributions path is sized for it; change both together",
     # assessment
     "ASSESSMENT_MAX_TITLE_LENGTH": "a validation limit of the product, not a deployment choice",
     "ASSESSMENT_IMPORT_MAX_BYTES": "each uploaded file (32 MiB): the gateway's 33m on the import "

@@ -31,4 +31,13 @@ def settings() -> dict[str, Any]:
         "PORTAL_SIGNIN_ADDRESS_LIMIT": env_int("PORTAL_SIGNIN_ADDRESS_LIMIT", 10),
         "PORTAL_SIGNIN_ACCOUNT_LIMIT": env_int("PORTAL_SIGNIN_ACCOUNT_LIMIT", 30),
         "PORTAL_SIGNIN_WINDOW_S": env_int("PORTAL_SIGNIN_WINDOW_S", 300),
+        # Members' files: "local" (a folder of this machine: one replica only) or "s3" (an
+        # S3-compatible server every replica shares; credentials from the AWS_* variables).
+        "PORTAL_FILE_STORE": env_str("PORTAL_FILE_STORE", "local"),
+        "PORTAL_FILE_DIR": env_str("PORTAL_FILE_DIR", ""),
+        "PORTAL_S3_ENDPOINT_URL": env_str("PORTAL_S3_ENDPOINT_URL", ""),
+        "PORTAL_S3_BUCKET": env_str("PORTAL_S3_BUCKET", ""),
+        "PORTAL_S3_REGION": env_str("PORTAL_S3_REGION", "us-east-1"),
+        # Largest file a member may upload (checked while the body streams in).
+        "PORTAL_UPLOAD_MAX_BYTES": env_int("PORTAL_UPLOAD_MAX_BYTES", 32 * 1024 * 1024),
     }

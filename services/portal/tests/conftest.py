@@ -1,3 +1,10 @@
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -7,6 +14,7 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.demo import DEMO_PASSWORD
 from portal.demo import seed_demo as seed_demo_data
+from portal.files.store import S3Store
 from portal.models import Administration, User
 from shared.conformance import conforming_client
 
@@ -20,9 +28,15 @@ FAST_HASHING = {
 
 
 @pytest.fixture
-def portal_config(service_config: dict[str, Any]) -> dict[str, Any]:
+def portal_config(service_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     # service_config's static AUTH_JWKS stays: the portal must ignore it and trust its own keys.
-    return {**service_config, **FAST_HASHING, "PORTAL_KEY_ACTIVATION_S": 0}
+    # Members' files go to the test's folder (several apps of one test share it).
+    return {
+        **service_config,
+        **FAST_HASHING,
+        "PORTAL_KEY_ACTIVATION_S": 0,
+        "PORTAL_FILE_DIR": str(tmp_path / "portal-files"),
+    }
 
 
 @pytest.fixture
@@ -107,3 +121,56 @@ def count(app):
             return session.scalar(select(func.count()).select_from(model))
 
     return rows
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """Run a real S3-API HTTP server (moto's, a subprocess) on a free port; yield its URL.
+
+    There is no MinIO binary or Docker here: moto_server speaks the same HTTP API boto3 uses
+    against MinIO (PUT, multipart uploads, GET, HEAD, DELETE), over a real socket."""
+    program = Path(sys.executable).with_name("moto_server")
+    for _attempt in range(5):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        process = subprocess.Popen(
+            [str(program), "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        if process.poll() is None:
+            try:
+                yield url
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
+            return
+    raise RuntimeError("moto_server did not start")
+
+
+S3_CREDENTIALS = {"aws_access_key_id": "test-key", "aws_secret_access_key": "test-secret"}
+
+
+@pytest.fixture
+def s3_config(s3_endpoint, monkeypatch) -> dict[str, Any]:
+    """Return the portal settings of an S3 store on a fresh bucket of the test S3 server."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", S3_CREDENTIALS["aws_access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", S3_CREDENTIALS["aws_secret_access_key"])
+    bucket = f"portal-{uuid.uuid4().hex[:12]}"
+    S3Store.connect(
+        endpoint_url=s3_endpoint, bucket=bucket, region="us-east-1", **S3_CREDENTIALS
+    ).ensure_bucket()
+    return {
+        "PORTAL_FILE_STORE": "s3",
+        "PORTAL_S3_ENDPOINT_URL": s3_endpoint,
+        "PORTAL_S3_BUCKET": bucket,
+    }
