@@ -1,5 +1,6 @@
 """Command-line entry points: ``flask --app assessment init-db``, ``... db ...`` (migrations),
-``... events run``, ``... imports run`` and ``... frameworks validate [PATH]``."""
+``... events run``, ``... imports run``, ``... frameworks validate [PATH]`` and
+``... peers recompute``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from assessment.framework_check import command_group as framework_commands
 from assessment.frameworks import sync_repository_frameworks
 from assessment.migrations import SCHEMA
 from assessment.models import OutboxMessage
+from assessment.peers.cli import command_group as peer_commands
 from shared.deadletter_commands import dead_letter_commands
 from shared.eventloop import run_event_process
 from shared.migration_commands import db_commands, upgrade_app
@@ -32,6 +34,7 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(db_commands(SCHEMA))
     app.cli.add_command(framework_commands())
+    app.cli.add_command(peer_commands())
 
     events = AppGroup("events", help="The event process: outbox relay and consumers.")
 

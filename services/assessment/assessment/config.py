@@ -43,4 +43,6 @@ def settings() -> dict[str, Any]:
         "ASSESSMENT_IMPORT_BATCH": env_int("ASSESSMENT_IMPORT_BATCH", 2000),
         "ASSESSMENT_IMPORT_MAX_PROBLEMS": env_int("ASSESSMENT_IMPORT_MAX_PROBLEMS", 10_000),
         "ASSESSMENT_IMPORT_POLL_S": env_float("ASSESSMENT_IMPORT_POLL_S", 2.0),
+        # Peer aggregates are shown from this many administrations on (never fewer than 5).
+        "ASSESSMENT_PEER_MIN_ADMINISTRATIONS": env_int("ASSESSMENT_PEER_MIN_ADMINISTRATIONS", 5),
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -246,6 +247,49 @@ class ImportProblem(Base):
     column: Mapped[str] = mapped_column(String(128), default="")
     code: Mapped[str] = mapped_column(String(32))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PeerOptIn(Base):
+    """An assessment its coordinator opted in to a regional peer aggregate (issue 16)."""
+
+    __tablename__ = "peer_opt_ins"
+    __table_args__ = (
+        Index("ix_peer_opt_ins_group", "region", "framework_key", "framework_version"),
+        Index("ix_peer_opt_ins_administration", "administration_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+    )
+    administration_id: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(8))
+    framework_key: Mapped[str] = mapped_column(String(64))
+    framework_version: Mapped[str] = mapped_column(String(32))
+    opted_in_by: Mapped[str] = mapped_column(String(64))
+    opted_in_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class PeerAggregate(Base):
+    """The distribution of one area's scores in a region: never an individual value.
+
+    Below the threshold only the count is kept (the figures stay NULL), so not even the table
+    holds a median of one or two administrations.
+    """
+
+    __tablename__ = "peer_aggregates"
+    __table_args__ = (UniqueConstraint("region", "framework_key", "framework_version", "area"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    region: Mapped[str] = mapped_column(String(8))
+    framework_key: Mapped[str] = mapped_column(String(64))
+    framework_version: Mapped[str] = mapped_column(String(32))
+    area: Mapped[str] = mapped_column(String(64))
+    participants: Mapped[int] = mapped_column(Integer, default=0)
+    median: Mapped[float | None] = mapped_column(Float, nullable=True)
+    first_quartile: Mapped[float | None] = mapped_column(Float, nullable=True)
+    third_quartile: Mapped[float | None] = mapped_column(Float, nullable=True)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class IdempotencyRecord(IdempotencyMixin, Base):

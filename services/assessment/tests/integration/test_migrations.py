@@ -1,6 +1,6 @@
 """The assessment service's schema migrations on the selected database (TEST_DB): they build the
 models' schema exactly, 0001 is the schema before the bulk imports, an upgrade from 0001 with
-data keeps every row, 0002 and 0003 downgrade, pre-migration databases are adopted, and the
+data keeps every row, 0002, 0003 and 0004 downgrade, pre-migration databases are adopted, and the
 processes refuse to start on a database behind their code."""
 
 import importlib.util
@@ -25,10 +25,10 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-HEAD = "0003"
+HEAD = "0004"
 IMPORT_TABLES = {"import_jobs", "import_files", "import_file_chunks", "import_problems"}
 BEHIND = (
-    "database of assessment is at revision 0001, code needs 0003: "
+    f"database of assessment is at revision 0001, code needs {HEAD}: "
     "run `flask --app assessment db upgrade`"
 )
 
@@ -318,6 +318,49 @@ def test_0003_marks_existing_import_jobs_as_asked_and_downgrades_keeping_them(da
     assert "language_source" not in columns
 
 
+def test_0004_adds_the_peer_tables_empty_and_its_downgrade_drops_only_them(database_url, engine):
+    migrations.upgrade(SCHEMA, database_url, "0001")
+    _write_old_rows(engine)
+    kept = _read_old_rows(engine)
+    migrations.upgrade(SCHEMA, database_url, "0003")
+    assert not {"peer_opt_ins", "peer_aggregates"} & _tables(engine)
+
+    assert migrations.upgrade(SCHEMA, database_url, "0004").after == ("0004",)
+    with engine.connect() as connection:
+        for table in ("peer_opt_ins", "peer_aggregates"):
+            assert connection.scalar(text(f"SELECT count(*) FROM {table}")) == 0
+    aggregate = {c["name"] for c in inspect(engine).get_columns("peer_aggregates")}
+    assert aggregate == {
+        "id",
+        "region",
+        "framework_key",
+        "framework_version",
+        "area",
+        "participants",
+        "median",
+        "first_quartile",
+        "third_quartile",
+        "computed_at",
+    }  # counts and cut points: no column could hold an administration or its score
+    with engine.begin() as connection:
+        connection.execute(
+            Base.metadata.tables["peer_opt_ins"].insert(),
+            {
+                "assessment_id": "a-1",
+                "administration_id": "adm-1",
+                "region": "wca",
+                "framework_key": "ai-ml-readiness",
+                "framework_version": "1.0",
+                "opted_in_by": "coord-1",
+                "opted_in_at": AT,
+            },
+        )
+
+    assert migrations.downgrade(SCHEMA, database_url, "0003").after == ("0003",)
+    assert not {"peer_opt_ins", "peer_aggregates"} & _tables(engine)
+    assert _read_old_rows(engine) == kept
+
+
 def test_the_first_revision_refuses_to_downgrade_and_changes_nothing(database_url, engine):
     migrations.upgrade(SCHEMA, database_url)
     with pytest.raises(NotImplementedError, match="would drop every table"):
@@ -348,7 +391,7 @@ def test_init_db_adopts_a_database_create_all_made_before_migrations(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "assessment: database 0001 -> 0003 (head); adopted the existing tables at 0001" in (
+    assert f"assessment: database 0001 -> {HEAD} (head); adopted the existing tables at 0001" in (
         result.stdout
     )
     after = _read_old_rows(engine)
@@ -392,7 +435,7 @@ def test_the_web_app_refuses_to_start_on_a_database_behind_its_code(service_conf
 def test_an_empty_database_is_refused_naming_the_command(service_config):
     with pytest.raises(
         SchemaBehind,
-        match=r"at revision none, code needs 0003: run `flask --app assessment db upgrade`",
+        match=rf"at revision none, code needs {HEAD}: run `flask --app assessment db upgrade`",
     ):
         create_app(_production_config(service_config))
 
@@ -412,16 +455,17 @@ def test_the_event_process_and_the_importer_refuse_to_start_when_behind(
 def test_the_db_commands(service_config, database_url):
     app = create_app(service_config)
     runner = app.test_cli_runner()
-    assert "at 0003, code head 0003 (up to date)" in runner.invoke(args=["db", "current"]).output
+    current = runner.invoke(args=["db", "current"]).output
+    assert f"at {HEAD}, code head {HEAD} (up to date)" in current
     check = runner.invoke(args=["db", "check"])
     assert check.exit_code == 0 and "models and migrations match" in check.output
     down = runner.invoke(args=["db", "downgrade", "0001"])
-    assert down.exit_code == 0 and "database 0003 -> 0001" in down.output
+    assert down.exit_code == 0 and f"database {HEAD} -> 0001" in down.output
     current = runner.invoke(args=["db", "current"])
     assert BEHIND in current.output
     assert runner.invoke(args=["db", "check"]).exit_code == 1
     refused = runner.invoke(args=["db", "downgrade", "base"])
     assert refused.exit_code == 1 and "would drop every table" in refused.output
     up = runner.invoke(args=["db", "upgrade"])
-    assert up.exit_code == 0 and "database 0001 -> 0003 (head)" in up.output
+    assert up.exit_code == 0 and f"database 0001 -> {HEAD} (head)" in up.output
     app.extensions["db"].dispose()
