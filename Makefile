@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 TYPED := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
 
-.PHONY: help bootstrap run test fuzz migrations-check audit lint typecheck fmt clean
+.PHONY: help bootstrap run test fuzz migrations-check audit lint typecheck fmt i18n clean
 
 help: ## List the targets
 	@echo "Smart Customs: make <target>"
@@ -56,6 +56,21 @@ typecheck: bootstrap ## mypy on shared and the services
 fmt: bootstrap ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# One gettext domain per package holding translations/<lang>/LC_MESSAGES/messages.po.
+I18N_DOMAINS := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
+I18N_KEYWORDS := --no-default-keywords -k gettext -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_
+
+i18n: bootstrap ## Extract, update and compile the interface catalogs (babel.cfg, one domain per package)
+	@set -e; for dir in $(I18N_DOMAINS); do \
+		[ -d $$dir/translations ] || continue; \
+		pot=$$(mktemp --suffix=.pot); \
+		$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --add-location=file --sort-by-file \
+			--add-comments=TRANSLATORS: --project="Smart Customs" --copyright-holder="Smart Customs" -o $$pot $$dir; \
+		$(BIN)/pybabel -q update -i $$pot -d $$dir/translations --ignore-obsolete; \
+		$(BIN)/pybabel compile -d $$dir/translations --statistics; \
+		rm -f $$pot; \
+	done
 
 clean: ## Remove data/ (local databases, logs) and tool caches
 	rm -rf data .pytest_cache .ruff_cache .mypy_cache

@@ -1,41 +1,63 @@
-"""Language negotiation: ``?lang=``, then the ``lang`` cookie, then ``Accept-Language``."""
+"""Language negotiation: ``?lang=``, then the ``lang`` cookie, then ``Accept-Language`` (Babel).
+
+``SUPPORTED`` is the one list of interface languages: adding a language is its code here and a
+catalog per domain (``pybabel init``, see the README).
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+
+from babel import Locale
 
 SUPPORTED = ("en", "fr")
 DEFAULT = "en"
 
 
+# Every request negotiates; the headers repeat, so the answers are kept (bounded: client input).
+@functools.lru_cache(maxsize=1024)
 def negotiate(
     query: str | None, cookie: str | None, accept_language: str | None, default: str = DEFAULT
 ) -> str:
     """Return the language to answer in, among the supported ones."""
     for explicit in (query, cookie):
-        if explicit and explicit.lower()[:2] in SUPPORTED:
-            return explicit.lower()[:2]
-    return _from_accept_language(accept_language) or default
+        if explicit:
+            chosen = _best([explicit.strip()])
+            if chosen:
+                return chosen
+    return _best(_from_accept_language(accept_language)) or default
 
 
-def _from_accept_language(header: str | None) -> str | None:
-    if not header:
+def _best(preferred: list[str]) -> str | None:
+    """Return the first supported language of ``preferred`` (``fr-CA`` is ``fr``), if any."""
+    tags = [tag.lower().replace("_", "-") for tag in preferred if tag and tag != "*"]
+    try:
+        chosen = Locale.negotiate(tags, SUPPORTED, sep="-")
+    except (ValueError, TypeError):  # a tag Babel cannot parse names no language of ours
         return None
+    return str(chosen) if chosen is not None else None
+
+
+def _from_accept_language(header: str | None) -> list[str]:
+    """Return the tags of an ``Accept-Language`` header, the preferred first (q=0 left out)."""
+    if not header:
+        return []
     ranked: list[tuple[float, int, str]] = []
     for position, part in enumerate(header.split(",")):
         pieces = part.strip().split(";")
-        tag = pieces[0].strip().lower()[:2]
+        tag = pieces[0].strip()
         quality = 1.0
         for param in pieces[1:]:
             name, _, value = param.strip().partition("=")
-            if name == "q":
+            if name.strip() == "q":
                 try:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        if tag in SUPPORTED and quality > 0:
+        if tag and quality > 0:
             ranked.append((-quality, position, tag))
-    return min(ranked)[2] if ranked else None
+    return [tag for _quality, _position, tag in sorted(ranked)]
 
 
 def pick(texts: Mapping[str, str], language: str) -> str:
@@ -61,26 +83,3 @@ class Catalog:
         if texts is None:
             return key
         return pick(texts, language).format(**params) if params else pick(texts, language)
-
-
-LAYOUT_TEXTS: dict[str, dict[str, str]] = {
-    "site.name": {"en": "Smart Customs", "fr": "Douane intelligente"},
-    "site.tagline": {
-        "en": "AI, data and new technologies in Customs",
-        "fr": "IA, données et nouvelles technologies en douane",
-    },
-    "nav.home": {"en": "Home", "fr": "Accueil"},
-    "nav.catalogue": {"en": "Catalogue", "fr": "Catalogue"},
-    "nav.assessment": {"en": "Self-assessment", "fr": "Auto-évaluation"},
-    "nav.reports": {"en": "Reports", "fr": "Rapports"},
-    "nav.login": {"en": "Sign in", "fr": "Se connecter"},
-    "nav.logout": {"en": "Sign out", "fr": "Se déconnecter"},
-    "nav.skip": {"en": "Skip to content", "fr": "Aller au contenu"},
-    "nav.language": {"en": "Language", "fr": "Langue"},
-    "nav.main": {"en": "Main navigation", "fr": "Navigation principale"},
-    "footer.private": {
-        "en": "Self-assessment results are private to each administration. Not a benchmark.",
-        "fr": "Les résultats d'auto-évaluation sont propres à chaque administration. "
-        "Ce n'est pas un classement.",
-    },
-}

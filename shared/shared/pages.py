@@ -1,13 +1,16 @@
-"""Server-rendered pages: the shared layout, its stylesheet, texts in English and French.
+"""Server-rendered pages: the shared layout, its stylesheet, texts in the reader's language.
 
 Each service serves its own pages under its prefix (``/`` for the portal, ``/assessment`` and
 ``/reports``) and the shared stylesheet at ``<prefix>/static/site.css``, so no page depends on
-another service being up.
+another service being up. Templates translate with the Jinja i18n extension (``gettext``,
+``ngettext``, ``pgettext``, ``{% trans %}``) from the service's catalog, then the shared one;
+``_("key")`` still reads the service's keyed texts not yet moved to a catalog.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -17,15 +20,28 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared.auth import CSRF_COOKIE, optional_principal
-from shared.i18n import LAYOUT_TEXTS, SUPPORTED, Catalog, pick
+from shared.i18n import SUPPORTED, Catalog, pick
+from shared.translations import Texts, texts_for
 
 _HERE = Path(__file__).parent
 
 
-def init_pages(app: Flask, *, prefix: str, texts: Mapping[str, Mapping[str, str]]) -> Catalog:
-    """Enable the shared layout and texts for ``app``'s pages served under ``prefix``."""
-    catalog = Catalog(LAYOUT_TEXTS, texts)
+def init_pages(
+    app: Flask,
+    *,
+    prefix: str,
+    texts: Mapping[str, Mapping[str, str]],
+    domain: str | None = None,
+) -> Catalog:
+    """Enable the shared layout and texts for ``app``'s pages served under ``prefix``.
+
+    ``domain`` is the package whose catalogs translate the service's pages (before ``shared``).
+    """
+    catalog = Catalog(texts)
     app.extensions["catalog"] = catalog
+    domains = (domain, "shared") if domain else ("shared",)
+    app.extensions["text_domains"] = domains
+    _install_gettext(app)
     loaders = [loader for loader in (app.jinja_loader,) if loader is not None]
     app.jinja_loader = ChoiceLoader([*loaders, FileSystemLoader(str(_HERE / "templates"))])
     static_base = f"{prefix.rstrip('/')}/static"
@@ -33,13 +49,19 @@ def init_pages(app: Flask, *, prefix: str, texts: Mapping[str, Mapping[str, str]
     @app.context_processor
     def _page_context() -> dict[str, Any]:
         language = g.get("language", "en")
-        other = next(lang for lang in SUPPORTED if lang != language)
         args = {k: v for k, v in request.args.items() if k != "lang"}
-        args["lang"] = other
+        switches = [
+            LanguageSwitch(
+                other,
+                texts_for(other).display_name,
+                f"{request.path}?{urlencode({**args, 'lang': other})}",
+            )
+            for other in SUPPORTED
+            if other != language
+        ]
         return {
             "lang": language,
-            "other_lang": other,
-            "switch_language_url": f"{request.path}?{urlencode(args)}",
+            "language_switches": switches,
             "principal": optional_principal(),
             "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
             "static_base": static_base,
@@ -55,6 +77,42 @@ def init_pages(app: Flask, *, prefix: str, texts: Mapping[str, Mapping[str, str]
     blueprint.add_url_rule(f"{static_base}/<path:filename>", "shared_static", shared_static)
     app.register_blueprint(blueprint)
     return catalog
+
+
+@dataclass(frozen=True)
+class LanguageSwitch:
+    """A link of the language switch: the page in another language, named in that language."""
+
+    code: str
+    name: str
+    url: str
+
+
+def _install_gettext(app: Flask) -> None:
+    """Give the templates gettext functions in the current request's language."""
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+    def gettext(message: str) -> str:
+        return page_texts().translations.gettext(message)
+
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        return page_texts().translations.ngettext(singular, plural, count)
+
+    def pgettext(context: str, message: str) -> str:
+        return str(page_texts().translations.pgettext(context, message))
+
+    def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+        return str(page_texts().translations.npgettext(context, singular, plural, count))
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
+
+
+def page_texts() -> Texts:
+    """Return the catalogs and formats of the current request's language."""
+    domains = current_app.extensions.get("text_domains", ("shared",))
+    return texts_for(g.get("language", "en"), *domains)
 
 
 def text(key: str, **params: object) -> str:
