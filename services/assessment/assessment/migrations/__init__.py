@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assessment.actions import models as _actions  # noqa: F401  (its tables are on Base)
 from assessment.models import Base
 from shared.migrations import Schema
 
