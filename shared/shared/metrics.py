@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
+import redis
 from flask import Flask, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import (
@@ -15,6 +16,8 @@ from prometheus_client.core import (
     Metric,
 )
 from prometheus_client.registry import Collector
+
+from shared.bus import dlq_name
 
 _BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _BOUNDS = (
@@ -126,3 +129,35 @@ def init_metrics(app: Flask, service: str) -> Metrics:
 
     app.add_url_rule("/metrics", "metrics", metrics_view)
     return metrics
+
+
+def register_event_gauges(
+    metrics: Metrics, client: redis.Redis, service: str, groups: Sequence[tuple[str, str]]
+) -> None:
+    """Register ``<service>_events_pending`` (delivered, unacknowledged events per stream and
+    consumer group) and ``<service>_events_dead_letters`` (length of each dead-letter stream)."""
+
+    def pending() -> dict[str, float]:
+        values: dict[str, float] = {}
+        for stream, group in groups:
+            try:
+                summary = client.xpending(stream, group)
+            except redis.ResponseError:  # stream or group not created yet
+                summary = {"pending": 0}
+            values[f"{stream}/{group}"] = float(summary["pending"])
+        return values
+
+    def dead_letters() -> dict[str, float]:
+        names = sorted({dlq_name(stream) for stream, _group in groups})
+        return {name: float(client.xlen(name)) for name in names}
+
+    metrics.gauge(
+        f"{service}_events_pending",
+        "Events delivered to a consumer group and not yet acknowledged",
+        pending,
+    )
+    metrics.gauge(
+        f"{service}_events_dead_letters",
+        "Events consumer groups gave up on, waiting in each dead-letter stream",
+        dead_letters,
+    )

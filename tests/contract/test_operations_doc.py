@@ -29,7 +29,8 @@ SETTING_SUFFIXES = {".py", ".yml", ".yaml", ".sh", ".template", ".Dockerfile", "
 # Upper-case words with an underscore the doc uses that are not settings of ours.
 NOT_SETTINGS = {
     "ENTRY_ID": "the argument of events dead-letters show/replay/purge",
-    "JOB_ID": "the argument of jobs retry",
+    "JOB_ID": "the argument of jobs retry and jobs rebuild",
+    "ADMINISTRATION_ID": "the argument of jobs rebuild --administration",
 }
 ENV_NAME = re.compile(r"(?<![A-Za-z0-9_$])(?:<SVC>|[A-Z][A-Z0-9]*)(?:_[A-Z0-9]+)+(?![A-Za-z0-9_])")
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)

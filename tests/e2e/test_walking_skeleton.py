@@ -6,6 +6,8 @@ services' databases) behind nginx in CI.
 
 from __future__ import annotations
 
+import re
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -69,6 +71,20 @@ def test_submit_to_notification_and_download_through_the_gateway(
     assert download.status_code == 200
     assert "attachment" in download.headers["Content-Disposition"]
     assert "Skeleton" in download.text and "Données" in download.text
+    # The portal announced the demo administration's name; the report names it, never its id.
+    pdf = requests.get(
+        f"{reports_api}/reports/{report['id']}/files/pdf", headers=coordinator, timeout=30
+    )
+    assert pdf.status_code == 200
+    assert (
+        "filename=demo-customs-administration-skeleton-v1-fr.pdf"
+        in (pdf.headers["Content-Disposition"])
+    )
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Demo Customs Administration" in " ".join(text.split())
+    assert re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", text) is None  # no id shown
 
     def notified():
         # This report's own notification: earlier tests may have left others, unread too.

@@ -15,6 +15,7 @@ NOTIFICATIONS_GROUP = "reports-notifications"
 PORTAL_STREAM = stream_name("portal")
 CONTENT_GROUP = "reports-content"
 IMPORTS_GROUP = "reports-imports"
+ADMINISTRATIONS_GROUP = "reports-administrations"
 
 
 def settings() -> dict[str, Any]:

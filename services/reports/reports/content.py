@@ -32,6 +32,10 @@ PHASES = ("0-6", "6-18", "18-36")
 # Portal visibilities a report may point to: its readers are all members of an administration.
 SUGGESTIBLE = ("public", "members")
 MAX_RESOURCES = 3
+# Recommendations the executive summary lists.
+TOP = 3
+# The cover's name until the portal's name arrives: never the administration's id.
+UNNAMED = {"en": "your administration", "fr": "votre administration"}
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,8 @@ def compose(
         language=language,
         texts=text,
         title=title,
-        administration=str(data.get("administration_name") or data.get("administration_id", "")),
+        administration=str(data.get("administration_name") or "").strip()
+        or pick(UNNAMED, language),
         date=format_date(str(data.get("submitted_at") or ""), language),
         framework=f"{framework.get('key', '')} {framework.get('version', '')}".strip(),
         subtitle=_framework_title(framework, language) or text["subtitle"],

@@ -1,6 +1,7 @@
 """The reports service's event process: the consumers of ``assessment.submitted`` (group
 ``reports``), of its own ``report.ready``/``report.failed`` (group ``reports-notifications``),
-of the portal's ``content.*`` (group ``reports-content``: the read model of resources) and of
+of the portal's ``content.*`` (group ``reports-content``: the read model of resources), of the
+portal's ``administration.*`` (group ``reports-administrations``: the read model of names) and of
 the assessment service's ``answer_import.finished`` (group ``reports-imports``).
 
 Handlers are closures over the app's adapters, so a consumer works without an app context (the
@@ -18,9 +19,10 @@ from collections.abc import Mapping
 from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from reports import deliveries, jobs, mail, notifications, resources, webhooks
+from reports import administrations, deliveries, jobs, mail, notifications, resources, webhooks
 from reports.celery_app import build_enqueuer
 from reports.config import (
+    ADMINISTRATIONS_GROUP,
     ASSESSMENT_STREAM,
     CONTENT_GROUP,
     IMPORTS_GROUP,
@@ -160,6 +162,25 @@ def content_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     )
 
 
+def administrations_consumer(app: Flask, *, name: str | None = None) -> Consumer:
+    """Return the consumer that keeps the read model of administration names."""
+    database = app.extensions["db"]
+
+    def on_administration(event: CloudEvent) -> None:
+        with database.session(write=True) as session:
+            administrations.apply_administration_event(event, session=session)
+
+    handlers = {kind: on_administration for kind in administrations.ADMINISTRATION_EVENTS}
+    return Consumer(
+        app.extensions["redis"],
+        group=ADMINISTRATIONS_GROUP,
+        streams=[PORTAL_STREAM],
+        handlers=_patient(app, handlers),
+        name=name,
+        settings=_settings(app),
+    )
+
+
 def consumers(app: Flask) -> list[Consumer]:
     """Return every consumer the event process runs."""
     return [
@@ -167,4 +188,5 @@ def consumers(app: Flask) -> list[Consumer]:
         notifications_consumer(app),
         content_consumer(app),
         imports_consumer(app),
+        administrations_consumer(app),
     ]

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from reports import jobs
 from reports.celery_app import build_enqueuer
@@ -83,7 +83,9 @@ def _stalled_before(minutes: float) -> datetime:
 
 def jobs_group() -> AppGroup:
     """Return the ``jobs`` command group."""
-    group = AppGroup("jobs", help="Report jobs: list failed or stalled builds, retry them.")
+    group = AppGroup(
+        "jobs", help="Report jobs: list failed or stalled builds, retry or rebuild them."
+    )
     older_than = click.option(
         "--older-than",
         "minutes",
@@ -152,4 +154,35 @@ def jobs_group() -> AppGroup:
         if outcomes.get(jobs.Retry.MISSING.value):
             raise click.exceptions.Exit(1)
 
+    group.add_command(rebuild_command)
     return group
+
+
+@click.command("rebuild")
+@with_appcontext
+@click.argument("job_ids", nargs=-1)
+@click.option("--administration", default=None, help="Every ready report of this id.")
+def rebuild_command(job_ids: tuple[str, ...], administration: str | None) -> None:
+    """Build ready reports' files again (e.g. to show a name that arrived since)."""
+    if bool(job_ids) == bool(administration):
+        raise click.UsageError("give JOB_IDs or --administration (one of them)")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    database = app.extensions["db"]
+    ids = list(job_ids)
+    if administration:
+        with database.session() as session:
+            ids = jobs.ready_reports_of(session=session, administration_id=administration)
+    rebuilt = 0
+    for job_id in ids:
+        with database.session(write=True) as session:
+            job = jobs.rebuild_files(
+                session=session,
+                store=app.extensions["reports.store"],
+                job_id=job_id,
+                public_url=app.config["AUTH_ISSUER"],
+            )
+        rebuilt += job is not None
+        click.echo(f"{job_id}: {'rebuilt' if job is not None else 'not ready: left alone'}")
+    click.echo(f"reports: rebuilt {rebuilt} of {len(ids)}")
+    if rebuilt < len(ids) and job_ids:
+        raise click.exceptions.Exit(1)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reports import testhooks
+from reports.administrations import known_name
 from reports.builder import RenderedFile, ReportDataError, build_files
 from reports.config import SERVICE, STREAM
 from reports.models import JobStatus, OutboxMessage, ReportFile, ReportJob
@@ -127,6 +128,10 @@ def build_report(
         job.status = JobStatus.BUILDING.value
         job.attempts += 1
         data, language = dict(job.data), job.language
+        # The name as last announced by the portal, so a rebuild after a rename uses it.
+        data["administration_name"] = known_name(
+            session, job.administration_id, announced=data.get("administration_name")
+        )
         catalogue = suggestible_resources(session)
     testhooks.pause_mid_build()  # test hook: 0 s unless REPORTS_TEST_BUILD_DELAY_S is set
     try:
@@ -146,6 +151,50 @@ def build_report(
         _stage(session, "report.ready", job, formats=[file.format for file in rendered])
     _log.info("report ready", extra={"report_id": job_id, "attempts": job.attempts})
     return job
+
+
+def rebuild_files(
+    *,
+    session: Session,
+    store: FileStore,
+    job_id: str,
+    build: Builder = build_files,
+    public_url: str = "",
+) -> ReportJob | None:
+    """Build a ready report's files again from its submission (with the administration's name
+    as known now) and replace them in one transaction; no new event, the report stays ready."""
+    with session.begin():
+        job = session.get(ReportJob, job_id)
+        if job is None or job.status != JobStatus.READY:
+            return None
+        data, language = dict(job.data), job.language
+        data["administration_name"] = known_name(
+            session, job.administration_id, announced=data.get("administration_name")
+        )
+        catalogue = suggestible_resources(session)
+    rendered = build(data, language, resources=catalogue, public_url=public_url)
+    with session.begin():
+        job = _locked(session, job_id)
+        if job is None or job.status != JobStatus.READY:
+            return None
+        for file in rendered:
+            save_file(session, store, report_id=job.id, rendered=file)
+    _log.info("report files rebuilt", extra={"report_id": job_id})
+    return job
+
+
+def ready_reports_of(*, session: Session, administration_id: str) -> list[str]:
+    """Return the ids of an administration's ready reports, oldest first."""
+    return list(
+        session.scalars(
+            select(ReportJob.id)
+            .where(
+                ReportJob.administration_id == administration_id,
+                ReportJob.status == JobStatus.READY.value,
+            )
+            .order_by(ReportJob.created_at, ReportJob.id)
+        )
+    )
 
 
 def fail_report(*, session: Session, job_id: str, reason: str) -> ReportJob | None:

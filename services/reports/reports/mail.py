@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reports import notifications
+from reports.administrations import name_of
 from reports.models import DeliveryStatus, EmailDelivery, Notification, ReportJob
 from shared.events import CloudEvent, load_payload
 from shared.i18n import pick
@@ -31,6 +32,7 @@ MAX_ADDRESS = 254
 
 TEXTS: dict[str, dict[str, str]] = {
     "greeting": {"en": "Hello,", "fr": "Bonjour,"},
+    "administration": {"en": "Administration: {name}", "fr": "Administration : {name}"},
     "open": {
         "en": "Your administration's reports: {url}",
         "fr": "Les rapports de votre administration : {url}",
@@ -149,9 +151,15 @@ def _add(
 
 # -- the message (pure) --------------------------------------------------------------------------
 def compose(
-    email: EmailDelivery, notification: Notification, *, sender: str, public_url: str
+    email: EmailDelivery,
+    notification: Notification,
+    *,
+    sender: str,
+    public_url: str,
+    administration: str | None = None,
 ) -> EmailMessage:
-    """Return the e-mail telling ``email.address`` about ``notification``, in its language."""
+    """Return the e-mail telling ``email.address`` about ``notification``, in its language
+    (naming ``administration`` when its name is known)."""
     language = email.language
     text = notifications.render(notification, language)
     link = f"{public_url.rstrip('/')}/reports/?lang={language}"
@@ -162,10 +170,12 @@ def compose(
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = f"<{email.id}@smartcustoms.reports>"
     message["Auto-Submitted"] = "auto-generated"
+    named = [pick(TEXTS["administration"], language).format(name=administration)]
     message.set_content(
         "\n\n".join(
             [
                 pick(TEXTS["greeting"], language),
+                *(named if administration else []),
                 text["body"],
                 pick(TEXTS["open"], language).format(url=link),
                 "-- \n" + pick(TEXTS["footer"], language),
@@ -219,7 +229,13 @@ def send_email(
         notification = session.get(Notification, email.notification_id)
         if notification is None:
             return Sent(None)
-        message = compose(email, notification, sender=smtp.sender, public_url=public_url)
+        message = compose(
+            email,
+            notification,
+            sender=smtp.sender,
+            public_url=public_url,
+            administration=_administration(session, notification),
+        )
     error: str | None = None
     permanent = False
     try:
@@ -227,6 +243,15 @@ def send_email(
     except (smtplib.SMTPException, OSError) as exc:
         error, permanent = f"{type(exc).__name__}: {exc}"[:MAX_ERROR], _permanent(exc)
     return _record(session, email_id, error, permanent=permanent, max_attempts=max_attempts)
+
+
+def _administration(session: Session, notification: Notification) -> str | None:
+    """Return the notified administration's name: the read model's, else the submission's."""
+    name = name_of(session, notification.administration_id)
+    if name is None and notification.report_id:
+        job = session.get(ReportJob, notification.report_id)
+        name = str((job.data or {}).get("administration_name") or "").strip() if job else None
+    return name or None
 
 
 def _record(

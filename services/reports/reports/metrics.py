@@ -1,5 +1,5 @@
 """Gauges of the reports service: the Celery queue length, the pending events per group and the
-dead letters per dead-letter stream."""
+dead letters per dead-letter stream (the last two from ``shared.metrics``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import redis
 from flask import Flask
 
 from reports.config import (
+    ADMINISTRATIONS_GROUP,
     ASSESSMENT_STREAM,
     CONTENT_GROUP,
     IMPORTS_GROUP,
@@ -17,13 +18,14 @@ from reports.config import (
     PORTAL_STREAM,
     STREAM,
 )
-from shared.bus import dlq_name
+from shared.metrics import register_event_gauges
 
 GROUPS = (
     (ASSESSMENT_STREAM, JOBS_GROUP),
     (STREAM, NOTIFICATIONS_GROUP),
     (PORTAL_STREAM, CONTENT_GROUP),
     (ASSESSMENT_STREAM, IMPORTS_GROUP),
+    (PORTAL_STREAM, ADMINISTRATIONS_GROUP),
 )
 
 
@@ -32,32 +34,6 @@ def queue_length_reader(broker: redis.Redis, queue: str) -> Callable[[], dict[st
 
     def read() -> dict[str, float]:
         return {queue: float(broker.llen(queue))}
-
-    return read
-
-
-def pending_reader(client: redis.Redis) -> Callable[[], dict[str, float]]:
-    """Return a reader of the delivered-but-unacknowledged events of each consumer group."""
-
-    def read() -> dict[str, float]:
-        values: dict[str, float] = {}
-        for stream, group in GROUPS:
-            try:
-                summary = client.xpending(stream, group)
-            except redis.ResponseError:  # stream or group not created yet
-                summary = {"pending": 0}
-            values[f"{stream}/{group}"] = float(summary["pending"])
-        return values
-
-    return read
-
-
-def dead_letters_reader(client: redis.Redis) -> Callable[[], dict[str, float]]:
-    """Return a reader of the length of the dead-letter stream of each stream the groups read."""
-
-    def read() -> dict[str, float]:
-        names = sorted({dlq_name(stream) for stream, _group in GROUPS})
-        return {name: float(client.xlen(name)) for name in names}
 
     return read
 
@@ -77,13 +53,4 @@ def register(app: Flask) -> None:
         "Report tasks waiting in the Celery queue",
         queue_length_reader(broker, app.config["REPORTS_CELERY_QUEUE"]),
     )
-    metrics.gauge(
-        "reports_events_pending",
-        "Events delivered to a consumer group and not yet acknowledged",
-        pending_reader(client),
-    )
-    metrics.gauge(
-        "reports_events_dead_letters",
-        "Events consumer groups gave up on, waiting in each dead-letter stream",
-        dead_letters_reader(client),
-    )
+    register_event_gauges(metrics, client, "reports", GROUPS)

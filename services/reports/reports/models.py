@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from shared.names import AdministrationNameMixin
 from shared.outbox import OutboxMixin
 from shared.timestamps import UtcDateTime, utcnow
 
@@ -231,3 +232,7 @@ class Resource(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     event_time: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class AdministrationName(AdministrationNameMixin, Base):
+    """The reports service's copy of one administration's name (fed by ``administration.*``)."""

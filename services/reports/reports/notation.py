@@ -135,11 +135,15 @@ def parse_moment(value: str) -> datetime:
 
 
 def filename(data: Mapping[str, Any], language: str, extension: str) -> str:
-    """Return a safe ASCII file name for the report (title slug, version, language)."""
-    ascii_title = (
-        unicodedata.normalize("NFKD", str(data.get("title", "")))
-        .encode("ascii", "ignore")
-        .decode("ascii")
-    )
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-")
-    return f"{slug or 'report'}-v{data.get('version', 0)}-{language}.{extension}"
+    """Return a safe ASCII file name for the report (administration and title slugs, version,
+    language)."""
+    parts = [_slug(data.get("administration_name"), 40), _slug(data.get("title"), 60)]
+    stem = "-".join(part for part in parts if part) or "report"
+    return f"{stem}-v{data.get('version', 0)}-{language}.{extension}"
+
+
+def _slug(value: object, limit: int) -> str:
+    """Return ``value`` as lower-case ASCII words joined by hyphens, at most ``limit`` long."""
+    ascii_text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.decode("ascii").lower()).strip("-")
+    return slug[:limit].strip("-")

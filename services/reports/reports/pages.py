@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from reports import jobs, notifications
+from reports import administrations, jobs, notifications
 from reports.models import ReportJob
 from shared.auth import optional_principal
 from shared.errors import ApiError
@@ -68,12 +68,18 @@ def index() -> ResponseReturnValue:
             for n in items
         ]
         reports: list[ReportJob] = []
+        administration_name = None
         if principal.administration_id:
             reports, _ = jobs.list_reports(
                 session=session, principal=principal, page=1, page_size=50
             )
+            administration_name = administrations.name_of(session, principal.administration_id)
         return render_template(
-            "reports/index.html", notifications=rendered, unread=unread, reports=reports
+            "reports/index.html",
+            notifications=rendered,
+            unread=unread,
+            reports=reports,
+            administration_name=administration_name,
         )
 
 

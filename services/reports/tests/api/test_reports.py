@@ -53,7 +53,7 @@ def test_download_is_an_attachment_with_the_right_headers(client, auth, make_rep
     assert response.status_code == 200
     assert response.content_type == "text/html; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
-        "attachment; filename=readiness-2026-v1-en.html"
+        "attachment; filename=douanes-du-testland-readiness-2026-v1-en.html"
     )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Security-Policy"] == "sandbox"
@@ -178,6 +178,7 @@ def test_metrics_expose_queue_length_and_pending_events(client, make_report, red
     assert 'reports_events_pending{name="reports:events/reports-notifications"} 0.0' in text
     assert 'reports_events_pending{name="portal:events/reports-content"} 0.0' in text
     assert 'reports_events_pending{name="assessment:events/reports-imports"} 0.0' in text
+    assert 'reports_events_pending{name="portal:events/reports-administrations"} 0.0' in text
 
 
 def test_a_report_regenerated_in_french_is_built_in_french(client, auth, app, make_report):
@@ -188,9 +189,9 @@ def test_a_report_regenerated_in_french_is_built_in_french(client, auth, app, ma
         jobs.build_report(session=session, store=app.extensions["reports.store"], job_id=french_id)
     body = client.get(f"{URL}/{french_id}", headers=auth()).json
     assert [f["filename"] for f in body["formats"]] == [
-        "readiness-2026-v1-fr.html",
-        "readiness-2026-v1-fr.pdf",
-        "readiness-2026-v1-fr.xlsx",
+        "douanes-du-testland-readiness-2026-v1-fr.html",
+        "douanes-du-testland-readiness-2026-v1-fr.pdf",
+        "douanes-du-testland-readiness-2026-v1-fr.xlsx",
     ]
     page = client.get(f"{URL}/{french_id}/files/html", headers=auth()).get_data(as_text=True)
     assert '<html lang="fr">' in page

@@ -5,7 +5,7 @@ rows, and the web app, the Celery worker's app and the event process refuse an o
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.pool import NullPool
 
 from reports import create_app
@@ -16,6 +16,8 @@ from shared.migrations import SchemaBehind
 from shared.testing import schema_state
 
 pytestmark = pytest.mark.integration
+
+HEAD = "0002"
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 ROW = {
@@ -30,14 +32,14 @@ ROW = {
     "read_at": None,
 }
 BEHIND = (
-    "database of reports is at revision none, code needs 0001: run `flask --app reports db upgrade`"
+    "database of reports is at revision none, code needs 0002: run `flask --app reports db upgrade`"
 )
 
 
 def test_a_fresh_database_upgraded_to_head_matches_the_models(database_url):
     migrated = migrations.upgrade(SCHEMA, database_url)
-    assert (migrated.before, migrated.after) == ((), ("0001",)) and SCHEMA.heads() == ("0001",)
-    assert schema_state(SCHEMA, database_url) == (("0001",), [])
+    assert (migrated.before, migrated.after) == ((), (HEAD,)) and SCHEMA.heads() == (HEAD,)
+    assert schema_state(SCHEMA, database_url) == ((HEAD,), [])
 
 
 def test_a_database_create_all_made_before_migrations_is_adopted_with_its_rows(database_url):
@@ -47,9 +49,29 @@ def test_a_database_create_all_made_before_migrations_is_adopted_with_its_rows(d
     with engine.begin() as connection:
         connection.execute(table.insert(), ROW)
     migrated = migrations.upgrade(SCHEMA, database_url)
-    assert (migrated.adopted, migrated.after) == ("0001", ("0001",))
+    # create_all made today's tables: the database matches the head and is stamped there.
+    assert (migrated.adopted, migrated.after) == (HEAD, (HEAD,))
     with engine.connect() as connection:
         assert [dict(r._mapping) for r in connection.execute(select(table))] == [ROW]
+    engine.dispose()
+
+
+def test_upgrading_from_0001_keeps_rows_and_the_names_table_downgrades(database_url):
+    assert migrations.upgrade(SCHEMA, database_url, "0001").after == ("0001",)
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(Notification.__table__.insert(), ROW)
+    assert migrations.upgrade(SCHEMA, database_url).after == (HEAD,)
+    with engine.connect() as connection:
+        rows = [dict(r._mapping) for r in connection.execute(select(Notification.__table__))]
+        names = connection.exec_driver_sql("SELECT count(*) FROM administration_names").scalar()
+    assert rows == [ROW] and names == 0
+    assert migrations.downgrade(SCHEMA, database_url, "0001").after == ("0001",)
+    with engine.connect() as connection:
+        assert [dict(r._mapping) for r in connection.execute(select(Notification.__table__))] == [
+            ROW
+        ]
+        assert "administration_names" not in inspect(connection).get_table_names()
     engine.dispose()
 
 

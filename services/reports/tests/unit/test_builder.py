@@ -105,7 +105,9 @@ def test_a_report_comes_in_html_pdf_and_xlsx_with_safe_names(built):
     assert list(files) == ["html", "pdf", "xlsx"]
     assert files["pdf"].media_type == "application/pdf"
     assert files["pdf"].content.startswith(b"%PDF-")
-    assert files["xlsx"].filename == f"auto-evaluation-2027-n-7-v2-{language}.xlsx"
+    assert files["xlsx"].filename == (
+        f"direction-generale-des-douanes-et-droits-auto-evaluation-2027-n-7-v2-{language}.xlsx"
+    )
 
 
 def test_the_pdf_holds_area_names_and_recommendations_in_the_reports_language(
@@ -341,12 +343,28 @@ def test_unsupported_language_is_rejected(submission_data):
 
 
 def test_files_have_safe_ascii_names_and_media_types(submission_data):
-    html, pdf, xlsx = build_files(submission_data(title="Évaluation 2026 / «IA»"), "fr")
-    assert html.filename == "evaluation-2026-ia-v1-fr.html"
+    data = submission_data(title="Évaluation 2026 / «IA»", administration_name="Douanes d'Île")
+    html, pdf, xlsx = build_files(data, "fr")
+    assert html.filename == "douanes-d-ile-evaluation-2026-ia-v1-fr.html"
     assert html.media_type == "text/html; charset=utf-8"
-    assert pdf.filename == "evaluation-2026-ia-v1-fr.pdf"
-    assert xlsx.filename == "evaluation-2026-ia-v1-fr.xlsx"
+    assert pdf.filename == "douanes-d-ile-evaluation-2026-ia-v1-fr.pdf"
+    assert xlsx.filename == "douanes-d-ile-evaluation-2026-ia-v1-fr.xlsx"
     assert filename({"title": "<>", "version": 2}, "en", "html") == "report-v2-en.html"
+    unnamed = {"title": "Évaluation", "version": 3, "administration_id": "ea5a6d84-0000"}
+    assert filename(unnamed, "fr", "pdf") == "evaluation-v3-fr.pdf"  # never the id
+
+
+@pytest.mark.parametrize(
+    ("language", "unnamed"), [("en", "your administration"), ("fr", "votre administration")]
+)
+def test_a_report_without_a_known_name_never_shows_the_administration_id(
+    submission_data, language, unnamed
+):
+    data = {**submission_data(), "administration_id": "ea5a6d84-1111-2222"}
+    data.pop("administration_name", None)
+    html = render_html(data, language).content.decode()
+    assert "ea5a6d84" not in html
+    assert f"<dd>{unnamed}</dd>" in html
 
 
 def test_a_level_is_named_only_once_fully_reached():
