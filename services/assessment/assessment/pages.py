@@ -139,13 +139,21 @@ def invite(assessment_id: str) -> ResponseReturnValue:
                 assessment_id=assessment_id,
                 user_id=request.form.get("user_id", "").strip()[:64],
                 name=request.form.get("name", "").strip()[:200],
-                email=None,
+                email=_email(request.form.get("email", "")),
                 role="respondent",
                 areas=request.form.getlist("areas"),
             )
         except ApiError as exc:
             return _back("pages.overview", exc, assessment_id=assessment_id)
     return redirect(url_for("pages.overview", assessment_id=assessment_id))
+
+
+def _email(value: str) -> str | None:
+    """Return a plausible e-mail address from a form field, else None (the field is optional)."""
+    address = value.strip()[:254]
+    local, at, domain = address.rpartition("@")
+    plausible = at and local and "." in domain and not any(c.isspace() for c in address)
+    return address if plausible else None
 
 
 @bp.post("/<assessment_id>/targets")

@@ -18,6 +18,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "field.tool": {"en": "Readiness tool", "fr": "Outil de préparation"},
     "field.language": {"en": "Report language", "fr": "Langue du rapport"},
     "field.name": {"en": "Name", "fr": "Nom"},
+    "field.email": {"en": "E-mail (optional)", "fr": "Courriel (facultatif)"},
     "field.user_id": {"en": "User id", "fr": "Identifiant de l'utilisateur"},
     "field.areas": {"en": "Assigned areas", "fr": "Domaines attribués"},
     "field.confidence": {"en": "Confidence", "fr": "Degré de confiance"},

@@ -19,12 +19,14 @@
         option.value = user.id;
         option.textContent = (user.display_name || user.email) + " <" + user.email + ">";
         option.dataset.name = user.display_name || user.email;
+        option.dataset.email = user.email || "";
         select.appendChild(option);
       });
       select.addEventListener("change", function () {
         var chosen = select.options[select.selectedIndex];
         document.getElementById("user_id").value = chosen.value;
         document.getElementById("name").value = chosen.dataset.name || "";
+        document.getElementById("email").value = chosen.dataset.email || "";
       });
       var first = form.querySelector("label[for=user_id]");
       form.insertBefore(select, first);

@@ -99,3 +99,29 @@ def test_a_form_with_a_control_character_is_refused_in_french_and_nothing_is_cre
     page = response.get_data(as_text=True)
     assert "text/html" in response.content_type and "contrôle" in page and "U+000B" in page
     assert "Plan" not in b.get("/assessment/").get_data(as_text=True)
+
+
+def test_the_team_is_listed_by_name_and_e_mail_not_by_user_id(signed_in, started):
+    b = signed_in()
+    invited = b.post(
+        f"/assessment/{started}/participants",
+        data={
+            "csrf_token": "csrf-123",
+            "user_id": "user-4711",
+            "name": "Awa Diop",
+            "email": "awa.diop@douanes.example",
+            "areas": ["data"],
+        },
+    )
+    assert invited.status_code == 302
+    b.post(
+        f"/assessment/{started}/participants",
+        data={"csrf_token": "csrf-123", "user_id": "user-4712", "name": "Jean K", "email": "x"},
+    )
+    page = b.get(f"/assessment/{started}?lang=fr").get_data(as_text=True)
+    team = page[page.index('id="team-h"') : page.index('id="invite-form"')]
+    email = '<span class="participant-email">&lt;awa.diop@douanes.example&gt;</span>'
+    assert f"Awa Diop {email}" in team
+    assert "Jean K <span" in team and "&lt;x&gt;" not in team  # an implausible address is dropped
+    assert "user-4711" not in team and "user-4712" not in team
+    assert '<input id="email" name="email" type="email"' in page and "Courriel (facultatif)" in page
