@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask
 
 from assessment import api, cli, pages, prefill_api
+from assessment.actions import api as actions_api
+from assessment.actions import texts as actions_texts
 from assessment.autosave import AssessmentFacts
 from assessment.bulk import api as bulk_api
 from assessment.bulk import pages as bulk_pages
@@ -88,11 +90,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["ASSESSMENT_WORKBOOK_SECRET"] = stored_workbook_secret()
     register_messages(ERRORS)
     register_translations(MESSAGES_FR)
+    register_messages(actions_texts.ERRORS)
+    register_translations(actions_texts.MESSAGES_FR)
     app.extensions["frameworks"] = FrameworkCache()
     app.extensions["assessment.facts"] = AssessmentFacts()
     rest.register_blueprint(api.blp)
     rest.register_blueprint(bulk_api.blp)
     rest.register_blueprint(prefill_api.blp)
+    rest.register_blueprint(actions_api.blp)
     init_pages(app, prefix="/assessment", texts={**TEXTS, **BULK_TEXTS})
     app.register_blueprint(pages.bp)
     app.register_blueprint(bulk_pages.bp)

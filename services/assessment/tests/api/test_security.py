@@ -20,6 +20,7 @@ from ..conftest import BASE
 # Path parameters naming what every administration shares (the frameworks), not its own.
 SHARED_PARAMETERS = {"key", "version"}
 ANSWER = {"value": 3, "confidence": "high", "comment": "", "evidence": ""}
+ACTION = {"title": "Name data owners", "owner_id": "coord-1", "target_date": "2027-06-30"}
 
 
 def _csv_upload(respondent: str, indicator: str) -> dict:
@@ -43,11 +44,19 @@ def owned(client, auth, started, indicators):
     assert answered.status_code == 200, answered.json
     uploaded = client.post(f"{base}/imports", headers=auth(), **_csv_upload("resp-1", indicator))
     assert uploaded.status_code == 202, uploaded.json
+    plan = client.post(f"{base}/action-plan", json={}, headers=auth())
+    assert plan.status_code == 201, plan.json
+    action = client.post(
+        f"{BASE}/action-plans/{plan.json['id']}/actions", json=ACTION, headers=auth()
+    )
+    assert action.status_code == 201, action.json
     return {
         "assessment_id": started,
         "user_id": "resp-1",
         "indicator": indicator,
         "job_id": uploaded.json["id"],
+        "plan_id": plan.json["id"],
+        "action_id": action.json["id"],
     }
 
 
@@ -82,6 +91,9 @@ def test_another_administration_learns_nothing_of_this_ones_resources(client, ap
         },
         f"POST {base}/reopen": {"json": {"reason": "Taken over"}},
         f"POST {base}/imports": lambda: _csv_upload("resp-1", owned["indicator"]),
+        f"POST {base}/action-plan": {"json": {}},
+        f"POST {BASE}/action-plans/{{plan_id}}/actions": {"json": ACTION},
+        f"PATCH {BASE}/actions/{{action_id}}": {"json": {"status": "dropped"}},
     }
     found = refusals_across_administrations(
         client,
@@ -106,7 +118,7 @@ def test_another_administrations_lists_show_none_of_this_ones_resources(client, 
     found = leaks_in_lists(
         client,
         Conformance.of(app),
-        private=[owned["assessment_id"], owned["job_id"]],
+        private=[owned["assessment_id"], owned["job_id"], owned["action_id"]],
         owner=auth(),
         stranger=auth("coord-9", "adm-2"),
     )
