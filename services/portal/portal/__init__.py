@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import api, catalogue, cli, keys, pages, wellknown
+from portal import api, catalogue, cli, contributions, keys, pages, wellknown
 from portal.attempts import AttemptLimits, SignInAttempts
 from portal.config import SERVICE, settings
 from portal.migrations import SCHEMA
@@ -94,6 +94,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(api.admin_blp)
     rest.register_blueprint(wellknown.blp)
     catalogue.init_app(app, rest)
+    contributions.init_app(app, rest)
     init_pages(app, prefix="/", texts={**pages.TEXTS, **catalogue.TEXTS})
     app.register_blueprint(pages.blp)
     cli.register(app)

@@ -161,17 +161,40 @@ def propose_case_study(
     if not is_member(principal):
         raise ApiError(403, "forbidden")
     with session.begin():
-        administration = session.get(Administration, principal.administration_id)
-        proposal = {
-            **data,
-            "kind": "case_study",
-            "visibility": data.get("visibility") or "members",
-            "administration_name": data.get("administration_name")
-            or (administration.name if administration else None),
-        }
-        item = _new_item(session, principal, index, proposal, workflow.IN_REVIEW)
-        item.proposed_by_administration = principal.administration_id
-        return item
+        return add_proposal(
+            session=session, principal=principal, index=index, data={**data, "kind": "case_study"}
+        )
+
+
+def add_proposal(
+    *, session: Session, principal: Principal, index: SearchIndex, data: dict[str, Any]
+) -> ContentItem:
+    """Add a member's proposal in review, in the caller's transaction (members only, else 403)."""
+    if not is_member(principal):
+        raise ApiError(403, "forbidden")
+    administration = session.get(Administration, principal.administration_id)
+    proposal = {
+        **data,
+        "visibility": data.get("visibility") or "members",
+        "administration_name": data.get("administration_name")
+        or (administration.name if administration else None),
+    }
+    item = _new_item(session, principal, index, proposal, workflow.IN_REVIEW)
+    item.proposed_by_administration = principal.administration_id
+    return item
+
+
+def resubmit_proposal(
+    *, principal: Principal, item: ContentItem, note: str, changes: dict[str, Any]
+) -> None:
+    """Send a member's proposal sent back for changes to review again, in the caller's
+    transaction: its author answers the change request (``changes`` go to the history)."""
+    before = _transition(item, principal, "submit")
+    item.contributors_text = join_roles(
+        workflow.with_contributor(item.contributors, principal.subject)
+    )
+    recorded = {**changes, **_status_change(before, item, note)}
+    _record(item_session(item), item, principal, "resubmitted", recorded)
 
 
 def update_item(

@@ -179,6 +179,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "ed.history.published": {"en": "published", "fr": "publication"},
     "ed.history.archived": {"en": "archived", "fr": "archivage"},
     "ed.history.reopened": {"en": "back to draft", "fr": "retour en brouillon"},
+    "ed.history.resubmitted": {
+        "en": "new version sent by the member",
+        "fr": "nouvelle version envoyée par le membre",
+    },
     "ed.view": {"en": "See the page", "fr": "Voir la page"},
     "ed.fields": {"en": "Description", "fr": "Description"},
     "ed.texts": {"en": "Texts in {name}", "fr": "Textes en {name}"},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 HEAD = 8192
 MAX_CONTENT_TYPES = 1024 * 1024
@@ -75,7 +75,7 @@ _MARKUP = re.compile(
 _BOMS = (b"\xef\xbb\xbf",)
 
 
-def detect(stream: BinaryIO, name: str = "") -> Detected:
+def detect(stream: IO[bytes], name: str = "") -> Detected:
     """Return the type of the (seekable) ``stream``'s content, or raise UnsupportedType.
 
     ``name`` only tells CSV from plain text once the content is known to be text.
@@ -95,7 +95,7 @@ def detect(stream: BinaryIO, name: str = "") -> Detected:
     return _text(head, name)
 
 
-def _office(stream: BinaryIO) -> Detected:
+def _office(stream: IO[bytes]) -> Detected:
     try:
         with zipfile.ZipFile(stream) as package:
             names = set(package.namelist())

@@ -15,7 +15,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, Protocol
 
 CHUNK = 64 * 1024
 # S3 parts (5 MiB at least but the last): one part is the most an upload holds in memory.
@@ -58,7 +58,7 @@ class Stored:
 class FileStore(Protocol):
     """The store every replica shares: put, open, delete, exists (keys from ``check_key``)."""
 
-    def put(self, key: str, source: BinaryIO, *, max_bytes: int) -> Stored:
+    def put(self, key: str, source: IO[bytes], *, max_bytes: int) -> Stored:
         """Store ``source`` under ``key`` (streamed, at most ``max_bytes``, else TooLarge)."""
 
     def open(self, key: str) -> Readable:
@@ -86,7 +86,7 @@ def check_key(key: str) -> str:
 class _Metered:
     """Reads ``source`` counting and hashing; raises TooLarge as soon as the limit is passed."""
 
-    def __init__(self, source: BinaryIO, max_bytes: int) -> None:
+    def __init__(self, source: IO[bytes], max_bytes: int) -> None:
         self.source = source
         self.max_bytes = max_bytes
         self.size = 0
@@ -123,7 +123,7 @@ class LocalStore:
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*check_key(key).split("/"))
 
-    def put(self, key: str, source: BinaryIO, *, max_bytes: int) -> Stored:
+    def put(self, key: str, source: IO[bytes], *, max_bytes: int) -> Stored:
         """Write to a temporary file beside the target, then rename it into place."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,7 +195,7 @@ class S3Store:
                 raise
             self.client.create_bucket(Bucket=self.bucket)
 
-    def put(self, key: str, source: BinaryIO, *, max_bytes: int) -> Stored:
+    def put(self, key: str, source: IO[bytes], *, max_bytes: int) -> Stored:
         """One PUT for a small body; a multipart upload (aborted on any failure) for a large one."""
         check_key(key)
         metered = _Metered(source, max_bytes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import portal.contributions.models  # noqa: F401  (its tables are in Base.metadata too)
 from portal.models import Base
 from shared.migrations import Schema
 

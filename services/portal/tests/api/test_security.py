@@ -4,6 +4,8 @@ The portal trusts only its own signing keys, so the tokens here are signed with 
 with (and the bad ones under its ``kid``), not with the test issuer's.
 """
 
+import io
+
 import pytest
 
 from portal import keys
@@ -50,10 +52,19 @@ def owned(client, demo, login):
         headers=login("coordinator@demo.example"),
     )
     assert created.status_code == 201, created.json
+    contributed = client.post(
+        "/api/v1/portal/contributions",
+        data={"kind": "resource", "title_en": "Notes", "file": (io.BytesIO(b"Notes"), "n.txt")},
+        headers=login("coordinator@demo.example"),
+        content_type="multipart/form-data",
+    )
+    assert contributed.status_code == 201, contributed.json
     return {
         "administration_id": demo["demo"],
         "user_id": demo["users"]["respondent@demo.example"],
         "key_id": created.json["id"],
+        "contribution_id": contributed.json["id"],
+        "number": "1",
     }
 
 
@@ -92,6 +103,10 @@ def test_another_administration_learns_nothing_of_this_ones_resources(client, ap
         },
         f"PATCH {ADMINISTRATIONS}/users/{{user_id}}": {"json": {"active": False}},
         f"POST {ADMINISTRATIONS}/api-keys": {"json": {"name": "Intruder"}},
+        "POST /api/v1/portal/contributions/{contribution_id}/versions": lambda: {
+            "data": {"file": (io.BytesIO(b"%PDF-1.4 other"), "other.pdf")},
+            "content_type": "multipart/form-data",
+        },
     }
     found = refusals_across_administrations(
         client,
@@ -116,7 +131,7 @@ def test_another_administrations_lists_show_none_of_this_ones_resources(client, 
     found = leaks_in_lists(
         client,
         Conformance.of(app),
-        private=[owned["administration_id"]],
+        private=[owned["administration_id"], owned["contribution_id"]],
         owner=login("coordinator@demo.example"),
         stranger=login("coordinator@other.example"),
     )

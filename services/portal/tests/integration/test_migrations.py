@@ -5,7 +5,7 @@ before migrations is adopted with its rows, and the processes refuse an older sc
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.pool import NullPool
 
 from portal import catalogue, create_app
@@ -18,6 +18,7 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+HEAD = "0002"
 ROW = {
     "id": "adm-1",
     "name": "Douanes",
@@ -29,14 +30,14 @@ ROW = {
 
 def test_a_fresh_database_upgraded_to_head_matches_the_models(database_url):
     migrated = migrations.upgrade(SCHEMA, database_url)
-    assert (migrated.before, migrated.after) == ((), ("0001",)) and SCHEMA.heads() == ("0001",)
-    assert schema_state(SCHEMA, database_url) == (("0001",), [])
+    assert (migrated.before, migrated.after) == ((), (HEAD,)) and SCHEMA.heads() == (HEAD,)
+    assert schema_state(SCHEMA, database_url) == ((HEAD,), [])
 
 
 def test_the_search_index_tables_are_not_the_migrations_business(portal_config):
     app = create_app(portal_config)  # TESTING: upgraded, then the engine's search index made
     catalogue.ensure_schema(app)
-    assert schema_state(SCHEMA, portal_config["DATABASE_URL"]) == (("0001",), [])
+    assert schema_state(SCHEMA, portal_config["DATABASE_URL"]) == ((HEAD,), [])
     app.extensions["db"].dispose()
 
 
@@ -47,11 +48,11 @@ def test_a_database_create_all_made_before_migrations_is_adopted_with_its_rows(d
     with engine.begin() as connection:
         connection.execute(table.insert(), ROW)
     migrated = migrations.upgrade(SCHEMA, database_url)
-    assert (migrated.adopted, migrated.after) == ("0001", ("0001",))
+    assert (migrated.adopted, migrated.after) == (HEAD, (HEAD,))
     with engine.connect() as connection:
         assert [dict(r._mapping) for r in connection.execute(select(table))] == [ROW]
     engine.dispose()
-    assert schema_state(SCHEMA, database_url) == (("0001",), [])
+    assert schema_state(SCHEMA, database_url) == ((HEAD,), [])
 
 
 def test_the_web_app_refuses_an_empty_database_and_starts_once_upgraded(portal_config):
@@ -59,7 +60,7 @@ def test_the_web_app_refuses_an_empty_database_and_starts_once_upgraded(portal_c
     with pytest.raises(SchemaBehind) as refused:
         create_app(config)
     assert str(refused.value) == (
-        "database of portal is at revision none, code needs 0001: "
+        f"database of portal is at revision none, code needs {HEAD}: "
         "run `flask --app portal db upgrade`"
     )
     migrations.upgrade(SCHEMA, config["DATABASE_URL"])
@@ -73,5 +74,22 @@ def test_the_event_process_refuses_to_start_when_behind(portal_config):
         connection.exec_driver_sql("DELETE FROM alembic_version")  # as if never upgraded
     result = app.test_cli_runner().invoke(args=["events", "run"])
     assert result.exit_code == 1
-    assert "database of portal is at revision none, code needs 0001" in result.output
+    assert f"database of portal is at revision none, code needs {HEAD}" in result.output
     app.extensions["db"].dispose()
+
+
+def test_the_contributions_revision_keeps_the_rows_of_0001_and_downgrades(database_url):
+    migrations.upgrade(SCHEMA, database_url, "0001")
+    engine = create_engine(database_url, poolclass=NullPool)
+    table = Administration.__table__
+    with engine.begin() as connection:
+        connection.execute(table.insert(), ROW)
+    assert migrations.upgrade(SCHEMA, database_url).after == ("0002",)
+    tables = set(inspect(engine).get_table_names())
+    assert {"contributions", "contribution_versions"} <= tables
+    migrations.downgrade(SCHEMA, database_url, "0001")
+    tables = set(inspect(engine).get_table_names())
+    assert not {"contributions", "contribution_versions"} & tables
+    with engine.connect() as connection:
+        assert [dict(r._mapping) for r in connection.execute(select(table))] == [ROW]
+    engine.dispose()
