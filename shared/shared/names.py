@@ -49,7 +49,8 @@ def apply_name_event(event: CloudEvent, *, session: Session, model: type[Row]) -
         if row is not None and row.event_time > moment:
             return row  # a newer event of this administration was applied already
         if row is None:
-            row = model(administration_id=data["administration_id"])
+            row = model()
+            row.administration_id = data["administration_id"]
             session.add(row)
         row.name = str(data["name"]).strip()[:MAX_NAME]
         row.country_code = data.get("country_code")

@@ -224,14 +224,12 @@ def test_keda_reads_the_backlogs_the_code_keeps(
     queue = kc.CC._option(kc.CC._command(kc.COMPOSE["reports-worker"]), "--queues")
     assert queue == settings()["REPORTS_CELERY_QUEUE"]
     assert [t["listName"] for t in kc.triggers(production, "reports-worker", "redis")] == [queue]
-    streams = {
-        (t["stream"], t["consumerGroup"])
-        for t in kc.triggers(production, "reports-events", "redis-streams")
-    }
-    assert streams == km.consumer_groups("reports"), "one trigger per consumer group"
     for svc in kc.SERVICES:
-        if svc != "reports":  # a relay only: its outbox is its whole backlog
-            assert not km.consumer_groups(svc), f"{svc} reads groups now: scale it on them too"
+        streams = {
+            (t["stream"], t["consumerGroup"])
+            for t in kc.triggers(production, f"{svc}-events", "redis-streams")
+        }
+        assert streams == km.consumer_groups(svc), f"{svc}: one trigger per consumer group"
         model = importlib.import_module(f"{svc}.models").OutboxMessage
         (outbox,) = kc.triggers(production, f"{svc}-events", "postgresql")
         assert (

@@ -14,12 +14,13 @@ from assessment.autosave import AssessmentFacts
 from assessment.bulk import api as bulk_api
 from assessment.bulk import pages as bulk_pages
 from assessment.bulk.texts import TEXTS as BULK_TEXTS
-from assessment.config import SERVICE, settings, stored_workbook_secret
+from assessment.config import GROUPS, SERVICE, settings, stored_workbook_secret
 from assessment.frameworks import FrameworkCache, sync_repository_frameworks
 from assessment.migrations import SCHEMA
 from assessment.texts import MESSAGES_FR, TEXTS
 from shared.errors import register_messages
 from shared.messages import register_translations
+from shared.metrics import register_event_gauges
 from shared.migration_commands import upgrade_app
 from shared.migrations import refuse_if_behind
 from shared.pages import init_pages
@@ -93,6 +94,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_messages(actions_texts.ERRORS)
     register_translations(actions_texts.MESSAGES_FR)
     app.extensions["frameworks"] = FrameworkCache()
+    register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
     app.extensions["assessment.facts"] = AssessmentFacts()
     rest.register_blueprint(api.blp)
     rest.register_blueprint(bulk_api.blp)

@@ -9,6 +9,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from assessment.bulk.runner import run_importer
+from assessment.config import GROUPS
+from assessment.events import consumers
 from assessment.framework_check import command_group as framework_commands
 from assessment.frameworks import sync_repository_frameworks
 from assessment.migrations import SCHEMA
@@ -40,12 +42,12 @@ def register(app: Flask) -> None:
 
     @events.command("run")
     def run() -> None:
-        """Relay the outbox to the stream until stopped."""
+        """Relay the outbox and keep the administration names until stopped."""
         flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
         require_current(flask_app, SCHEMA)
-        run_event_process(flask_app, outbox=OutboxMessage)
+        run_event_process(flask_app, outbox=OutboxMessage, consumers=consumers(flask_app))
 
-    events.add_command(dead_letter_commands("assessment", ()))  # it runs no consumer groups
+    events.add_command(dead_letter_commands("assessment", GROUPS))
     app.cli.add_command(events)
 
     imports = AppGroup("imports", help="The importer: runs bulk import jobs.")

@@ -7,9 +7,14 @@ import os
 import secrets
 from typing import Any
 
+from shared.bus import stream_name
 from shared.config import data_dir, env_float, env_int, env_str
 
 SERVICE = "assessment"
+PORTAL_STREAM = stream_name("portal")
+ADMINISTRATIONS_GROUP = "assessment-administrations"
+# (stream, consumer group) of every group the event process reads.
+GROUPS = ((PORTAL_STREAM, ADMINISTRATIONS_GROUP),)
 MIB = 1024 * 1024
 
 

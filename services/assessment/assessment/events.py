@@ -1,14 +1,19 @@
-"""Events the assessment service publishes, and its event process (the outbox relay)."""
+"""Events the assessment service publishes, and its event process: the outbox relay and the
+consumer of the portal's ``administration.*`` (group ``assessment-administrations``: the read
+model of names that ``assessment.submitted`` carries)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from sqlalchemy.orm import Session
 
-from assessment.models import Assessment, OutboxMessage
-from shared.bus import stream_name
-from shared.events import new_event
+from assessment.config import ADMINISTRATIONS_GROUP, PORTAL_STREAM
+from assessment.models import AdministrationName, Assessment, OutboxMessage
+from shared import names
+from shared.bus import Consumer, ConsumerSettings, stream_name
+from shared.events import CloudEvent, new_event
 from shared.outbox import add_event
 from shared.timestamps import to_rfc3339
 
@@ -97,3 +102,33 @@ def submitted_payload(
         "details": results,
         "answers": answers or [],
     }
+
+
+def administrations_consumer(app: Flask, *, name: str | None = None) -> Consumer:
+    """Return the consumer that keeps the read model of administration names."""
+    database = app.extensions["db"]
+
+    def on_administration(event: CloudEvent) -> None:
+        with database.session(write=True) as session:
+            names.apply_name_event(event, session=session, model=AdministrationName)
+
+    return Consumer(
+        app.extensions["redis"],
+        group=ADMINISTRATIONS_GROUP,
+        streams=[PORTAL_STREAM],
+        handlers={kind: on_administration for kind in names.NAME_EVENTS},
+        name=name,
+        settings=ConsumerSettings(max_deliveries=app.config["EVENTS_MAX_DELIVERIES"]),
+    )
+
+
+def consumers(app: Flask) -> list[Consumer]:
+    """Return every consumer the event process runs."""
+    return [administrations_consumer(app)]
+
+
+def administration_name(session: Session, administration_id: str, announced: str = "") -> str:
+    """Return the name ``assessment.submitted`` carries: the portal's (read model), else the
+    one the client gave, else ""."""
+    known = names.name_of(session, AdministrationName, administration_id)
+    return known or announced.strip()

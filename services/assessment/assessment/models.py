@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.idempotency import IdempotencyMixin
+from shared.names import AdministrationNameMixin
 from shared.outbox import OutboxMixin
 from shared.timestamps import UtcDateTime, utcnow
 
@@ -302,3 +303,8 @@ class OutboxMessage(OutboxMixin, Base):
     """Events written with the change that caused them, relayed to the stream."""
 
     __tablename__ = "outbox"
+
+
+class AdministrationName(AdministrationNameMixin, Base):
+    """The assessment service's copy of one administration's name (fed by
+    ``administration.*``): what ``assessment.submitted`` and the pages call it."""

@@ -261,7 +261,9 @@ def submit_assessment(
                 assessment,
                 computed,
                 notify,
-                administration_name,
+                events.administration_name(
+                    session, assessment.administration_id, administration_name
+                ),
                 answers=results.answer_sheet(session, assessment, seen.framework, answers),
                 framework_title=seen.framework.title,
             ),
