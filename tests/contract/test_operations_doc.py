@@ -31,6 +31,7 @@ NOT_SETTINGS = {
     "ENTRY_ID": "the argument of events dead-letters show/replay/purge",
     "JOB_ID": "the argument of jobs retry and jobs rebuild",
     "ADMINISTRATION_ID": "the argument of jobs rebuild --administration",
+    "DELIVERY_ID": "the argument of deliveries resend",
 }
 ENV_NAME = re.compile(r"(?<![A-Za-z0-9_$])(?:<SVC>|[A-Z][A-Z0-9]*)(?:_[A-Z0-9]+)+(?![A-Za-z0-9_])")
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)

@@ -1,5 +1,6 @@
 """Command-line entry points: ``flask --app reports init-db``, ``... db ...`` (migrations),
-``... events run``, ``... events dead-letters ...`` and ``... jobs ...`` (the operator's)."""
+``... events run``, ``... events dead-letters ...``, ``... jobs ...``, ``... deliveries ...`` and
+``... emails ...`` (the operator's)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from reports import job_commands
+from reports import job_commands, resend_commands
 from reports.config import SERVICE
 from reports.events import consumers
 from reports.metrics import GROUPS
@@ -42,3 +43,5 @@ def register(app: Flask) -> None:
     events.add_command(dead_letter_commands(SERVICE, GROUPS))
     app.cli.add_command(events)
     app.cli.add_command(job_commands.jobs_group())
+    for group in resend_commands.command_groups():
+        app.cli.add_command(group)
