@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, String, Text, delete, select
+from sqlalchemy import Integer, String, Text, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.bus import EventBus
@@ -66,6 +66,27 @@ def purge_published(database: Database, model: type[OutboxMixin], *, older_than:
     cutoff = utcnow() - older_than
     with database.session(write=True) as session, session.begin():
         result = session.execute(delete(model).where(model.published_at < cutoff))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def republish_since(
+    database: Database,
+    model: type[OutboxMixin],
+    *,
+    since: datetime,
+    event_types: tuple[str, ...] = (),
+) -> int:
+    """Mark rows published since ``since`` (of ``event_types``, or all) unpublished, so the
+    relay sends them again (after Redis lost events it had); return how many.
+
+    Consumers are idempotent by event id in their own databases, so an event they had handled
+    changes nothing the second time.
+    """
+    query = update(model).where(model.published_at >= since).values(published_at=None)
+    if event_types:
+        query = query.where(model.event_type.in_(event_types))
+    with database.session(write=True) as session, session.begin():
+        result = session.execute(query)
         return int(getattr(result, "rowcount", 0) or 0)
 
 

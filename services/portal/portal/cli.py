@@ -15,6 +15,7 @@ from shared.errors import ApiError
 from shared.eventloop import run_event_process
 from shared.migration_commands import db_commands, upgrade_app
 from shared.migrations import require_current
+from shared.outbox_commands import republish_command
 
 
 def _external_pem() -> str:
@@ -144,4 +145,5 @@ def _events_group() -> AppGroup:
         run_event_process(flask_app, outbox=OutboxMessage)
 
     group.add_command(dead_letter_commands("portal", ()))  # it runs no consumer groups
+    group.add_command(republish_command("portal", OutboxMessage))
     return group

@@ -18,6 +18,7 @@ from shared.deadletter_commands import dead_letter_commands
 from shared.eventloop import run_event_process
 from shared.migration_commands import db_commands, upgrade_app
 from shared.migrations import require_current
+from shared.outbox_commands import republish_command
 
 
 def register(app: Flask) -> None:
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
         run_event_process(flask_app, outbox=OutboxMessage, consumers=consumers(flask_app))
 
     events.add_command(dead_letter_commands(SERVICE, GROUPS))
+    events.add_command(republish_command(SERVICE, OutboxMessage))
     app.cli.add_command(events)
     app.cli.add_command(job_commands.jobs_group())
     for group in resend_commands.command_groups():

@@ -5,7 +5,6 @@ submission consumer use."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,32 +15,10 @@ from flask.cli import AppGroup, with_appcontext
 from reports import jobs
 from reports.celery_app import build_enqueuer
 from reports.models import ReportJob
-from shared.timestamps import parse, to_rfc3339, utcnow
+from shared.outbox_commands import Since
+from shared.timestamps import to_rfc3339, utcnow
 
-_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhd])\s*$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 STALLED_MINUTES = 30
-
-
-class Since(click.ParamType[datetime, Any]):
-    """A moment: an age (``30m``, ``24h``, ``7d``: that long ago) or an RFC 3339 date/time."""
-
-    name = "since"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> datetime:
-        """Return the moment as an aware UTC datetime."""
-        if isinstance(value, datetime):
-            return value
-        text = str(value)
-        age = _AGE.match(text)
-        if age:
-            return utcnow() - timedelta(**{_UNITS[age.group(2)]: float(age.group(1))})
-        try:
-            return parse(text)
-        except ValueError:
-            self.fail(f"{text!r} is neither an age (30m, 24h, 7d) nor an RFC 3339 time", param)
 
 
 def _time(value: datetime | None) -> str:

@@ -13,8 +13,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from reports import deliveries, resending
-from reports.job_commands import STALLED_MINUTES, Since
+from reports.job_commands import STALLED_MINUTES
 from reports.models import EmailDelivery, WebhookDelivery
+from shared.outbox_commands import Since
 from shared.timestamps import to_rfc3339, utcnow
 
 
