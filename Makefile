@@ -59,7 +59,7 @@ fmt: bootstrap ## Format the code and apply ruff's safe fixes
 
 # One gettext domain per package holding translations/<lang>/LC_MESSAGES/messages.po.
 I18N_DOMAINS := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
-I18N_KEYWORDS := --no-default-keywords -k gettext -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_
+I18N_KEYWORDS := --no-default-keywords -k gettext -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_ -k NP_:1c,2
 
 i18n: bootstrap ## Extract, update and compile the interface catalogs (babel.cfg, one domain per package)
 	@set -e; for dir in $(I18N_DOMAINS); do \

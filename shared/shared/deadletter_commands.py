@@ -16,6 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from shared import deadletters
 from shared.deadletters import DeadLetter, DeadLetterError, GroupStreams, Replayed
+from shared.translations import counted
 
 _STREAM_HELP = "Only this stream's dead letters (e.g. assessment:events or assessment:events:dlq)."
 _SCOPE = "shared.dead_letter_scope"
@@ -165,9 +166,10 @@ def purge(entry_id: str | None, days: float | None, stream: str | None, yes: boo
         click.echo(f"{service}: no dead letters to purge")
         return
     if not yes:
-        click.confirm(f"Delete {len(letters)} dead letter(s) for good?", abort=True)
+        many = counted(len(letters), "dead letter", "dead letters")
+        click.confirm(f"Delete {many} for good?", abort=True)
     removed = deadletters.purge(_client(), letters)
-    click.echo(f"{service}: {removed} dead letter(s) purged")
+    click.echo(f"{service}: {counted(removed, 'dead letter', 'dead letters')} purged")
 
 
 def dead_letter_commands(service: str, groups: GroupStreams) -> AppGroup:

@@ -29,11 +29,24 @@ CATALOG_FILE = "messages"
 # CLDR separates the French percent sign with a no-break space; French typography (and the
 # platform's texts) use the narrow one (U+202F), as the thousands separator already does.
 _PERCENT_PATTERNS = {"fr": "#,##0\u202f%"}
+# The locale whose formats a language's texts use: the platform's English is British (the
+# "Catalogue", "6 December 2026"); a language not listed uses its own.
+FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a deferred message
     """Mark ``message`` for extraction, to be translated later by ``Texts.gettext``."""
     return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:  # noqa: N802 - as N_
+    """Mark ``message`` in ``context`` for extraction, for ``Texts.pgettext`` later."""
+    return context, message
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """Return ``count`` and its noun for an operator's English-only text (a CLI): ``1 job``."""
+    return f"{count} {singular if count == 1 else plural}"
 
 
 def translations_dir(domain: str) -> Path:
@@ -90,14 +103,15 @@ class Texts:
 
     def __init__(self, language: str, *domains: str) -> None:
         self.language = language
-        self.locale = Locale.parse(language)
+        self.locale = Locale.parse(FORMAT_LOCALES.get(language, language))
         self.domains = domains
         self.translations = _chain(language, tuple(domains))
 
     @property
     def display_name(self) -> str:
         """Return the language's name in itself (``Français``), as a language switch shows it."""
-        name = self.locale.get_display_name(self.locale) or self.language
+        own = Locale.parse(self.language)
+        name = own.get_display_name(own) or self.language
         return name[:1].upper() + name[1:]
 
     def gettext(self, message: str, **params: Any) -> str:

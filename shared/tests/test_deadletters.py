@@ -220,11 +220,11 @@ def test_purge_asks_first_and_deletes_only_what_was_confirmed(cli, dead, redis_c
     (letter,) = _listed(cli)
     refused = cli("purge", letter["id"], input="n\n")
     assert refused.exit_code == 1
-    assert "Delete 1 dead letter(s) for good?" in refused.output
+    assert "Delete 1 dead letter for good?" in refused.output
     assert redis_client.xlen(dlq_name(STREAM)) == 1
     confirmed = cli("purge", letter["id"], input="y\n")
     assert confirmed.exit_code == 0, confirmed.output
-    assert "1 dead letter(s) purged" in confirmed.output
+    assert "1 dead letter purged" in confirmed.output
     assert redis_client.xlen(dlq_name(STREAM)) == 0
 
 
@@ -240,7 +240,7 @@ def test_purge_older_than_keeps_the_recent_ones(cli, redis_client):
     assert len(_listed(cli)) == 2
     result = cli("purge", "--older-than", "7", "--yes")
     assert result.exit_code == 0, result.output
-    assert "1 dead letter(s) purged" in result.output
+    assert "1 dead letter purged" in result.output
     (kept,) = _listed(cli)
     assert kept["reason"] != "old"
     assert "no dead letters to purge" in cli("purge", "--older-than", "7", "--yes").output

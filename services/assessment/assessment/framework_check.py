@@ -26,6 +26,7 @@ from assessment.frameworks import (
     read_framework_dir,
     resolve_all,
 )
+from shared.translations import counted
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 REWORDED = {
@@ -147,12 +148,14 @@ def command_group() -> AppGroup:
         for label, problems in report.items():
             if problems:
                 failed += 1
-                click.echo(f"{label}: {len(problems)} problem(s)")
+                click.echo(f"{label}: {counted(len(problems), 'problem', 'problems')}")
                 for line in problems:
                     click.echo(f"  {line}")
             elif label in checked:
                 click.echo(f"{label}: valid ({summary(checked[label])})")
         if failed:
-            raise click.ClickException(f"{failed} framework version(s) invalid")
+            raise click.ClickException(
+                f"{counted(failed, 'framework version', 'framework versions')} invalid"
+            )
 
     return group

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reports import wording
 from reports.notation import (
     LEVEL_RANGE,
     PERCENT_RANGE,
@@ -21,7 +22,6 @@ from reports.notation import (
     number,
     reached,
 )
-from reports.wording import TEXTS
 from shared.i18n import pick
 
 MAX_STRENGTHS = 3
@@ -158,14 +158,18 @@ def area_view(
 
 
 def _signed(value: float | None, language: str) -> str:
-    return TEXTS[language]["not_comparable"] if value is None else format_signed(value, language)
+    return (
+        wording.labels(language)["not_comparable"]
+        if value is None
+        else format_signed(value, language)
+    )
 
 
 def _confidence(value: float | None, language: str) -> str:
     if value is None:
-        return TEXTS[language]["not_recorded"]
+        return wording.labels(language)["not_recorded"]
     band = "low" if value < 0.4 else "medium" if value < 0.7 else "high"
-    return f"{format_percent(value, language)} ({TEXTS[language][f'confidence.{band}']})"
+    return f"{format_percent(value, language)} ({wording.labels(language)[f'confidence.{band}']})"
 
 
 def _question(key: str, answers: Answers, language: str) -> str:
@@ -178,7 +182,8 @@ def _line(key: str, answers: Answers, language: str, *, value: Any = ...) -> Lin
     responses = [_mapping(r) for r in item.get("responses") or ()]
     comments = [str(r.get("comment") or "").strip() for r in responses]
     if item.get("agreed_comment"):
-        comments.append(f"{TEXTS[language]['agreed']}{colon(language)} {item['agreed_comment']}")
+        agreed = wording.labels(language)["agreed"]
+        comments.append(f"{agreed}{colon(language)} {item['agreed_comment']}")
     return Line(
         indicator=key,
         question=_question(key, answers, language),
@@ -235,20 +240,22 @@ def _gaps(
 def _why(
     level: float | None, detail: Mapping[str, Any], answers: Answers, language: str
 ) -> tuple[str, ...]:
-    text = TEXTS[language]
+    t = wording.texts(language)
     if level is None:
-        return (text["why.none"],)
+        return (wording.why_none(t),)
     lines = []
     if detail:
         lines.append(
-            text["why.score"].format(
+            wording.why_score(
+                t,
                 score=format_level(level, language),
                 answered=int(number(detail.get("answered"), "answered") or 0),
                 applicable=int(number(detail.get("applicable"), "applicable") or 0),
             )
         )
     lines.append(
-        text["why.level"].format(
+        wording.why_level(
+            t,
             score=format_level(level, language),
             level=reached(level),
             name=level_name(level, language),
@@ -257,7 +264,8 @@ def _why(
     cap = _mapping(detail.get("cap"))
     if cap:
         lines.append(
-            text["why.cap"].format(
+            wording.why_cap(
+                t,
                 limit=format_level(number(cap.get("limit"), "cap limit"), language),
                 question=_question(str(cap.get("indicator")), answers, language),
                 answer=answer_text(cap.get("answer"), language),
@@ -267,9 +275,7 @@ def _why(
     unanswered = len(detail.get("unanswered") or ())
     not_applicable = len(detail.get("not_applicable") or ())
     if unanswered or not_applicable:
-        lines.append(
-            text["why.missing"].format(unanswered=unanswered, not_applicable=not_applicable)
-        )
+        lines.append(wording.why_missing(t, unanswered=unanswered, not_applicable=not_applicable))
     return tuple(lines)
 
 
@@ -277,7 +283,7 @@ def answer_rows(
     areas: Sequence[AreaView], details: Mapping[str, Any], answers: Answers, language: str
 ) -> tuple[AnswerRow, ...]:
     """Return every question of every area with its answer and how it counted (workbook)."""
-    text = TEXTS[language]
+    text = wording.labels(language)
     rows = []
     for area in areas:
         explained = _explanation(_detail(details, area.key))

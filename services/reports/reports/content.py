@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reports import areas as area_pages
+from reports import wording
 from reports.notation import (
     LANGUAGES,
     LEVEL_RANGE,
@@ -24,7 +25,6 @@ from reports.notation import (
     level_name,
     number,
 )
-from reports.wording import TEXTS
 from shared.charts import Axis, radar_svg
 from shared.i18n import pick
 
@@ -34,8 +34,6 @@ SUGGESTIBLE = ("public", "members")
 MAX_RESOURCES = 3
 # Recommendations the executive summary lists.
 TOP = 3
-# The cover's name until the portal's name arrives: never the administration's id.
-UNNAMED = {"en": "your administration", "fr": "votre administration"}
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def compose(
     """Return what the report of ``data`` says in ``language`` (raises ``ReportDataError``)."""
     if language not in LANGUAGES:
         raise ReportDataError(f"unsupported report language {language!r}")
-    text = TEXTS[language]
+    text = wording.labels(language)
     title = _required_text(data, "title")
     details = _mapping(data.get("details"))
     answers = {
@@ -128,14 +126,13 @@ def compose(
         language=language,
         texts=text,
         title=title,
-        administration=str(data.get("administration_name") or "").strip()
-        or pick(UNNAMED, language),
+        administration=str(data.get("administration_name") or "").strip() or text["unnamed"],
         date=format_date(str(data.get("submitted_at") or ""), language),
         framework=f"{framework.get('key', '')} {framework.get('version', '')}".strip(),
         subtitle=_framework_title(framework, language) or text["subtitle"],
         version=str(data.get("version", "")),
         summary=_summary(areas, overall, priorities, details, language),
-        top_priorities=priorities[:3],
+        top_priorities=priorities[:TOP],
         radar=_radar(areas, language),
         areas=areas,
         overall=overall,
@@ -179,7 +176,7 @@ def _records(value: Any, what: str) -> list[Mapping[str, Any]]:
 def _radar(areas: Sequence[area_pages.AreaView], language: str) -> str:
     if len(areas) < 3:
         return ""
-    text = TEXTS[language]
+    text = wording.labels(language)
     return radar_svg(
         [Axis(area.name, area.level, area.target) for area in areas],
         title=text["profile"],
@@ -197,7 +194,7 @@ def _priorities(
     language: str,
     public_url: str,
 ) -> tuple[PriorityView, ...]:
-    text = TEXTS[language]
+    text = wording.labels(language)
     extra = {
         str(item.get("indicator")): item
         for item in _records(details.get("priorities"), "details.priorities")
@@ -264,7 +261,7 @@ def _absolute(url: str, public_url: str) -> str:
 def _phases(
     priorities: Sequence[PriorityView], details: Mapping[str, Any], language: str
 ) -> tuple[Phase, ...]:
-    text = TEXTS[language]
+    text = wording.labels(language)
     by_key = {
         str(_mapping(item.get("recommendation")).get("key")): int(item.get("rank", 0))
         for item in _records(details.get("priorities"), "details.priorities")
@@ -306,11 +303,12 @@ def _summary(
     details: Mapping[str, Any],
     language: str,
 ) -> tuple[str, ...]:
-    text = TEXTS[language]
+    t = wording.texts(language)
     lines = []
     if overall is not None:
         lines.append(
-            text["summary.overall"].format(
+            wording.summary_overall(
+                t,
                 count=len(areas),
                 level=format_level(overall, language),
                 name=level_name(overall, language),
@@ -321,48 +319,50 @@ def _summary(
     progress = [area.progress for area in areas if area.progress is not None]
     if isinstance(details.get("progress"), Mapping) and progress:
         lines.append(
-            text["summary.progress"].format(
+            wording.summary_progress(
+                t,
                 improved=sum(1 for delta in progress if round(delta, 1) > 0),
                 declined=sum(1 for delta in progress if round(delta, 1) < 0),
             )
         )
     if priorities:
         quick = sum(1 for view in priorities if view.quick_win)
-        lines.append(text["summary.priorities"].format(count=len(priorities), quick=quick))
+        lines.append(wording.summary_priorities(t, count=len(priorities), quick=quick, listed=TOP))
     else:
-        lines.append(text["summary.no_priorities"])
+        lines.append(wording.summary_no_priorities(t))
     return tuple(lines)
 
 
 def _area_sentences(areas: Sequence[area_pages.AreaView], language: str) -> list[str]:
-    text = TEXTS[language]
+    t = wording.texts(language)
     scored = [area for area in areas if area.level is not None]
     if not scored:
         return []
     strongest = max(scored, key=lambda area: area.level or 0.0)
     lines = [
-        text["summary.strongest"].format(
-            area=strongest.name, level=format_level(strongest.level, language)
+        wording.summary_strongest(
+            t, area=strongest.name, level=format_level(strongest.level, language)
         )
     ]
     below = [area for area in scored if area.gap is not None and area.gap > 0]
     if below:
         weakest = max(below, key=lambda area: area.gap or 0.0)
         lines.append(
-            text["summary.weakest"].format(
+            wording.summary_weakest(
+                t,
                 area=weakest.name,
                 level=format_level(weakest.level, language),
                 target=format_level(weakest.target, language),
             )
         )
-        lines.append(text["summary.below_target"].format(count=len(below), total=len(areas)))
+        lines.append(wording.summary_below_target(t, count=len(below), total=len(areas)))
     elif any(area.target is not None for area in scored):
-        lines.append(text["summary.all_reached"])
+        lines.append(wording.summary_all_reached(t))
     return lines
 
 
 def _coverage_sentences(details: Mapping[str, Any], language: str) -> list[str]:
-    text = TEXTS[language]
+    t = wording.texts(language)
     records = _records(details.get("areas"), "details.areas")
     applicable = sum(int(number(r.get("applicable"), "applicable") or 0) for r in records)
     lines = []
@@ -370,11 +370,11 @@ def _coverage_sentences(details: Mapping[str, Any], language: str) -> list[str]:
         answered = sum(int(number(r.get("answered"), "answered") or 0) for r in records)
         dont_know = sum(len(r.get("dont_know") or ()) for r in records)
         lines.append(
-            text["summary.coverage"].format(
-                coverage=format_percent(answered / applicable, language), dont_know=dont_know
+            wording.summary_coverage(
+                t, coverage=format_percent(answered / applicable, language), dont_know=dont_know
             )
         )
     disagreements = details.get("disagreements") or ()
     if disagreements:
-        lines.append(text["summary.disagreements"].format(count=len(disagreements)))
+        lines.append(wording.summary_disagreements(t, count=len(disagreements)))
     return lines

@@ -1,4 +1,4 @@
-"""How a report writes numbers, dates, levels and answers in English and French (pure)."""
+"""How a report writes numbers, dates, levels and answers in its language (pure; Babel formats)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from reports.wording import LEVEL_NAMES, MONTHS, TEXTS
+from reports import wording
+from shared.i18n import SUPPORTED
 from shared.timestamps import parse
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = SUPPORTED
 _HORIZON = re.compile(r"^(\d+)-(\d+)$")
 LEVEL_RANGE = (1.0, 5.0)
 PERCENT_RANGE = (0.0, 100.0)
@@ -48,9 +49,8 @@ def checked(value: Any, bounds: tuple[float, float], what: str) -> float | None:
 
 
 def format_number(value: float, language: str, *, digits: int = 1) -> str:
-    """Return ``value`` with the decimal mark of ``language``."""
-    shown = f"{value:.{digits}f}"
-    return shown.replace(".", ",") if language == "fr" else shown
+    """Return ``value`` with ``digits`` decimals and the marks of ``language`` (``2,6``)."""
+    return wording.texts(language).format_decimal(value, digits=digits)
 
 
 def format_signed(value: float, language: str) -> str:
@@ -65,23 +65,21 @@ def format_signed(value: float, language: str) -> str:
 def format_percent(share: float | None, language: str, *, of_one: bool = True) -> str:
     """Return a share (0-1, or 0-100 when ``of_one`` is false) as a percentage."""
     if share is None:
-        return TEXTS[language]["not_recorded"]
-    value = share * 100 if of_one else share
-    space = "\u202f" if language == "fr" else ""
-    return f"{format_number(value, language, digits=0)}{space}%"
+        return wording.labels(language)["not_recorded"]
+    return wording.texts(language).format_percent(share if of_one else share / 100)
 
 
 def format_level(value: float | None, language: str) -> str:
     """Return a level or score: one decimal, or none for a whole level answer."""
     if value is None:
-        return TEXTS[language]["not_recorded"]
+        return wording.labels(language)["not_recorded"]
     return format_number(value, language)
 
 
 def level_name(level: float, language: str) -> str:
     """Return the name of the level reached (a level is reached only when fully attained)."""
-    names = LEVEL_NAMES[language]
-    return names[min(len(names), max(1, math.floor(level))) - 1]
+    names = wording.LEVEL_NAMES
+    return wording.texts(language).gettext(names[min(len(names), max(1, math.floor(level))) - 1])
 
 
 def reached(level: float) -> int:
@@ -91,7 +89,7 @@ def reached(level: float) -> int:
 
 def answer_text(value: Any, language: str) -> str:
     """Return an answer as a reader sees it: ``3 — Operational``, ``Don't know``..."""
-    text = TEXTS[language]
+    text = wording.labels(language)
     if value is None:
         return text["answer.none"]
     if value in ("dont_know", "not_applicable"):
@@ -108,22 +106,20 @@ def horizon_text(value: str | None, language: str) -> str:
         return ""
     match = _HORIZON.match(value.strip())
     if match:
-        return f"{match.group(1)}\u2013{match.group(2)} {TEXTS[language]['months']}"
+        return wording.months(wording.texts(language), match.group(1), match.group(2))
     return value
 
 
 def colon(language: str) -> str:
     """Return a colon as ``language`` writes it (French puts a no-break space before it)."""
-    return "\u00a0:" if language == "fr" else ":"
+    return wording.labels(language)["colon"]
 
 
 def format_date(value: str, language: str) -> str:
     """Return an ISO 8601 date or timestamp as a long date in ``language``."""
     if not value:
-        return TEXTS[language]["not_recorded"]
-    moment = parse_moment(value)
-    month = MONTHS[language][moment.month - 1]
-    return f"{moment.day} {month} {moment.year}"
+        return wording.labels(language)["not_recorded"]
+    return wording.texts(language).format_date(parse_moment(value))
 
 
 def parse_moment(value: str) -> datetime:

@@ -22,7 +22,6 @@ bp = Blueprint(
 TEXTS: dict[str, dict[str, str]] = {
     "reports.title": {"en": "Reports and notifications", "fr": "Rapports et notifications"},
     "reports.notifications": {"en": "Notifications", "fr": "Notifications"},
-    "reports.unread": {"en": "{count} unread", "fr": "{count} non lue(s)"},
     "reports.none": {"en": "Nothing yet.", "fr": "Rien pour le moment."},
     "reports.mark_all": {"en": "Mark all as read", "fr": "Tout marquer comme lu"},
     "reports.list": {

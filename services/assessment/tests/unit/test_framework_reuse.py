@@ -195,7 +195,7 @@ def test_the_command_exits_with_an_error_and_lists_the_problems(app, tmp_path):
     runner = app.test_cli_runner()
     failed = runner.invoke(args=["frameworks", "validate", str(folder)])
     assert failed.exit_code == 1
-    assert "draft-fw/1.0: 1 problem(s)" in failed.output
+    assert "draft-fw/1.0: 1 problem" in failed.output
     assert "areas[0] (strategy) > description > fr: French text missing" in failed.output
     passed = runner.invoke(args=["frameworks", "validate"])
     assert passed.exit_code == 0, passed.output

@@ -12,8 +12,14 @@
   var markAll = document.getElementById("mark-all");
   var opened = 0;
 
+  // The badge's texts for the plural categories of the page's language (French: 0 and 1 are
+  // "one"); the server wrote each form from the catalog with "{count}" in place of the number.
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
+
   function setUnread(count) {
-    badge.textContent = badge.dataset.template.replace("{count}", String(count));
+    var category = plurals ? plurals.select(count) : count === 1 ? "one" : "other";
+    var template = category === "one" ? badge.dataset.one : badge.dataset.other;
+    badge.textContent = template.replace("{count}", String(count));
     if (markAll) {
       markAll.hidden = count === 0;
     }

@@ -22,3 +22,14 @@ def test_the_page_lists_reports_of_the_callers_administration_only(
     other = client.get("/reports/?lang=en").get_data(as_text=True)
     assert "Readiness 2026" not in other
     assert "Nothing yet." in other
+
+
+def test_the_unread_badge_uses_the_language_plural_forms_never_s_in_brackets(client, make_token):
+    client.set_cookie("sc_session", make_token("coord-1", "adm-1", ("coordinator",)))
+    french = client.get("/reports/?lang=fr").get_data(as_text=True)
+    assert ">0 non lue</span>" in french  # French: 0 takes the singular
+    assert 'data-one="{count} non lue" data-other="{count} non lues"' in french
+    assert "(s)" not in french
+    english = client.get("/reports/?lang=en").get_data(as_text=True)
+    assert ">0 unread</span>" in english
+    assert 'data-one="{count} unread" data-other="{count} unread"' in english

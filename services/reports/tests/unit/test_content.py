@@ -1,9 +1,12 @@
 """What a report says, before layout: area pages, resources, roadmap, progress, summary."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from reports.content import compose, match_resources
-from reports.wording import TEXTS
+from reports.wording import LABELS, labels
 
 T = {"en": "text", "fr": "texte"}
 
@@ -127,11 +130,13 @@ def test_dont_know_answers_and_disagreements_of_the_area_are_listed(data):
 
 def test_why_this_level_tells_the_mean_the_cap_and_what_is_missing(data):
     why = _area(compose(data, "en"), "data").why
-    assert why[0].startswith("The score of 2.0 is the weighted mean of the 7 answered")
+    assert why[0].startswith("The score of 2.0 is the weighted mean of the answers to 7 of the")
     assert "level 2 (Developing)" in why[1]
     assert "capped at 2.0: the critical question “Question data.e?” was answered 1" in why[2]
     assert "Without the cap the score would be 3.0." in why[2]
-    assert why[3].startswith("1 question(s) were not answered and 0 marked not applicable")
+    assert why[3] == (
+        "1 question was not answered and 0 were marked not applicable (excluded from the score)."
+    )
     french = _area(compose(data, "fr"), "data").why
     assert (
         "plafonné à 2,0\u00a0: la question critique «\u00a0Question data.e\u00a0?\u00a0»"
@@ -174,8 +179,8 @@ def test_the_summary_names_the_strongest_and_the_furthest_areas(data):
     assert "The strongest area is Strategy (level 2.4)." in summary
     assert "The area furthest from its target is Data: level 2.0 for a target of 4.0." in summary
     assert "2 of 2 areas are below their target level." in summary
-    assert "Respondents disagreed widely on 2 question(s): see the area pages." in summary
-    assert "Since the previous assessment, 1 area(s) improved and 0 declined." in summary
+    assert "Respondents disagreed widely on 2 questions: see the area pages." in summary
+    assert "Since the previous assessment, 1 area improved and 0 declined." in summary
     assert summary[-1].startswith("2 recommendations are prioritized")
 
 
@@ -231,6 +236,15 @@ def test_only_public_and_members_resources_are_suggested_at_most_three():
     assert match_resources([], RESOURCES, "en") == ()
 
 
-def test_every_report_text_exists_in_english_and_french():
-    assert TEXTS["en"].keys() == TEXTS["fr"].keys()
-    assert all(TEXTS[lang][key].strip() for lang in ("en", "fr") for key in TEXTS["en"])
+def test_every_label_the_report_template_reads_exists_and_is_translated():
+    template = Path(__file__).parents[2] / "reports" / "templates" / "report" / "report.html"
+    used = set(re.findall(r"\bt\.(\w+)", template.read_text(encoding="utf-8")))
+    used |= set(re.findall(r"\bt\[\"([\w.]+)\"\]", template.read_text(encoding="utf-8")))
+    assert used and used <= LABELS.keys()
+    english, french = labels("en"), labels("fr")
+    assert all(french[key].strip() for key in LABELS)
+    assert (english["heading"], french["heading"]) == (
+        "Self-assessment report",
+        "Rapport d'auto-évaluation",
+    )
+    assert (french["effort.medium"], french["confidence.medium"]) == ("moyen", "moyenne")
