@@ -33,11 +33,13 @@ MAX_BODY = 1024 * 1024  # client_max_body_size 1m
 # Bulk answer uploads: the gateway's larger limit on these paths (client_max_body_size 33m).
 IMPORT_PATHS = re.compile(r"^/api/v1/assessment/(assessments/[^/]+/)?imports$")
 MAX_IMPORT_BODY = 33 * 1024 * 1024
+# Members' contributions (a file and its description): the same larger limit.
+UPLOAD_PATHS = re.compile(r"^/api/v1/portal/contributions(/[^/]+/versions)?$")
 
 
 def max_body(path: str) -> int:
     """Return the largest request body the gateway takes on ``path``."""
-    return MAX_IMPORT_BODY if IMPORT_PATHS.match(path) else MAX_BODY
+    return MAX_IMPORT_BODY if IMPORT_PATHS.match(path) or UPLOAD_PATHS.match(path) else MAX_BODY
 
 
 CONNECT_TIMEOUT_S = 5.0
@@ -115,7 +117,7 @@ PROBLEMS: dict[int, tuple[str, str, str]] = {
     413: (
         "payload_too_large",
         "The request body is too large",
-        "Request bodies are limited to 1 MiB (33 MiB for bulk imports).",
+        "Request bodies are limited to 1 MiB (33 MiB for bulk imports and contributions).",
     ),
     502: (
         "service_unavailable",

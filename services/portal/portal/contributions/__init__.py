@@ -41,6 +41,7 @@ MESSAGES_FR = {
         "seul l'auteur de la contribution envoie de nouvelles versions"
     ),
     "a title in English or French is needed": "un titre en anglais ou en français est nécessaire",
+    "a summary needs a title in its language": "un résumé demande un titre dans sa langue",
     "a new version answers a change request; this contribution is {status}": (
         "une nouvelle version répond à une demande de modification ; cette contribution est "
         "à l'état {status}"

@@ -54,12 +54,20 @@ class ContributionFieldsSchema(InputSchema):
     def _a_title(self, data: dict[str, Any], **_: Any) -> None:
         if not data.get("title_en") and not data.get("title_fr"):
             raise ValidationError("a title in English or French is needed", "title_en")
+        for language in ("en", "fr"):
+            if data.get(f"summary_{language}") and not data.get(f"title_{language}"):
+                raise ValidationError(
+                    "a summary needs a title in its language", f"title_{language}"
+                )
 
 
 class ContributionUploadSchema(ContributionFieldsSchema):
     """The multipart body of a new contribution (documentation: the file and its fields)."""
 
-    file = fields.Raw(required=True, metadata={**BINARY, "description": "The file (50 MB max)"})
+    file = fields.Raw(
+        required=True,
+        metadata={**BINARY, "description": "The file (PORTAL_UPLOAD_MAX_BYTES at most)"},
+    )
 
 
 class VersionFieldsSchema(InputSchema):

@@ -114,19 +114,28 @@ def test_only_a_plain_image_is_shown_inline(client, people, upload):
 
 
 @pytest.mark.parametrize(
-    "content",
+    ("content", "detail"),
     [
-        b"<!DOCTYPE html><html><script>fetch('/api/v1/portal/users')</script></html>",
-        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>x</script></svg>',
-        b"\x7fELF\x02\x01\x01" + b"\x00" * 64,
+        (
+            b"<!DOCTYPE html><html><script>fetch('/api/v1/portal/users')</script></html>",
+            "balisage ou script (HTML, SVG, XML, JavaScript)",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>x</script></svg>',
+            "balisage ou script (HTML, SVG, XML, JavaScript)",
+        ),
+        (b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "contenu binaire d'un type inconnu"),
     ],
 )
-def test_a_disguised_or_unknown_type_named_pdf_is_refused_415_in_french(upload, count, content):
+def test_a_disguised_or_unknown_type_named_pdf_is_refused_415_in_french(
+    upload, count, content, detail
+):
     response = upload(content, name="case.pdf", headers={"Accept-Language": "fr"})
     assert response.status_code == 415
     assert response.mimetype == "application/problem+json"
     assert response.json["code"] == "unsupported_file_type"
     assert response.json["title"].startswith("Ce type de fichier n'est pas accepté")
+    assert response.json["detail"] == detail
     assert count(Contribution) == 0
 
 
@@ -178,6 +187,7 @@ def test_anonymous_uploads_are_refused_401(upload):
         ({"kind": "news"}, "kind"),
         ({"visibility": "secret"}, "visibility"),
         ({"title_en": "a\x15b"}, "title_en"),
+        ({"title_fr": "", "summary_fr": "Résumé sans titre"}, "title_fr"),
     ],
 )
 def test_bad_fields_are_refused_422_naming_them_in_french(upload, count, changes, field):
