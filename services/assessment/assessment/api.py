@@ -326,7 +326,9 @@ class Export(MethodView):
             seen = access.access(
                 session=session, principal=principal, assessment_id=assessment_id, cache=cache
             )
-            document = interchange.export_assessment(session=session, seen=seen, cache=cache)
+            document = interchange.export_assessment(
+                session=session, seen=seen, cache=cache, principal=principal
+            )
         response = jsonify(document)
         response.headers["Content-Disposition"] = (
             f'attachment; filename="assessment-{assessment_id}.json"'

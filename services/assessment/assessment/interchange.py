@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from assessment import access, results
 from assessment import answers as answering
+from assessment.actions.exchange import exported_plan
 from assessment.frameworks import FrameworkCache
 from assessment.models import AgreedAnswer, Answer, Assessment, Participant
 from assessment.schemas import CONFIDENCES, AnswerValue
@@ -88,12 +89,23 @@ class InterchangeSchema(_Strict):
     answers = fields.List(fields.Nested(_Answer), load_default=list)
     agreed = fields.List(fields.Nested(_Agreed), load_default=list)
     results = fields.Dict(load_default=None, allow_none=True)
+    # Informative, like the results: an import creates no plan (its owners are another
+    # administration's users when the file comes from elsewhere).
+    action_plan = fields.Dict(load_default=None, allow_none=True)
 
 
 def export_assessment(
-    *, session: Session, seen: access.Access, cache: FrameworkCache
+    *,
+    session: Session,
+    seen: access.Access,
+    cache: FrameworkCache,
+    principal: Principal | None = None,
 ) -> dict[str, Any]:
-    """Return the interchange document of an assessment the caller can see."""
+    """Return the interchange document of an assessment the caller can see.
+
+    The action plan is in it for ``principal`` (managers: every action; others: their own);
+    without a principal, it is left out.
+    """
     assessment = seen.assessment
     by_indicator, agreed = answering.team_answers(session, assessment.id)
     computed, _ = results.compute(
@@ -141,6 +153,9 @@ def export_assessment(
             for row in agreed.values()
         ],
         "results": computed,
+        "action_plan": None
+        if principal is None
+        else exported_plan(session=session, principal=principal, assessment_id=assessment.id),
     }
 
 

@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from assessment.actions import plans
+from assessment.actions import plans, progress
 from assessment.actions import schemas as s
 from assessment.models import IdempotencyRecord
 from shared import idempotency
@@ -85,6 +85,20 @@ class AssessmentPlan(MethodView):
                 )
 
         return _idempotent_create(chosen, s.PlanSchema(), create)
+
+
+@blp.route("/assessments/<assessment_id>/progress")
+class AssessmentProgress(MethodView):
+    """What changed since the earlier assessment, and the actions taken."""
+
+    @require(*MANAGERS)
+    @blp.response(200, s.ProgressSchema)
+    def get(self, assessment_id: str) -> Any:
+        """Per indicator: the level then and now, and the earlier plan's actions addressing it."""
+        with _uow() as (session, principal):
+            return progress.progress(
+                session=session, principal=principal, cache=_cache(), assessment_id=assessment_id
+            )
 
 
 @blp.route("/action-plans/<plan_id>/actions")

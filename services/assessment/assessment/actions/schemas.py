@@ -139,3 +139,50 @@ class MyActionsQuerySchema(PageQuerySchema):
 
     status = fields.String(validate=validate.OneOf(STATUSES))
     overdue = fields.Boolean()
+
+
+class ProgressActionSchema(Schema):
+    """An action of the earlier plan addressing an indicator."""
+
+    id = fields.String()
+    title = fields.String()
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    target_date = fields.Date()
+    target_level = fields.Integer(allow_none=True)
+    completed_at = Timestamp(allow_none=True)
+    overdue = fields.Boolean()
+
+
+class IndicatorProgressSchema(Schema):
+    """One indicator: its level at the earlier assessment and now, and the actions since."""
+
+    indicator = fields.String()
+    area = fields.String()
+    level_then = fields.Raw(
+        allow_none=True,
+        metadata={
+            "description": "A level 1-5 (a median may be fractional), 'dont_know', "
+            "'not_applicable', or null when not answered"
+        },
+    )
+    level_now = fields.Raw(allow_none=True, metadata={"description": "As level_then, now"})
+    change = fields.Float(allow_none=True, metadata={"description": "Now minus then (levels)"})
+    actions = fields.List(fields.Nested(ProgressActionSchema))
+
+
+class PreviousSchema(Schema):
+    """The earlier assessment compared with."""
+
+    assessment_id = fields.String()
+    title = fields.String()
+    framework_version = fields.String()
+    submitted_at = Timestamp(allow_none=True)
+
+
+class ProgressSchema(Schema):
+    """Progress since the earlier assessment of the same administration and framework."""
+
+    assessment_id = fields.String()
+    previous = fields.Nested(PreviousSchema, allow_none=True)
+    indicators = fields.List(fields.Nested(IndicatorProgressSchema))
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer())
