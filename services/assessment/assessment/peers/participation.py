@@ -74,7 +74,7 @@ def opt_in(
     assessment_id: str,
     region: str,
     threshold: int = MIN_ADMINISTRATIONS,
-) -> PeerOptIn:
+) -> dict[str, Any]:
     """Opt a submitted assessment in to a region's aggregate and recompute what it touches."""
     _require_coordinator(principal)
     if region not in REGIONS:
@@ -112,12 +112,12 @@ def opt_in(
             touched.add(_group_of(assessment, row.region))
             row.region, row.opted_in_by, row.opted_in_at = region, principal.subject, utcnow()
         else:
-            return row  # already in, in that region: nothing changes
+            return opt_in_status(assessment, row)  # already in, in that region: no change
         record(session, assessment, "peer_opted_in", principal.subject, region=region)
         session.flush()
         for group in sorted(touched, key=lambda g: g.region):
             recompute(session=session, group=group, framework=seen.framework, threshold=threshold)
-    return row
+        return opt_in_status(assessment, row)
 
 
 def opt_out(

@@ -90,6 +90,7 @@ def test_another_administration_learns_nothing_of_this_ones_resources(client, ap
             }
         },
         f"POST {base}/reopen": {"json": {"reason": "Taken over"}},
+        f"PUT {base}/peer-learning": {"json": {"region": "wca"}},
         f"POST {base}/imports": lambda: _csv_upload("resp-1", owned["indicator"]),
         f"POST {base}/action-plan": {"json": {}},
         f"POST {BASE}/action-plans/{{plan_id}}/actions": {"json": ACTION},

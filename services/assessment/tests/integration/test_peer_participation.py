@@ -23,14 +23,14 @@ def _coordinator(administration, roles=("coordinator",)):
 
 def _opt_in(app, administration, aid, region="wca", roles=("coordinator",)):
     with app.extensions["db"].session(write=True) as session:
-        row = participation.opt_in(
+        status = participation.opt_in(
             session=session,
             principal=_coordinator(administration, roles),
             cache=app.extensions["frameworks"],
             assessment_id=aid,
             region=region,
         )
-        return row.region
+        return status["region"]
 
 
 def _opt_out(app, administration, aid):
