@@ -225,6 +225,28 @@ class AnswerImportFinishedV1(_Payload):
     notify = fields.List(fields.String(), load_default=list)
 
 
+class ActionReminderV1(_Payload):
+    """``action.due_soon`` and ``action.overdue`` v1: an open action's owner is reminded of it.
+
+    Staged once per action and kind by the assessment service's reminder scan; ``days_left`` is
+    negative when overdue; ``notify`` holds the owner's user id.
+    """
+
+    action_id = fields.String(required=True)
+    plan_id = fields.String(required=True)
+    assessment_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["due_soon", "overdue"]))
+    title = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["planned", "in_progress"]))
+    owner_id = fields.String(required=True)
+    owner_name = fields.String(load_default="")
+    target_date = fields.Date(required=True)
+    days_left = fields.Integer(required=True)
+    language = fields.String(load_default="en", validate=validate.OneOf(["en", "fr"]))
+    notify = fields.List(fields.String(), load_default=list)
+
+
 class TestPingV1(_Payload):
     """``test.pinged`` v1: used by the bus's own tests and smoke checks."""
 
@@ -244,6 +266,8 @@ REGISTRY: dict[str, tuple[int, type[Schema]]] = {
     "content.published": (1, ContentChangedV1),
     "content.updated": (1, ContentChangedV1),
     "content.archived": (1, ContentChangedV1),
+    "action.due_soon": (1, ActionReminderV1),
+    "action.overdue": (1, ActionReminderV1),
     "test.pinged": (1, TestPingV1),
 }
 

@@ -1,6 +1,6 @@
 """Command-line entry points: ``flask --app assessment init-db``, ``... db ...`` (migrations),
 ``... events run``, ``... imports run``, ``... frameworks validate [PATH]`` and
-``... peers recompute``."""
+``... peers recompute`` and ``... actions remind``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from assessment.actions.cli import command_group as action_commands
 from assessment.bulk.runner import run_importer
 from assessment.config import GROUPS
 from assessment.events import consumers
@@ -38,6 +39,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_commands(SCHEMA))
     app.cli.add_command(framework_commands())
     app.cli.add_command(peer_commands())
+    app.cli.add_command(action_commands())
 
     events = AppGroup("events", help="The event process: outbox relay and consumers.")
 
