@@ -225,6 +225,61 @@ class AnswerImportFinishedV1(_Payload):
     notify = fields.List(fields.String(), load_default=list)
 
 
+ASSISTANCE_FORMATS = ("workshop", "mentoring", "training", "expert_mission")
+ASSISTANCE_STATUSES = ("acknowledged", "matched", "in_progress", "closed", "declined")
+HORIZONS = ("0-6", "6-18", "18-36")
+
+
+class AssistanceIndicatorSchema(_Payload):
+    """One indicator a capacity-building request is about: its level now and the one aimed at."""
+
+    indicator = fields.String(required=True)
+    area = fields.String(required=True)
+    current = fields.Float(load_default=None, allow_none=True)
+    target = fields.Float(load_default=None, allow_none=True)
+
+
+class AssistanceRequestSentV1(_Payload):
+    """``assistance_request.sent`` v1: an administration sent a request for technical assistance
+    to the platform's operators (only what its coordinator chose to send: no other answer or
+    score of the assessment)."""
+
+    request_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    administration_name = fields.String(load_default="")
+    topic = fields.String(required=True)
+    areas = fields.List(fields.String(), required=True)
+    indicators = fields.List(fields.Nested(AssistanceIndicatorSchema), load_default=list)
+    horizon = fields.String(required=True, validate=validate.OneOf(HORIZONS))
+    language = fields.String(required=True)
+    formats = fields.List(fields.String(validate=validate.OneOf(ASSISTANCE_FORMATS)), required=True)
+    notes = fields.String(load_default="")
+    framework = fields.Nested(FrameworkRefSchema, required=True)
+    sent_by = fields.String(required=True)
+    sent_at = _TimeText(required=True)
+
+
+class AssistanceMatchSchema(_Payload):
+    """A resource or an administration an operator matched to a request."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(["resource", "administration"]))
+    id = fields.String(required=True)
+    name = fields.String(load_default="")
+    url = fields.String(load_default="")
+
+
+class AssistanceRequestStatusChangedV1(_Payload):
+    """``assistance_request.status_changed`` v1: an operator moved a request on (the state after
+    the change, so the requester's copy needs no earlier event)."""
+
+    request_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(ASSISTANCE_STATUSES))
+    note = fields.String(load_default="")
+    matches = fields.List(fields.Nested(AssistanceMatchSchema), load_default=list)
+    changed_by = fields.String(required=True)
+
+
 class ActionReminderV1(_Payload):
     """``action.due_soon`` and ``action.overdue`` v1: an open action's owner is reminded of it.
 
@@ -266,6 +321,8 @@ REGISTRY: dict[str, tuple[int, type[Schema]]] = {
     "content.published": (1, ContentChangedV1),
     "content.updated": (1, ContentChangedV1),
     "content.archived": (1, ContentChangedV1),
+    "assistance_request.sent": (1, AssistanceRequestSentV1),
+    "assistance_request.status_changed": (1, AssistanceRequestStatusChangedV1),
     "action.due_soon": (1, ActionReminderV1),
     "action.overdue": (1, ActionReminderV1),
     "test.pinged": (1, TestPingV1),

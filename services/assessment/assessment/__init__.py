@@ -10,6 +10,8 @@ from flask import Flask
 from assessment import api, cli, pages, prefill_api
 from assessment.actions import api as actions_api
 from assessment.actions import texts as actions_texts
+from assessment.assistance import api as assistance_api
+from assessment.assistance import texts as assistance_texts
 from assessment.autosave import AssessmentFacts
 from assessment.bulk import api as bulk_api
 from assessment.bulk import pages as bulk_pages
@@ -94,6 +96,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_translations(MESSAGES_FR)
     register_messages(actions_texts.ERRORS)
     register_translations(actions_texts.MESSAGES_FR)
+    register_messages(assistance_texts.ERRORS)
+    register_translations(assistance_texts.MESSAGES_FR)
     app.extensions["frameworks"] = FrameworkCache()
     register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
     app.extensions["assessment.facts"] = AssessmentFacts()
@@ -102,6 +106,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(prefill_api.blp)
     peers_api.register(app, rest)
     rest.register_blueprint(actions_api.blp)
+    rest.register_blueprint(assistance_api.blp)
     init_pages(app, prefix="/assessment", texts={**TEXTS, **BULK_TEXTS})
     app.register_blueprint(pages.bp)
     app.register_blueprint(bulk_pages.bp)

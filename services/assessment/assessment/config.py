@@ -13,8 +13,9 @@ from shared.config import data_dir, env_float, env_int, env_str
 SERVICE = "assessment"
 PORTAL_STREAM = stream_name("portal")
 ADMINISTRATIONS_GROUP = "assessment-administrations"
+ASSISTANCE_GROUP = "assessment-assistance"
 # (stream, consumer group) of every group the event process reads.
-GROUPS = ((PORTAL_STREAM, ADMINISTRATIONS_GROUP),)
+GROUPS = ((PORTAL_STREAM, ADMINISTRATIONS_GROUP), (PORTAL_STREAM, ASSISTANCE_GROUP))
 MIB = 1024 * 1024
 
 

@@ -1,6 +1,7 @@
-"""Events the assessment service publishes, and its event process: the outbox relay and the
+"""Events the assessment service publishes, and its event process: the outbox relay, the
 consumer of the portal's ``administration.*`` (group ``assessment-administrations``: the read
-model of names that ``assessment.submitted`` carries)."""
+model of names that ``assessment.submitted`` carries) and of its
+``assistance_request.status_changed`` (group ``assessment-assistance``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from assessment.config import ADMINISTRATIONS_GROUP, PORTAL_STREAM
+from assessment.assistance.status import apply_status_event
+from assessment.config import ADMINISTRATIONS_GROUP, ASSISTANCE_GROUP, PORTAL_STREAM
 from assessment.models import AdministrationName, Assessment, OutboxMessage
 from shared import names
 from shared.bus import Consumer, ConsumerSettings, stream_name
@@ -122,9 +124,27 @@ def administrations_consumer(app: Flask, *, name: str | None = None) -> Consumer
     )
 
 
+def assistance_consumer(app: Flask, *, name: str | None = None) -> Consumer:
+    """Return the consumer that records the status operators give capacity-building requests."""
+    database = app.extensions["db"]
+
+    def on_status(event: CloudEvent) -> None:
+        with database.session(write=True) as session:
+            apply_status_event(event, session=session)
+
+    return Consumer(
+        app.extensions["redis"],
+        group=ASSISTANCE_GROUP,
+        streams=[PORTAL_STREAM],
+        handlers={"assistance_request.status_changed": on_status},
+        name=name,
+        settings=ConsumerSettings(max_deliveries=app.config["EVENTS_MAX_DELIVERIES"]),
+    )
+
+
 def consumers(app: Flask) -> list[Consumer]:
     """Return every consumer the event process runs."""
-    return [administrations_consumer(app)]
+    return [administrations_consumer(app), assistance_consumer(app)]
 
 
 def administration_name(session: Session, administration_id: str, announced: str = "") -> str:

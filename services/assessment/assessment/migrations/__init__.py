@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assessment.actions import models as _actions  # noqa: F401  (its tables are on Base)
+from assessment.assistance import models as _assistance  # noqa: F401  (the same)
 from assessment.models import Base
 from shared.migrations import Schema
 

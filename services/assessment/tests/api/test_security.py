@@ -21,6 +21,7 @@ from ..conftest import BASE
 SHARED_PARAMETERS = {"key", "version"}
 ANSWER = {"value": 3, "confidence": "high", "comment": "", "evidence": ""}
 ACTION = {"title": "Name data owners", "owner_id": "coord-1", "target_date": "2027-06-30"}
+REQUEST = {"topic": "Data governance", "horizon": "0-6", "formats": ["training"]}
 
 
 def _csv_upload(respondent: str, indicator: str) -> dict:
@@ -50,6 +51,7 @@ def owned(client, auth, started, indicators):
         f"{BASE}/action-plans/{plan.json['id']}/actions", json=ACTION, headers=auth()
     )
     assert action.status_code == 201, action.json
+    request = _assistance_request(client, auth, indicator)
     return {
         "assessment_id": started,
         "user_id": "resp-1",
@@ -57,7 +59,23 @@ def owned(client, auth, started, indicators):
         "job_id": uploaded.json["id"],
         "plan_id": plan.json["id"],
         "action_id": action.json["id"],
+        "request_id": request["id"],
     }
+
+
+def _assistance_request(client, auth, indicator):
+    """Submit a second assessment of adm-1 and draft a capacity-building request from it."""
+    other = client.post(f"{BASE}/assessments", json={"title": "Submitted"}, headers=auth()).json
+    base = f"{BASE}/assessments/{other['id']}"
+    low = {**ANSWER, "value": 1}  # below the target: a gap
+    assert client.put(f"{base}/answers/{indicator}", json=low, headers=auth()).status_code == 200
+    assert client.post(f"{base}/submit", headers=auth()).status_code == 200
+    gap = client.get(f"{base}/results", headers=auth()).json["priorities"][0]["indicator"]
+    drafted = client.post(
+        f"{base}/assistance-requests", json={**REQUEST, "indicators": [gap]}, headers=auth()
+    )
+    assert drafted.status_code == 201, drafted.json
+    return drafted.json
 
 
 def test_every_operation_refuses_each_bad_token_with_a_401_problem(
@@ -95,6 +113,10 @@ def test_another_administration_learns_nothing_of_this_ones_resources(client, ap
         f"POST {base}/action-plan": {"json": {}},
         f"POST {BASE}/action-plans/{{plan_id}}/actions": {"json": ACTION},
         f"PATCH {BASE}/actions/{{action_id}}": {"json": {"status": "dropped"}},
+        f"POST {base}/assistance-requests": {
+            "json": {**REQUEST, "indicators": [owned["indicator"]]}
+        },
+        f"PATCH {BASE}/assistance-requests/{{request_id}}": {"json": {"topic": "Taken over"}},
     }
     found = refusals_across_administrations(
         client,

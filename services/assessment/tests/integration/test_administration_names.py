@@ -44,7 +44,10 @@ def test_created_then_renamed_leave_the_latest_name_once(app, redis_client):
 
 def test_the_event_process_runs_the_administrations_consumer(app):
     groups = {consumer.group: consumer.streams for consumer in consumers(app)}
-    assert groups == {"assessment-administrations": [PORTAL_STREAM]}
+    assert groups == {
+        "assessment-administrations": [PORTAL_STREAM],
+        "assessment-assistance": [PORTAL_STREAM],
+    }
 
 
 def _submitted_payload(app):

@@ -25,7 +25,7 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-HEAD = "0006"
+HEAD = "0007"
 IMPORT_TABLES = {"import_jobs", "import_files", "import_file_chunks", "import_problems"}
 BEHIND = (
     f"database of assessment is at revision 0001, code needs {HEAD}: "
