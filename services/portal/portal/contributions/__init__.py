@@ -1,7 +1,8 @@
 """Members' contributions: a file with its description, reviewed by the editors as a catalogue
 item, answered with new versions; files in the store ``PORTAL_FILE_STORE`` names.
 
-``init_app`` wires the file store, the error texts and the API into the portal app.
+``init_app`` wires the file store, the error texts, the API and the members' pages into the
+portal app; ``TEXTS`` are the pages' texts.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from portal.contributions.texts import TEXTS
 from shared.errors import register_messages
 from shared.messages import register_translations
 
-__all__ = ["init_app"]
+__all__ = ["TEXTS", "init_app"]
 
 ERRORS = {
     "file_too_large": {
@@ -32,7 +34,9 @@ ERRORS = {
 }
 
 MESSAGES_FR = {
+    "the file is larger than {size} MiB": "le fichier dépasse {size} Mio",
     "the file is larger than {size} KiB": "le fichier dépasse {size} Kio",
+    "the file is larger than {size} bytes": "le fichier dépasse {size} octets",
     "send the file as multipart/form-data": "envoyez le fichier en multipart/form-data",
     "only members of an administration contribute": (
         "seuls les membres d'une administration contribuent"
@@ -70,10 +74,11 @@ MESSAGES_FR = {
 
 def init_app(app: Flask, rest: Api) -> None:
     """Attach the file store (``PORTAL_FILE_STORE``), the error texts and the API."""
-    from portal.contributions import api
+    from portal.contributions import api, pages
     from portal.files import store_from_config
 
     register_messages(ERRORS)
     register_translations(MESSAGES_FR)
     app.extensions["portal.files"] = store_from_config(app.config)
     rest.register_blueprint(api.blp)
+    app.register_blueprint(pages.bp)

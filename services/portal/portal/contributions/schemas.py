@@ -88,6 +88,8 @@ def form_data(form: MultiDict[str, str], schema: Schema) -> dict[str, Any]:
     """Return the form's fields as ``schema`` loads them (lists repeated, empty ones left out)."""
     data: dict[str, Any] = {}
     for name in form:
+        if name == "csrf_token":  # the pages' double-submit token, checked before
+            continue
         if name not in schema.fields or name == "file":
             data.setdefault(name, form.get(name))  # unknown: refused by the schema
             continue

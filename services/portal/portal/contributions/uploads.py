@@ -23,7 +23,14 @@ FORM_OVERHEAD = 256 * 1024
 
 def too_large(limit: int) -> ApiError:
     """Return the 413 problem of a file over ``limit`` bytes."""
-    return ApiError(413, "file_too_large", f"the file is larger than {limit // 1024} KiB")
+    mib, kib = 1024 * 1024, 1024
+    if limit % mib == 0:
+        detail = f"the file is larger than {limit // mib} MiB"
+    elif limit % kib == 0:
+        detail = f"the file is larger than {limit // kib} KiB"
+    else:
+        detail = f"the file is larger than {limit} bytes"
+    return ApiError(413, "file_too_large", detail)
 
 
 def allow_upload(request: Request, limit: int) -> None:

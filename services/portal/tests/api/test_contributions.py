@@ -152,7 +152,7 @@ def test_a_file_over_the_limit_is_refused_413_and_nothing_is_kept(make_app, peop
         content_type="multipart/form-data",
     )
     assert response.status_code == 413 and response.json["code"] == "file_too_large"
-    assert response.json["detail"] == "le fichier dépasse 1 Kio"
+    assert response.json["detail"] == "le fichier dépasse 2000 octets"
     with small.extensions["db"].session() as session:
         assert session.scalars(select(Contribution)).all() == []
     files = tmp_path / "portal-files"
