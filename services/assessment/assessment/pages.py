@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from assessment import access, answers, autosave, prefill, results, sessions
 from assessment.frameworks import FrameworkCache, latest_frameworks
+from assessment.peers import pages as peer_pages
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
 from shared.auth import Principal, Role, optional_principal
 from shared.charts import Axis, radar_svg
@@ -328,6 +329,7 @@ def results_page(assessment_id: str) -> ResponseReturnValue:
         radar=radar,
         framework=seen.framework,
         priorities=priorities,
+        peers=peer_pages.section(assessment_id),
     )
 
 

@@ -19,13 +19,27 @@ def area_indicators(client: Any, headers: dict[str, str], version: str) -> dict[
     return {a["key"]: [i["key"] for i in a["indicators"]] for a in document["document"]["areas"]}
 
 
-def submitted(client: Any, auth: Any, administration: str, levels: dict[str, int]) -> str:
-    """Start, answer (every indicator of each area of ``levels`` at that level) and submit."""
+def submitted(
+    client: Any,
+    auth: Any,
+    administration: str,
+    levels: dict[str, int],
+    respondents: tuple[str, ...] = (),
+) -> str:
+    """Start, invite ``respondents``, answer (each indicator of each area of ``levels`` at that
+    level) and submit."""
     headers = coordinator(auth, administration)
     created = client.post(f"{BASE}/assessments", json={"title": "Readiness"}, headers=headers)
     assert created.status_code == 201, created.json
     aid = created.json["id"]
     keys = area_indicators(client, headers, created.json["framework_version"])
+    for user_id in respondents:
+        invited = client.put(
+            f"{BASE}/assessments/{aid}/participants/{user_id}",
+            json={"name": user_id, "areas": []},
+            headers=headers,
+        )
+        assert invited.status_code == 200, invited.json
     for area, level in levels.items():
         for key in keys[area]:
             saved = client.put(

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 
 from assessment.frameworks import FrameworkCache
+from assessment.peers import pages as peer_pages
 from assessment.peers import participation, published
 from assessment.peers import schemas as s
 from assessment.peers.texts import ERRORS
@@ -27,10 +28,12 @@ MEMBERS = (Role.COORDINATOR, Role.RESPONDENT, Role.CLIENT)
 
 
 def register(app: Flask, rest: Api) -> None:
-    """Check the threshold setting and register the peer-learning API on ``rest``."""
+    """Check the threshold setting; register the peer-learning API on ``rest``, its page form
+    on ``app``."""
     participation.threshold_of(app.config)  # refuses to start below 5
     register_messages(ERRORS)
     rest.register_blueprint(blp)
+    app.register_blueprint(peer_pages.bp)
 
 
 def _db() -> Any:
