@@ -34,7 +34,9 @@ MAX_BODY = 1024 * 1024  # client_max_body_size 1m
 IMPORT_PATHS = re.compile(r"^/api/v1/assessment/(assessments/[^/]+/)?imports$")
 MAX_IMPORT_BODY = 33 * 1024 * 1024
 # Members' contributions (a file and its description): the same larger limit.
-UPLOAD_PATHS = re.compile(r"^/api/v1/portal/contributions(/[^/]+/versions)?$")
+UPLOAD_PATHS = re.compile(
+    r"^(/api/v1/portal/contributions(/[^/]+/versions)?|/contribute|/contributions/[^/]+/versions)$"
+)
 
 
 def max_body(path: str) -> int:

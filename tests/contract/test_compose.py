@@ -721,6 +721,27 @@ def test_gateway_limits_the_body_size(gateway_under_test: str) -> None:
 
 
 @pytest.mark.gateway
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/portal/contributions",
+        "/api/v1/portal/contributions/c-1/versions",
+        "/contribute",
+        "/contributions/c-1/versions",
+    ],
+)
+def test_gateway_takes_member_files_on_the_upload_paths_only(
+    gateway_under_test: str, path: str
+) -> None:
+    body = b"x" * (2 * 1024 * 1024)
+    response = requests.post(gateway_under_test + path, data=body, timeout=10)
+    assert response.status_code == 200 and response.json()["body_length"] == len(body)
+    assert response.json()["service"] == "portal"
+    elsewhere = requests.post(gateway_under_test + path + "/other", data=body, timeout=10)
+    assert elsewhere.status_code == 413
+
+
+@pytest.mark.gateway
 def test_gateway_turns_a_broken_upstream_into_502(gateway_under_test: str) -> None:
     response = requests.get(gateway_under_test + "/api/v1/reports/drop", timeout=10)
     assert response.status_code == 502
