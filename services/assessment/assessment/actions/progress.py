@@ -69,7 +69,8 @@ def _then_answers(
     return answers
 
 
-def _change(then: Any, now: Any) -> float | None:
+def level_change(then: Any, now: Any) -> float | None:
+    """Return now minus then when both are levels (else None: nothing comparable)."""
     if scoring.is_level(then) and scoring.is_level(now):
         return round(float(now) - float(then), 2)
     return None
@@ -124,7 +125,7 @@ def progress(
             level_then, level_now = then.get(indicator.key), now.get(indicator.key)
             if level_then is None and level_now is None and not addressing:
                 continue
-            change = _change(level_then, level_now)
+            change = level_change(level_then, level_now)
             indicators.append(
                 {
                     "indicator": indicator.key,
@@ -146,11 +147,11 @@ def progress(
                 "submitted_at": previous.submitted_at,
             },
             "indicators": indicators,
-            "summary": _summary(indicators),
+            "summary": summarize(indicators),
         }
 
 
-def _summary(indicators: list[dict[str, Any]]) -> dict[str, int]:
+def summarize(indicators: list[dict[str, Any]]) -> dict[str, int]:
     """Count indicators that moved, and those with actions taken that moved up."""
     changes = [row["change"] for row in indicators if row["change"] is not None]
     taken = [
