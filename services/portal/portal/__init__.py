@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import Flask
 
-from portal import api, catalogue, cli, contributions, keys, pages, wellknown
+from portal import api, assistance, catalogue, cli, contributions, keys, pages, wellknown
 from portal.attempts import AttemptLimits, SignInAttempts
-from portal.config import SERVICE, settings
+from portal.config import GROUPS, SERVICE, settings
 from portal.migrations import SCHEMA
 from portal.passwords import Passwords
 from portal.revocations import RevocationWriter
 from shared.errors import register_messages
+from shared.metrics import register_event_gauges
 from shared.migration_commands import upgrade_app
 from shared.migrations import refuse_if_behind
 from shared.pages import init_pages
@@ -95,6 +96,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(wellknown.blp)
     catalogue.init_app(app, rest)
     contributions.init_app(app, rest)
+    assistance.init_app(app, rest)
+    register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
     init_pages(app, prefix="/", texts={**pages.TEXTS, **catalogue.TEXTS})
     app.register_blueprint(pages.blp)
     cli.register(app)

@@ -8,6 +8,8 @@ from flask.cli import AppGroup
 
 from portal import accounts, catalogue, demo, keys
 from portal.catalogue import items
+from portal.config import GROUPS
+from portal.events import consumers
 from portal.migrations import SCHEMA
 from portal.models import OutboxMessage
 from shared.deadletter_commands import dead_letter_commands
@@ -135,15 +137,15 @@ def _keys_group() -> AppGroup:
 
 
 def _events_group() -> AppGroup:
-    group = AppGroup("events", help="The event process: the outbox relay.")
+    group = AppGroup("events", help="The event process: the outbox relay and its consumer.")
 
     @group.command("run")
     def run() -> None:
-        """Relay the outbox to the stream until stopped."""
+        """Relay the outbox and queue sent assistance requests until stopped."""
         flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
         require_current(flask_app, SCHEMA)
-        run_event_process(flask_app, outbox=OutboxMessage)
+        run_event_process(flask_app, outbox=OutboxMessage, consumers=consumers(flask_app))
 
-    group.add_command(dead_letter_commands("portal", ()))  # it runs no consumer groups
+    group.add_command(dead_letter_commands("portal", GROUPS))
     group.add_command(republish_command("portal", OutboxMessage))
     return group

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.bus import stream_name
 from shared.config import env_int, env_str
 
 SERVICE = "portal"
+ASSESSMENT_STREAM = stream_name("assessment")
+ASSISTANCE_GROUP = "portal-assistance"
+# (stream, consumer group) of every group the event process reads.
+GROUPS = ((ASSESSMENT_STREAM, ASSISTANCE_GROUP),)
 
 
 def settings() -> dict[str, Any]:

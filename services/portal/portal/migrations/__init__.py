@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import portal.contributions.models  # noqa: F401  (its tables are in Base.metadata too)
+import portal.assistance.models  # noqa: F401  (its tables are in Base.metadata too)
+import portal.contributions.models  # noqa: F401  (the same)
 from portal.models import Base
 from shared.migrations import Schema
 

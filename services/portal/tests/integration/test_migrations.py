@@ -18,7 +18,7 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-HEAD = "0002"
+HEAD = "0003"
 ROW = {
     "id": "adm-1",
     "name": "Douanes",
@@ -84,12 +84,27 @@ def test_the_contributions_revision_keeps_the_rows_of_0001_and_downgrades(databa
     table = Administration.__table__
     with engine.begin() as connection:
         connection.execute(table.insert(), ROW)
-    assert migrations.upgrade(SCHEMA, database_url).after == ("0002",)
+    assert migrations.upgrade(SCHEMA, database_url, "0002").after == ("0002",)
     tables = set(inspect(engine).get_table_names())
     assert {"contributions", "contribution_versions"} <= tables
     migrations.downgrade(SCHEMA, database_url, "0001")
     tables = set(inspect(engine).get_table_names())
     assert not {"contributions", "contribution_versions"} & tables
+    with engine.connect() as connection:
+        assert [dict(r._mapping) for r in connection.execute(select(table))] == [ROW]
+    engine.dispose()
+
+
+def test_the_assistance_revision_keeps_the_rows_and_downgrades(database_url):
+    migrations.upgrade(SCHEMA, database_url, "0002")
+    engine = create_engine(database_url, poolclass=NullPool)
+    table = Administration.__table__
+    with engine.begin() as connection:
+        connection.execute(table.insert(), ROW)
+    assert migrations.upgrade(SCHEMA, database_url).after == (HEAD,)
+    assert {"assistance_cases", "expertise_offers"} <= set(inspect(engine).get_table_names())
+    migrations.downgrade(SCHEMA, database_url, "0002")
+    assert not {"assistance_cases", "expertise_offers"} & set(inspect(engine).get_table_names())
     with engine.connect() as connection:
         assert [dict(r._mapping) for r in connection.execute(select(table))] == [ROW]
     engine.dispose()

@@ -1,0 +1,26 @@
+"""Capacity-building requests on the operators' side: the queue fed by the assessment
+service's ``assistance_request.sent`` (consumer group ``portal-assistance``), the operators'
+answers announced back as ``assistance_request.status_changed``, and the registry of expertise
+administrations volunteer.
+
+``init_app`` registers the error texts and the API.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from portal.assistance import api
+from portal.assistance.texts import ERRORS, MESSAGES_FR
+from shared.errors import register_messages
+from shared.messages import register_translations
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask, rest: Api) -> None:
+    """Register the assistance queue's texts and API on the portal app."""
+    register_messages(ERRORS)
+    register_translations(MESSAGES_FR)
+    rest.register_blueprint(api.blp)
