@@ -24,6 +24,7 @@ from assessment.access import (
 from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache, latest_version
 from assessment.models import Assessment, HistoryEntry, Participant, ScoreSnapshot
+from assessment.peers import participation as peer_participation
 from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
 from shared.paging import MAX_PAGE_SIZE, fetch_page
@@ -250,6 +251,7 @@ def submit_assessment(
             )
         )
         record(session, assessment, "submitted", principal.subject, version=assessment.version)
+        peer_participation.follow(session=session, assessment=assessment, framework=seen.framework)
         notify = sorted(
             {p.user_id for p in participants(session=session, assessment_id=assessment.id)}
             | {principal.subject}
@@ -291,6 +293,7 @@ def reopen_assessment(
             raise ApiError(409, "assessment_not_submitted")
         assessment.status = "in_progress"
         record(session, assessment, "reopened", principal.subject, reason=reason)
+        peer_participation.follow(session=session, assessment=assessment, framework=seen.framework)
         events.stage(
             session,
             "assessment.reopened",

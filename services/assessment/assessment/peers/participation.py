@@ -1,8 +1,9 @@
 """Opting assessments in and out of a regional peer aggregate, and recomputing the aggregates.
 
 Each opt-in or opt-out recomputes the aggregates it touches in its own transaction, so the
-stored figures never lag behind a change of participation; ``recompute_all`` (the CLI) catches
-up with what changed otherwise (an assessment reopened or submitted again, a new threshold).
+stored figures never lag behind a change of participation; so do reopening and submitting
+again an opted-in assessment (``follow``); ``recompute_all`` (the CLI) catches up with anything
+else (a new threshold).
 One score per administration and area: that of its latest opted-in submitted assessment of the
 framework version. Below the threshold only a count is stored, never a figure.
 """
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -241,6 +243,24 @@ def recompute(
         result.append(row)
     session.flush()
     return result
+
+
+def follow(*, session: Session, assessment: Assessment, framework: Framework) -> None:
+    """Recompute the aggregate an opted-in assessment counts in, now that it was submitted again
+    or reopened (in the caller's transaction; nothing when it is not opted in)."""
+    region = session.scalar(
+        select(PeerOptIn.region).where(PeerOptIn.assessment_id == assessment.id)
+    )
+    if region is None:
+        return
+    threshold = threshold_of(current_app.config) if has_app_context() else MIN_ADMINISTRATIONS
+    session.flush()
+    recompute(
+        session=session,
+        group=_group_of(assessment, region),
+        framework=framework,
+        threshold=threshold,
+    )
 
 
 def recompute_all(

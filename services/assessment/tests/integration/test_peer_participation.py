@@ -1,6 +1,7 @@
 """Opting assessments in and out of a regional peer aggregate, on the real database: each change
-recomputes the stored aggregate in its own transaction, one score per administration, nothing
-but a count below five administrations, and the CLI catches up with reopened assessments."""
+recomputes the stored aggregate in its own transaction (so do reopening and submitting again),
+one score per administration, nothing but a count below five administrations, and the CLI
+applies a new threshold."""
 
 import pytest
 from sqlalchemy import select
@@ -151,26 +152,46 @@ def test_opting_in_and_out_is_in_the_history_with_the_region_only(app, administr
     ]
 
 
-def test_the_cli_recompute_drops_a_reopened_assessment_and_keeps_the_rest(
+def test_reopening_drops_the_contribution_at_once_and_submitting_again_brings_it_back(
     app, client, auth, administrations
 ):
     for n in range(6):
         _opt_in(app, f"adm-{n}", administrations[f"adm-{n}"])
+    aid, headers = administrations["adm-5"], coordinator(auth, "adm-5")
     reopened = client.post(
-        f"/api/v1/assessment/assessments/{administrations['adm-5']}/reopen",
+        f"/api/v1/assessment/assessments/{aid}/reopen",
         json={"reason": "Corrections"},
-        headers=coordinator(auth, "adm-5"),
+        headers=headers,
     )
     assert reopened.status_code == 200, reopened.json
-    assert _stored(app)["strategy"][0] == 6  # until the next recomputation
-
-    result = app.test_cli_runner().invoke(args=["peers", "recompute"])
-    assert result.exit_code == 0, result.output
-    assert "peer aggregates recomputed for 1 group(s)" in result.output
-    assert _stored(app)["strategy"] == (5, 2.0, 3.0, 4.0)
+    assert _stored(app)["strategy"] == (5, 2.0, 3.0, 4.0)  # without adm-5's 3
     with app.extensions["db"].session() as session:
         row = session.scalar(select(PeerOptIn).where(PeerOptIn.administration_id == "adm-5"))
         assert (row.framework_key, row.region) == (FRAMEWORK, "wca")  # its opt-in stays
+
+    results = client.get(f"/api/v1/assessment/assessments/{aid}/results", headers=headers).json
+    for explained in next(a for a in results["areas"] if a["area"] == "strategy")["explanation"]:
+        saved = client.put(
+            f"/api/v1/assessment/assessments/{aid}/answers/{explained['indicator']}",
+            json={"value": 5, "confidence": "high"},
+            headers=headers,
+        )
+        assert saved.status_code == 200, saved.json
+    again = client.post(f"/api/v1/assessment/assessments/{aid}/submit", headers=headers)
+    assert again.status_code == 200, again.json
+    # Counted again with its new submission: [1, 2, 3, 4, 5, 5]
+    assert _stored(app)["strategy"] == (6, 2.25, 3.5, 4.75)
+
+
+def test_the_cli_recompute_applies_a_raised_threshold_to_the_stored_figures(app, administrations):
+    for n in range(6):
+        _opt_in(app, f"adm-{n}", administrations[f"adm-{n}"])
+    assert _stored(app)["strategy"] == (6, 2.25, 3.0, 3.75)
+    app.config["ASSESSMENT_PEER_MIN_ADMINISTRATIONS"] = 7
+    result = app.test_cli_runner().invoke(args=["peers", "recompute"])
+    assert result.exit_code == 0, result.output
+    assert "peer aggregates recomputed for 1 group(s)" in result.output
+    assert _stored(app)["strategy"] == (6, None, None, None)
 
 
 def test_a_threshold_below_five_is_refused():
