@@ -13,11 +13,11 @@ PYTEST_ARGS ?=
 
 TYPED := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
 
-.PHONY: help bootstrap run test fuzz migrations-check audit lint typecheck fmt i18n clean
+.PHONY: help bootstrap run test fuzz migrations-check audit lint typecheck fmt i18n i18n-add clean
 
 help: ## List the targets
 	@echo "Smart Customs: make <target>"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 bootstrap: ## Install uv if missing, sync .venv from uv.lock, find or fetch a redis-server
 	@deploy/local/bootstrap.sh
@@ -57,7 +57,8 @@ fmt: bootstrap ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# One gettext domain per package holding translations/<lang>/LC_MESSAGES/messages.po.
+# One gettext domain per package holding translations/<lang>/LC_MESSAGES/messages.po. The dates
+# pybabel writes in their headers are removed: they would change every file on every run.
 I18N_DOMAINS := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
 I18N_KEYWORDS := --no-default-keywords -k gettext -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_ -k NP_:1c,2
 
@@ -68,7 +69,21 @@ i18n: bootstrap ## Extract, update and compile the interface catalogs (babel.cfg
 		$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --add-location=file --sort-by-file \
 			--add-comments=TRANSLATORS: --project="Smart Customs" --copyright-holder="Smart Customs" -o $$pot $$dir; \
 		$(BIN)/pybabel -q update -i $$pot -d $$dir/translations --ignore-obsolete; \
+		sed -i -e '/^"POT-Creation-Date: /d' -e '/^"PO-Revision-Date: /d' $$dir/translations/*/LC_MESSAGES/messages.po; \
 		$(BIN)/pybabel compile -d $$dir/translations --statistics; \
+		rm -f $$pot; \
+	done
+
+i18n-add: bootstrap ## Create the catalogs of a new language in every domain: make i18n-add CODE=es
+	@test -n "$(CODE)" || { echo "usage: make i18n-add CODE=<language code>"; exit 2; }
+	@set -e; for dir in $(I18N_DOMAINS); do \
+		[ -d $$dir/translations ] || continue; \
+		[ ! -e $$dir/translations/$(CODE) ] || { echo "$$dir: $(CODE) exists"; continue; }; \
+		pot=$$(mktemp --suffix=.pot); \
+		$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --add-location=file --sort-by-file \
+			--add-comments=TRANSLATORS: --project="Smart Customs" --copyright-holder="Smart Customs" -o $$pot $$dir; \
+		$(BIN)/pybabel init -i $$pot -d $$dir/translations -l $(CODE); \
+		sed -i -e '/^"POT-Creation-Date: /d' -e '/^"PO-Revision-Date: /d' $$dir/translations/$(CODE)/LC_MESSAGES/messages.po; \
 		rm -f $$pot; \
 	done
 

@@ -1,7 +1,8 @@
 """Language negotiation: ``?lang=``, then the ``lang`` cookie, then ``Accept-Language`` (Babel).
 
 ``SUPPORTED`` is the one list of interface languages: adding a language is its code here and a
-catalog per domain (``pybabel init``, see the README).
+catalog per domain (``pybabel init``, see the README). English and French are complete everywhere
+(``COMPLETE``); another language may translate part of the texts, the rest shows in English.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from collections.abc import Mapping
 
 from babel import Locale
 
-SUPPORTED = ("en", "fr")
+SUPPORTED = ("en", "fr", "pt")
+# The languages every text must have (the keyed texts are checked when built, the catalogs by
+# shared/tests/test_catalogs.py).
+COMPLETE = ("en", "fr")
 DEFAULT = "en"
 
 
@@ -66,13 +70,13 @@ def pick(texts: Mapping[str, str], language: str) -> str:
 
 
 class Catalog:
-    """User-facing texts by key, each in English and French (checked when built)."""
+    """User-facing texts by key, each in English and French at least (checked when built)."""
 
     def __init__(self, *catalogs: Mapping[str, Mapping[str, str]]) -> None:
         self.texts: dict[str, Mapping[str, str]] = {}
         for catalog in catalogs:
             for key, texts in catalog.items():
-                missing = [lang for lang in SUPPORTED if not texts.get(lang)]
+                missing = [lang for lang in COMPLETE if not texts.get(lang)]
                 if missing:
                     raise ValueError(f"text {key!r} lacks {', '.join(missing)}")
                 self.texts[key] = texts

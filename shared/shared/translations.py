@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -30,8 +30,9 @@ CATALOG_FILE = "messages"
 # platform's texts) use the narrow one (U+202F), as the thousands separator already does.
 _PERCENT_PATTERNS = {"fr": "#,##0\u202f%"}
 # The locale whose formats a language's texts use: the platform's English is British (the
-# "Catalogue", "6 December 2026"); a language not listed uses its own.
-FORMAT_LOCALES = {"en": "en_GB"}
+# "Catalogue", "6 December 2026"), its Portuguese that of Cabo Verde, Guinea-Bissau and São Tomé
+# (European); a language not listed uses its own.
+FORMAT_LOCALES = {"en": "en_GB", "pt": "pt_PT"}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a deferred message
@@ -47,6 +48,14 @@ def NP_(context: str, message: str) -> tuple[str, str]:  # noqa: N802 - as N_
 def counted(count: int, singular: str, plural: str) -> str:
     """Return ``count`` and its noun for an operator's English-only text (a CLI): ``1 job``."""
     return f"{count} {singular if count == 1 else plural}"
+
+
+def language_name(code: str, language: str) -> str:
+    """Return the name of the language ``code`` as ``language`` writes it (``portugais``)."""
+    try:
+        return Locale.parse(code).get_display_name(Locale.parse(language)) or code
+    except (UnknownLocaleError, ValueError, TypeError):  # not a language code Babel knows
+        return code
 
 
 def translations_dir(domain: str) -> Path:

@@ -109,7 +109,7 @@ def test_switching_language_keeps_the_page(browser: Browser, gateway_url: str, s
     page = browser.new_context(locale="en-GB").new_page()
     sign_in(page, "coordinator@demo.example", "/assessment/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Readiness self-assessments")
-    page.get_by_role("link", name=re.compile("Langue|Language")).click()
+    page.get_by_role("link", name=re.compile("(Langue|Language): Français")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Auto-évaluations de préparation")
     assert page.url.split("?")[0].endswith("/assessment/")
     page.goto(f"{gateway_url}/assessment/")

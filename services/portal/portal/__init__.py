@@ -98,7 +98,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     contributions.init_app(app, rest)
     assistance.init_app(app, rest)
     register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
-    init_pages(app, prefix="/", texts={**pages.TEXTS, **catalogue.TEXTS})
+    init_pages(app, prefix="/", texts=catalogue.TEXTS, domain="portal")
     app.register_blueprint(pages.blp)
     cli.register(app)
     if app.config.get("TESTING"):

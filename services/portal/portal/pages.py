@@ -29,13 +29,6 @@ from shared.errors import ApiError, problem_body
 
 blp = Blueprint("pages", __name__)
 
-TEXTS: dict[str, dict[str, str]] = {
-    "login.title": {"en": "Sign in", "fr": "Se connecter"},
-    "login.email": {"en": "E-mail address", "fr": "Adresse e-mail"},
-    "login.password": {"en": "Password", "fr": "Mot de passe"},
-    "login.submit": {"en": "Sign in", "fr": "Se connecter"},
-}
-
 
 def safe_next(target: str | None) -> str:
     """Return ``target`` when it is a path on this site, else ``/`` (no open redirects)."""

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from portal import keys
 from portal.api import PREFIX
 from portal.schemas import JwksSchema, OpenIdConfigurationSchema
+from shared.i18n import SUPPORTED
 
 CACHEABLE = {"Cache-Control": "public, max-age=300"}
 CLAIMS = ["iss", "aud", "sub", "iat", "exp", "jti", "name", "locale", "administration_id", "roles"]
@@ -37,7 +38,7 @@ def discovery(issuer: str) -> dict[str, Any]:
         "id_token_signing_alg_values_supported": ["EdDSA"],
         "token_endpoint_auth_methods_supported": ["client_secret_post"],
         "claims_supported": CLAIMS,
-        "ui_locales_supported": ["en", "fr"],
+        "ui_locales_supported": list(SUPPORTED),
         "service_documentation": f"{base}{PREFIX}/docs",
     }
 

@@ -23,6 +23,7 @@ from shared.events import CloudEvent, load_payload
 from shared.i18n import pick
 from shared.paging import fetch_page
 from shared.timestamps import to_rfc3339, utcnow
+from shared.translations import language_name
 
 Publish = Callable[[str, str], Any]
 
@@ -109,11 +110,6 @@ COUNTED: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "fr": ("{n} ligne a été refusée", "{n} lignes ont été refusées"),
         },
     ),
-}
-
-LANGUAGE_NAMES = {
-    "en": {"en": "English", "fr": "French"},
-    "fr": {"en": "anglais", "fr": "français"},
 }
 
 
@@ -229,9 +225,7 @@ def render(notification: Notification, language: str) -> dict[str, str]:
     texts = TEXTS.get(notification.code, {})
     params = dict(notification.params or {})
     report_language = str(params.get("language", ""))
-    params["language_name"] = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"]).get(
-        report_language, report_language
-    )
+    params["language_name"] = language_name(report_language, language)
     for name, (field, forms) in COUNTED.items():
         params[name] = counted(params.get(field), forms, language)
     return {

@@ -7,11 +7,12 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from reports.models import JobStatus, ReportFile
+from shared.i18n import SUPPORTED
 from shared.paging import PageQuerySchema
 from shared.text import InputSchema
 from shared.timestamps import Timestamp
 
-LANGUAGES = ["en", "fr"]
+LANGUAGES = list(SUPPORTED)
 API_PREFIX = "/api/v1/reports"
 
 
