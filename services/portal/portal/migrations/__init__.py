@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import portal.assistance.models  # noqa: F401  (its tables are in Base.metadata too)
-import portal.contributions.models  # noqa: F401  (the same)
+from portal.assistance import models as _assistance  # noqa: F401  (their tables are on Base)
+from portal.contributions import models as _contributions  # noqa: F401  (the same)
 from portal.models import Base
 from shared.migrations import Schema
 

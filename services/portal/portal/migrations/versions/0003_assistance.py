@@ -57,9 +57,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("updated_by", sa.String(length=64), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["administration_id"], ["administrations.id"], ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["administration_id"], ["administrations.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("administration_id"),
     )
 
