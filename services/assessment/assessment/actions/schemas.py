@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from assessment.actions.models import STATUSES
+from assessment.framework import LEVELS
 from shared.paging import PageQuerySchema
 from shared.text import MULTILINE, InputSchema
 from shared.timestamps import Timestamp
@@ -12,6 +13,9 @@ from shared.timestamps import Timestamp
 KEY = fields.String(validate=validate.Length(min=1, max=64))
 KEYS = validate.Length(max=50)
 NOTE = validate.Length(max=4000)
+LEVEL = validate.Range(min=min(LEVELS), max=max(LEVELS))
+# http(s) and printable ASCII only (no space, no control): never javascript:, data: or a file.
+LINK = validate.Regexp(r"^https?://[!-~]+$", error="must be an http or https address (no spaces)")
 
 
 class PlanCreateSchema(InputSchema):
@@ -34,8 +38,10 @@ class EvidenceInSchema(InputSchema):
     """What shows an action is done: a note, a link or a portal contribution (any of them)."""
 
     note = fields.String(validate=NOTE, metadata={MULTILINE: True})
-    link = fields.Url(
-        allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2000)
+    link = fields.String(
+        allow_none=True,
+        validate=[validate.Length(max=2000), LINK],
+        metadata={"description": "An http or https address"},
     )
     contribution_id = fields.String(allow_none=True, validate=validate.Length(max=64))
 
@@ -52,6 +58,7 @@ class ActionInSchema(InputSchema):
     target_level = fields.Integer(
         load_default=None,
         allow_none=True,
+        validate=LEVEL,
         metadata={"description": "A level of the framework's scale (1-5)"},
     )
 
@@ -65,7 +72,7 @@ class ActionUpdateSchema(InputSchema):
     recommendations = fields.List(KEY, validate=KEYS)
     owner_id = fields.String(validate=validate.Length(min=1, max=64))
     target_date = fields.Date()
-    target_level = fields.Integer(allow_none=True)
+    target_level = fields.Integer(allow_none=True, validate=LEVEL)
     status = fields.String(
         validate=validate.OneOf(STATUSES),
         metadata={"description": "done needs evidence (sent now or recorded before)"},
@@ -95,7 +102,7 @@ class ActionSchema(Schema):
     owner_id = fields.String()
     owner_name = fields.String()
     target_date = fields.Date()
-    target_level = fields.Integer(allow_none=True)
+    target_level = fields.Integer(allow_none=True, validate=LEVEL)
     status = fields.String(metadata={"enum": list(STATUSES)})
     evidence = fields.Nested(EvidenceSchema)
     overdue = fields.Boolean(

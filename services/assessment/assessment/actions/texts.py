@@ -45,6 +45,9 @@ MESSAGES_FR: dict[str, str] = {
     "unknown recommendations: {keys}": "recommandations inconnues : {keys}",
     "not priorities: {keys}": "pas des priorités : {keys}",
     "must be a level from {low} to {high}": "doit être un niveau de {low} à {high}",
+    "must be an http or https address (no spaces)": (
+        "doit être une adresse http ou https (sans espace)"
+    ),
     "a note, a link or a portal contribution is required": (
         "une note, un lien ou une contribution du portail est requis"
     ),
