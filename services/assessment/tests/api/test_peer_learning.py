@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from assessment import create_app
+
 from ..peers_support import BASE, FRAMEWORK, coordinator, submitted
 
 AGGREGATES = f"{BASE}/peer-aggregates"
@@ -137,3 +139,33 @@ def test_the_comparison_shows_own_scores_with_the_reminder_and_the_opted_in_regi
         headers=headers,
     ).json
     assert other["region"] == "eur" and other["opted_in_region"] == "wca"
+
+
+def test_a_threshold_raised_since_the_last_recomputation_hides_the_figures_at_once(
+    app, client, auth, version
+):
+    for n in range(5):
+        aid = submitted(client, auth, f"adm-{n}", {"strategy": n + 1})
+        joined = client.put(
+            _learning(aid), json={"region": "wca"}, headers=coordinator(auth, f"adm-{n}")
+        )
+        assert joined.status_code == 200, joined.json
+    query = {"region": "wca", "framework": FRAMEWORK, "version": version}
+    member = auth("member-1", "adm-7", ("member",))
+    strategy = next(
+        a
+        for a in client.get(AGGREGATES, query_string=query, headers=member).json["areas"]
+        if a["area"] == "strategy"
+    )
+    assert (strategy["status"], strategy["median"]) == ("published", 3.0)
+
+    app.config["ASSESSMENT_PEER_MIN_ADMINISTRATIONS"] = 6  # the stored figures are still there
+    shown = client.get(AGGREGATES, query_string=query, headers=member).json
+    assert shown["threshold"] == 6
+    assert {a["status"] for a in shown["areas"]} == {"not_enough_participants"}
+    assert all(set(a) == {"area", "name", "status"} for a in shown["areas"])
+
+
+def test_the_service_refuses_to_start_with_a_threshold_below_five(service_config):
+    with pytest.raises(ValueError, match="ASSESSMENT_PEER_MIN_ADMINISTRATIONS"):
+        create_app({**service_config, "ASSESSMENT_PEER_MIN_ADMINISTRATIONS": 4})
