@@ -19,70 +19,37 @@ from werkzeug.exceptions import HTTPException
 
 from shared.i18n import pick
 from shared.messages import translate, translate_errors
+from shared.translations import N_, texts_for
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # Seconds a 503 tells the client to wait when it names no wait of its own (as documented).
 RETRY_AFTER_S = 5
 _log = logging.getLogger(__name__)
 
-# code -> its title in each language
-_MESSAGES: dict[str, dict[str, str]] = {
-    "bad_request": {"en": "Bad request", "fr": "Requête invalide"},
-    "invalid_json": {
-        "en": "The request body is not valid JSON",
-        "fr": "Le corps de la requête n'est pas un JSON valide",
-    },
-    "validation_failed": {
-        "en": "The request has invalid fields",
-        "fr": "La requête contient des champs invalides",
-    },
-    "unauthenticated": {"en": "Authentication required", "fr": "Authentification requise"},
-    "invalid_token": {
-        "en": "The access token is invalid or expired",
-        "fr": "Le jeton d'accès est invalide ou expiré",
-    },
-    "token_revoked": {
-        "en": "This access token was revoked: sign in again",
-        "fr": "Ce jeton d'accès a été révoqué : reconnectez-vous",
-    },
-    "forbidden": {
-        "en": "You are not allowed to do this",
-        "fr": "Vous n'êtes pas autorisé à effectuer cette action",
-    },
-    "not_found": {"en": "Not found", "fr": "Introuvable"},
-    "csrf_failed": {
-        "en": "The form expired or came from another site; reload the page",
-        "fr": "Le formulaire a expiré ou provient d'un autre site ; rechargez la page",
-    },
-    "method_not_allowed": {"en": "Method not allowed", "fr": "Méthode non autorisée"},
-    "conflict": {"en": "Conflict with the current state", "fr": "Conflit avec l'état actuel"},
-    "payload_too_large": {
-        "en": "The request body is too large",
-        "fr": "Le corps de la requête est trop volumineux",
-    },
-    "unsupported_media_type": {
-        "en": "Unsupported media type",
-        "fr": "Type de média non pris en charge",
-    },
-    "precondition_failed": {"en": "Precondition failed", "fr": "Condition préalable non remplie"},
-    "rate_limited": {"en": "Too many requests", "fr": "Trop de requêtes"},
-    "idempotency_key_reused": {
-        "en": "This Idempotency-Key was used with another request",
-        "fr": "Cette clé d'idempotence a été utilisée pour une autre requête",
-    },
-    "idempotency_in_progress": {
-        "en": "A request with this Idempotency-Key is in progress",
-        "fr": "Une requête avec cette clé d'idempotence est en cours",
-    },
-    "internal_error": {
-        "en": "An unexpected error occurred",
-        "fr": "Une erreur inattendue s'est produite",
-    },
-    "service_unavailable": {
-        "en": "The service is unavailable",
-        "fr": "Le service est indisponible",
-    },
+# code -> its title: the English text, translated by the shared catalog
+_TITLES: dict[str, str] = {
+    "bad_request": N_("Bad request"),
+    "invalid_json": N_("The request body is not valid JSON"),
+    "validation_failed": N_("The request has invalid fields"),
+    "unauthenticated": N_("Authentication required"),
+    "invalid_token": N_("The access token is invalid or expired"),
+    "token_revoked": N_("This access token was revoked: sign in again"),
+    "forbidden": N_("You are not allowed to do this"),
+    "not_found": N_("Not found"),
+    "csrf_failed": N_("The form expired or came from another site; reload the page"),
+    "method_not_allowed": N_("Method not allowed"),
+    "conflict": N_("Conflict with the current state"),
+    "payload_too_large": N_("The request body is too large"),
+    "unsupported_media_type": N_("Unsupported media type"),
+    "precondition_failed": N_("Precondition failed"),
+    "rate_limited": N_("Too many requests"),
+    "idempotency_key_reused": N_("This Idempotency-Key was used with another request"),
+    "idempotency_in_progress": N_("A request with this Idempotency-Key is in progress"),
+    "internal_error": N_("An unexpected error occurred"),
+    "service_unavailable": N_("The service is unavailable"),
 }
+# Codes a service registers with its own English and French titles (register_messages).
+_MESSAGES: dict[str, dict[str, str]] = {}
 
 _CODE_BY_STATUS = {
     400: "bad_request",
@@ -156,7 +123,7 @@ def problem_body(
     language: str = "en",
 ) -> dict[str, Any]:
     """Return the problem document for ``code`` in ``language`` (detail and field errors too)."""
-    title = pick(_MESSAGES.get(code, _MESSAGES["internal_error"]), language)
+    title = _title(code, language)
     body: dict[str, Any] = {
         "type": f"/problems/{code.replace('_', '-')}",
         "title": title,
@@ -167,6 +134,14 @@ def problem_body(
     if errors:
         body["errors"] = translate_errors(dict(errors), language)
     return body
+
+
+def _title(code: str, language: str) -> str:
+    """Return the title of ``code`` in ``language`` (a service's own, else the shared catalog's)."""
+    registered = _MESSAGES.get(code)
+    if registered is not None:
+        return pick(registered, language)
+    return texts_for(language, "shared").gettext(_TITLES.get(code, _TITLES["internal_error"]))
 
 
 def problem_response(

@@ -9,6 +9,7 @@ from reports import administrations, jobs, notifications
 from reports.models import ReportJob
 from shared.auth import optional_principal
 from shared.errors import ApiError
+from shared.translations import N_
 
 bp = Blueprint(
     "pages",
@@ -19,30 +20,12 @@ bp = Blueprint(
     static_url_path="/assets",
 )
 
-TEXTS: dict[str, dict[str, str]] = {
-    "reports.title": {"en": "Reports and notifications", "fr": "Rapports et notifications"},
-    "reports.notifications": {"en": "Notifications", "fr": "Notifications"},
-    "reports.none": {"en": "Nothing yet.", "fr": "Rien pour le moment."},
-    "reports.mark_all": {"en": "Mark all as read", "fr": "Tout marquer comme lu"},
-    "reports.list": {
-        "en": "Your administration's reports",
-        "fr": "Rapports de votre administration",
-    },
-    "reports.col.title": {"en": "Assessment", "fr": "Évaluation"},
-    "reports.col.version": {"en": "Submission", "fr": "Soumission"},
-    "reports.col.language": {"en": "Language", "fr": "Langue"},
-    "reports.col.status": {"en": "Status", "fr": "Statut"},
-    "reports.col.files": {"en": "Download", "fr": "Télécharger"},
-    "status.queued": {"en": "Queued", "fr": "En attente"},
-    "status.building": {"en": "Building", "fr": "En cours de production"},
-    "status.ready": {"en": "Ready", "fr": "Prêt"},
-    "status.failed": {"en": "Failed", "fr": "Échec"},
-    "reports.private": {
-        "en": "Reports are private to your administration: a self-assessment for internal "
-        "planning, not a benchmark.",
-        "fr": "Les rapports sont propres à votre administration : une auto-évaluation pour la "
-        "planification interne, et non un classement.",
-    },
+# A report's status as the page shows it (the catalog translates them).
+STATUS_LABELS = {
+    "queued": N_("Queued"),
+    "building": N_("Building"),
+    "ready": N_("Ready"),
+    "failed": N_("Failed"),
 }
 
 
@@ -79,6 +62,7 @@ def index() -> ResponseReturnValue:
             unread=unread,
             reports=reports,
             administration_name=administration_name,
+            status_labels=STATUS_LABELS,
         )
 
 
