@@ -9,7 +9,9 @@ from flask import Flask
 
 from assessment import api, cli, pages, prefill_api
 from assessment.actions import api as actions_api
+from assessment.actions import pages as action_pages
 from assessment.actions import texts as actions_texts
+from assessment.actions.page_texts import TEXTS as ACTION_TEXTS
 from assessment.assistance import api as assistance_api
 from assessment.assistance import texts as assistance_texts
 from assessment.autosave import AssessmentFacts
@@ -107,9 +109,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     peers_api.register(app, rest)
     rest.register_blueprint(actions_api.blp)
     rest.register_blueprint(assistance_api.blp)
-    init_pages(app, prefix="/assessment", texts={**TEXTS, **BULK_TEXTS})
+    init_pages(app, prefix="/assessment", texts={**TEXTS, **BULK_TEXTS, **ACTION_TEXTS})
     app.register_blueprint(pages.bp)
     app.register_blueprint(bulk_pages.bp)
+    app.register_blueprint(action_pages.bp)
     cli.register(app)
     if app.config.get("TESTING"):
         upgrade_app(app, SCHEMA)  # the tests' database is the migrated schema, as deployed

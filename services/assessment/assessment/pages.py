@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from assessment import access, answers, autosave, prefill, results, sessions
+from assessment.actions import pages as action_pages
 from assessment.frameworks import FrameworkCache, latest_frameworks
 from assessment.peers import pages as peer_pages
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
@@ -330,6 +331,7 @@ def results_page(assessment_id: str) -> ResponseReturnValue:
         framework=seen.framework,
         priorities=priorities,
         peers=peer_pages.section(assessment_id),
+        plan=action_pages.section(seen.assessment, principal),
     )
 
 
