@@ -7,7 +7,17 @@ from typing import Any
 
 from flask import Flask
 
-from portal import api, assistance, catalogue, cli, contributions, keys, pages, wellknown
+from portal import (
+    api,
+    assistance,
+    catalogue,
+    cli,
+    contributions,
+    directory,
+    keys,
+    pages,
+    wellknown,
+)
 from portal.attempts import AttemptLimits, SignInAttempts
 from portal.config import GROUPS, SERVICE, settings
 from portal.migrations import SCHEMA
@@ -97,6 +107,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     catalogue.init_app(app, rest)
     contributions.init_app(app, rest)
     assistance.init_app(app, rest)
+    directory.init_app(app, rest)
     register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
     init_pages(app, prefix="/", texts=catalogue.TEXTS, domain="portal")
     app.register_blueprint(pages.blp)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import apikeys, events
+from portal.catalogue.vocabulary import unknown_codes
 from portal.issuing import normalize_email
 from portal.models import Administration, ApiKey, User, join_roles
 from portal.passwords import Passwords
@@ -99,7 +100,7 @@ def create_administration(
         )
 
 
-EDITABLE = ("name", "country_code", "default_language")
+EDITABLE = ("name", "country_code", "default_language", "region")
 
 
 def update_administration(
@@ -113,6 +114,8 @@ def update_administration(
     and stage ``administration.renamed`` in the same transaction when anything changed."""
     with session.begin():
         administration = managed_administration(session, principal, administration_id)
+        if changes.get("region") and unknown_codes(session, "region", [changes["region"]]):
+            raise ApiError(422, "unknown_region", errors={"region": ["not a term of the regions"]})
         previous = administration.name
         changed = False
         for field in EDITABLE:

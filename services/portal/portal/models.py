@@ -50,6 +50,8 @@ class Administration(Base):
     name: Mapped[str] = mapped_column(String(200))
     country_code: Mapped[str | None] = mapped_column(String(2), nullable=True)
     default_language: Mapped[str] = mapped_column(String(2), default="en")
+    # A term of the region vocabulary (the contact point directory is searched by it).
+    region: Mapped[str | None] = mapped_column(String(60), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

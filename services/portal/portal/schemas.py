@@ -89,6 +89,11 @@ class AdministrationUpdateSchema(InputSchema):
         metadata={"description": "ISO 3166-1 alpha-2 code; null removes it"},
     )
     default_language = fields.String(validate=validate.OneOf(LANGUAGES))
+    region = fields.String(
+        allow_none=True,
+        validate=validate.Length(min=1, max=60),
+        metadata={"description": "A term of the region vocabulary; null removes it"},
+    )
 
 
 class AdministrationSchema(Schema):
@@ -98,6 +103,7 @@ class AdministrationSchema(Schema):
     name = fields.String()
     country_code = fields.String(allow_none=True)
     default_language = fields.String()
+    region = fields.String(allow_none=True)
     created_at = Timestamp()
 
 

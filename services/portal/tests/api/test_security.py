@@ -22,8 +22,10 @@ from shared.conformance import Conformance
 from shared.testing import bad_tokens_of, token_of
 
 ADMINISTRATIONS = "/api/v1/portal/administrations/{administration_id}"
-# Path parameters naming what the administrations share (the catalogue), not one's own.
-SHARED_PARAMETERS = {"ref", "scheme"}
+# Path parameters naming what the administrations share (the catalogue; the contact point
+# directory, which every signed-in member reads: its writes are refused to other
+# administrations in test_contact_points.py), not one's own.
+SHARED_PARAMETERS = {"ref", "scheme", "contact_id"}
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-HEAD = "0003"
+HEAD = "0004"
 ROW = {
     "id": "adm-1",
     "name": "Douanes",
@@ -50,7 +50,9 @@ def test_a_database_create_all_made_before_migrations_is_adopted_with_its_rows(d
     migrated = migrations.upgrade(SCHEMA, database_url)
     assert (migrated.adopted, migrated.after) == (HEAD, (HEAD,))
     with engine.connect() as connection:
-        assert [dict(r._mapping) for r in connection.execute(select(table))] == [ROW]
+        assert [
+            dict(r._mapping) for r in connection.execute(select(*(table.c[k] for k in ROW)))
+        ] == [ROW]
     engine.dispose()
     assert schema_state(SCHEMA, database_url) == ((HEAD,), [])
 
@@ -91,7 +93,9 @@ def test_the_contributions_revision_keeps_the_rows_of_0001_and_downgrades(databa
     tables = set(inspect(engine).get_table_names())
     assert not {"contributions", "contribution_versions"} & tables
     with engine.connect() as connection:
-        assert [dict(r._mapping) for r in connection.execute(select(table))] == [ROW]
+        assert [
+            dict(r._mapping) for r in connection.execute(select(*(table.c[k] for k in ROW)))
+        ] == [ROW]
     engine.dispose()
 
 
@@ -101,10 +105,31 @@ def test_the_assistance_revision_keeps_the_rows_and_downgrades(database_url):
     table = Administration.__table__
     with engine.begin() as connection:
         connection.execute(table.insert(), ROW)
-    assert migrations.upgrade(SCHEMA, database_url).after == (HEAD,)
+    assert migrations.upgrade(SCHEMA, database_url, "0003").after == ("0003",)
     assert {"assistance_cases", "expertise_offers"} <= set(inspect(engine).get_table_names())
     migrations.downgrade(SCHEMA, database_url, "0002")
     assert not {"assistance_cases", "expertise_offers"} & set(inspect(engine).get_table_names())
     with engine.connect() as connection:
-        assert [dict(r._mapping) for r in connection.execute(select(table))] == [ROW]
+        assert [
+            dict(r._mapping) for r in connection.execute(select(*(table.c[k] for k in ROW)))
+        ] == [ROW]
+    engine.dispose()
+
+
+def test_the_directory_revision_adds_a_region_to_kept_administrations_and_downgrades(
+    database_url,
+):
+    migrations.upgrade(SCHEMA, database_url, "0003")
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(Administration.__table__.insert(), ROW)
+    assert migrations.upgrade(SCHEMA, database_url).after == (HEAD,)
+    with engine.connect() as connection:
+        (kept,) = connection.execute(select(Administration.__table__)).mappings()
+    assert kept["region"] is None and kept["name"] == ROW["name"]
+    assert "contact_points" in inspect(engine).get_table_names()
+    migrations.downgrade(SCHEMA, database_url, "0003")
+    assert "contact_points" not in inspect(engine).get_table_names()
+    columns = {c["name"] for c in inspect(engine).get_columns("administrations")}
+    assert "region" not in columns
     engine.dispose()

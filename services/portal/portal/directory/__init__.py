@@ -1,0 +1,24 @@
+"""The national contact point directory: the people each administration names as its contacts
+(strategy, IT, legal...), for signed-in members only.
+
+``init_app`` registers the error texts and the API.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from portal.directory import api
+from portal.directory.texts import ERRORS, MESSAGES_FR
+from shared.errors import register_messages
+from shared.messages import register_translations
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask, rest: Api) -> None:
+    """Register the directory's texts and API on the portal app."""
+    register_messages(ERRORS)
+    register_translations(MESSAGES_FR)
+    rest.register_blueprint(api.blp)
