@@ -63,5 +63,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "action_status.in_progress": {"en": "In progress", "fr": "En cours"},
     "action_status.done": {"en": "Done", "fr": "Réalisée"},
     "action_status.dropped": {"en": "Dropped", "fr": "Abandonnée"},
+    "since.title": {
+        "en": "Actions since the previous assessment",
+        "fr": "Actions depuis l'évaluation précédente",
+    },
+    "since.intro": {
+        "en": "The indicators the plan of “{title}” addressed: the level then and now, "
+        "and what was done.",
+        "fr": "Les indicateurs traités par le plan de « {title} » : le niveau d'alors et "
+        "d'aujourd'hui, et ce qui a été fait.",
+    },
+    "since.summary": {
+        "en": "{improved} improved, {unchanged} unchanged, {declined} declined; {taken} improved "
+        "with actions taken.",
+        "fr": "{improved} en progrès, {unchanged} stables, {declined} en recul ; {taken} en "
+        "progrès avec des actions menées.",
+    },
+    "col.then": {"en": "Level then", "fr": "Niveau alors"},
+    "col.now": {"en": "Level now", "fr": "Niveau actuel"},
+    "col.change": {"en": "Change", "fr": "Évolution"},
     "dash.my_actions": {"en": "My actions", "fr": "Mes actions"},
 }

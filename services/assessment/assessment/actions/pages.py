@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.access import administration_of
-from assessment.actions import plans, rules
+from assessment.actions import plans, progress, rules
 from assessment.actions import schemas as s
 from assessment.actions.models import STATUSES, ActionPlan
 from assessment.frameworks import FrameworkCache
@@ -71,17 +71,36 @@ def section(assessment: Assessment, principal: Principal | None) -> dict[str, An
     """Return what the results page shows of the plan (None: nothing for this caller)."""
     if principal is None or not rules.is_manager(principal):
         return None
-    with current_app.extensions["db"].session() as session:
+    db = current_app.extensions["db"]
+    with db.session() as session:
         plan_id = session.scalar(
             select(ActionPlan.id).where(ActionPlan.assessment_id == assessment.id)
         )
     return {
         "plan_id": plan_id,
+        "since": _since(assessment, principal),
         "can_build": plan_id is None
         and assessment.status == "submitted"
         and rules.is_coordinator(principal),
         "error": _error_text(request.args.get("plan_error")),
     }
+
+
+def _since(assessment: Assessment, principal: Principal) -> dict[str, Any] | None:
+    """Return the progress since the previous assessment, for the indicators it took action on."""
+    if not assessment.previous_id:
+        return None
+    with current_app.extensions["db"].session() as session:
+        document = progress.progress(
+            session=session,
+            principal=principal,
+            cache=current_app.extensions["frameworks"],
+            assessment_id=assessment.id,
+        )
+    rows = [row for row in document["indicators"] if row["actions"]]
+    if document["previous"] is None or not rows:
+        return None
+    return {**document, "indicators": rows}
 
 
 @bp.post("/<assessment_id>/action-plan")

@@ -181,3 +181,37 @@ def test_respondents_and_other_administrations_see_no_plan(browser, client, auth
 def test_a_form_without_the_csrf_token_is_refused(browser, assessed):
     b = browser()
     assert b.post(f"/assessment/{assessed}/action-plan", data={}).status_code == 403
+
+
+def test_the_next_assessment_shows_the_level_then_and_now_beside_the_actions_taken(
+    browser, client, auth, assessed, indicators
+):
+    coordinator = auth("coord-adm-1", "adm-1", ("coordinator",))
+    plan = client.post(
+        f"{BASE}/assessments/{assessed}/action-plan", json={"limit": 1}, headers=coordinator
+    ).json
+    key = indicators["data"][0]
+    action = client.post(
+        f"{BASE}/action-plans/{plan['id']}/actions",
+        json={
+            "title": "Name data owners",
+            "owner_id": "resp-1",
+            "target_date": "2027-03-31",
+            "indicators": [key],
+        },
+        headers=coordinator,
+    ).json
+    owner = browser("resp-1", "adm-1", ("respondent",))
+    done = owner.post(
+        f"/assessment/actions/{action['id']}",
+        data={"csrf_token": CSRF, "status": "done", "evidence_note": "Decision 4/2027"},
+    )
+    assert "saved=1" in done.headers["Location"]
+    again = submitted(client, auth, "adm-1", {"data": 3, "strategy": 2})
+    page = browser().get(f"/assessment/{again}/results?lang=fr").get_data(as_text=True)
+    assert "Actions depuis l&#39;évaluation précédente" in page
+    row = re.search(rf'<tr data-indicator="{key}">(.*?)</tr>', page, re.S).group(1)
+    cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).split(" ? ")[-1].strip()
+    assert cells.endswith("1 3 +2 Name data owners — Réalisée"), cells
+    first = browser().get(f"/assessment/{assessed}/results").get_data(as_text=True)
+    assert 'id="since-h"' not in first  # nothing before it to compare with
