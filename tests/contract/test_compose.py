@@ -91,6 +91,8 @@ OPTIONAL = {
     "ASSESSMENT_IMPORT_BATCH": "rows per committed batch (2,000): measured in bench/",
     "ASSESSMENT_IMPORT_MAX_PROBLEMS": "problems kept per job (10,000; the rest are counted)",
     "ASSESSMENT_IMPORT_POLL_S": "how often an idle importer looks for jobs without a wake-up",
+    "ASSESSMENT_PEER_MIN_ADMINISTRATIONS": "the peer aggregates' k-threshold (5, never lower: the "
+    "service refuses to start below it); raised only deliberately, by policy",
     # reports
     "REPORTS_CELERY_QUEUE": "default 'reports' is the queue the worker's --queues names",
     "REPORTS_VISIBILITY_TIMEOUT_S": "default stays above REPORTS_TASK_TIME_LIMIT_S's default",
