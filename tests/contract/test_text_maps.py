@@ -39,8 +39,6 @@ STILL_WITH_TEXT_MAPS = {
     "services/portal/portal/directory/texts.py",
     "services/portal/portal/models.py",
     "services/reports/reports/__init__.py",
-    "services/reports/reports/mail.py",
-    "services/reports/reports/notifications.py",
     "services/reports/reports/sse.py",
     "services/reports/reports/webhook_api.py",
     "shared/shared/draining.py",

@@ -23,27 +23,13 @@ from reports import notifications
 from reports.administrations import name_of
 from reports.models import DeliveryStatus, EmailDelivery, Notification, ReportJob
 from shared.events import CloudEvent, load_payload
-from shared.i18n import pick
+from shared.i18n import DEFAULT, SUPPORTED
 from shared.timestamps import utcnow
+from shared.translations import texts_for
 
 Enqueue = Callable[[str], None]
 MAX_ERROR = 1000
 MAX_ADDRESS = 254
-
-TEXTS: dict[str, dict[str, str]] = {
-    "greeting": {"en": "Hello,", "fr": "Bonjour,"},
-    "administration": {"en": "Administration: {name}", "fr": "Administration : {name}"},
-    "open": {
-        "en": "Your administration's reports: {url}",
-        "fr": "Les rapports de votre administration : {url}",
-    },
-    "footer": {
-        "en": "You receive this message because you take part in this self-assessment on the "
-        "Smart Customs platform.",
-        "fr": "Vous recevez ce message parce que vous participez à cette auto-évaluation sur la "
-        "plateforme Smart Customs.",
-    },
-}
 
 _log = logging.getLogger(__name__)
 
@@ -140,7 +126,7 @@ def _add(
         user_id=notification.user_id,
         notification_id=notification.id,
         address=address,
-        language=language if language in ("en", "fr") else "en",
+        language=language if language in SUPPORTED else DEFAULT,
         status=DeliveryStatus.PENDING.value,
         attempts=0,
     )
@@ -170,15 +156,20 @@ def compose(
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = f"<{email.id}@smartcustoms.reports>"
     message["Auto-Submitted"] = "auto-generated"
-    named = [pick(TEXTS["administration"], language).format(name=administration)]
+    t = texts_for(language, "reports", "shared")
+    named = [t.gettext("Administration: %(name)s", name=administration)] if administration else []
+    footer = t.gettext(
+        "You receive this message because you take part in this self-assessment on the "
+        "Smart Customs platform."
+    )
     message.set_content(
         "\n\n".join(
             [
-                pick(TEXTS["greeting"], language),
-                *(named if administration else []),
+                t.gettext("Hello,"),
+                *named,
                 text["body"],
-                pick(TEXTS["open"], language).format(url=link),
-                "-- \n" + pick(TEXTS["footer"], language),
+                t.gettext("Your administration's reports: %(url)s", url=link),
+                "-- \n" + footer,
             ]
         )
         + "\n"

@@ -16,14 +16,14 @@ from urllib.parse import quote
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from reports import notification_texts
 from reports.models import Notification
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.events import CloudEvent, load_payload
-from shared.i18n import pick
 from shared.paging import fetch_page
 from shared.timestamps import to_rfc3339, utcnow
-from shared.translations import language_name
+from shared.translations import language_name, texts_for
 
 Publish = Callable[[str, str], Any]
 
@@ -40,77 +40,6 @@ IMPORT_CODES = {
 }
 # The assessment service's page of one import job.
 IMPORT_PAGE = "/assessment/imports/{import_id}"
-
-TEXTS: dict[str, dict[str, dict[str, str]]] = {
-    "report_ready": {
-        "title": {"en": "Your report is ready", "fr": "Votre rapport est prêt"},
-        "body": {
-            "en": "The report “{title}” (version {version}, {language_name}) can be downloaded.",
-            "fr": "Le rapport « {title} » (version {version}, {language_name}) peut être "
-            "téléchargé.",
-        },
-    },
-    "report_failed": {
-        "title": {"en": "A report could not be built", "fr": "Un rapport n'a pas pu être créé"},
-        "body": {
-            "en": "The report “{title}” (version {version}, {language_name}) could not be "
-            "built. A coordinator can ask for it again.",
-            "fr": "Le rapport « {title} » (version {version}, {language_name}) n'a pas pu être "
-            "créé. Un coordinateur peut le demander à nouveau.",
-        },
-    },
-    "import_succeeded": {
-        "title": {"en": "Your import is finished", "fr": "Votre import est terminé"},
-        "body": {"en": "{stored} from {rows}.", "fr": "{stored} à partir de {rows}."},
-    },
-    "import_completed_with_errors": {
-        "title": {
-            "en": "Your import is finished, with errors",
-            "fr": "Votre import est terminé, avec des erreurs",
-        },
-        "body": {
-            "en": "{stored} from {rows}. {refused}: download the error report.",
-            "fr": "{stored} à partir de {rows}. {refused}\u00a0: téléchargez le rapport d'erreurs.",
-        },
-    },
-    "import_rejected": {
-        "title": {"en": "Your import was rejected", "fr": "Votre import a été refusé"},
-        "body": {
-            "en": "No answer was stored. {refused}: download the error report, correct the "
-            "file and import it again.",
-            "fr": "Aucune réponse n'a été enregistrée. {refused}\u00a0: téléchargez le rapport "
-            "d'erreurs, corrigez le fichier et importez-le à nouveau.",
-        },
-    },
-    "import_failed": {
-        "title": {"en": "Your import failed", "fr": "Votre import a échoué"},
-        "body": {
-            "en": "The import stopped on an unexpected error ({stored}). Open it for details "
-            "or import the file again.",
-            "fr": "L'import s'est arrêté sur une erreur inattendue ({stored}). Ouvrez-le pour "
-            "en savoir plus ou importez à nouveau le fichier.",
-        },
-    },
-}
-
-# Counts of an import written as phrases (singular, plural): French uses the singular for 0.
-COUNTED: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
-    "stored": (
-        "answers_stored",
-        {
-            "en": ("{n} answer stored", "{n} answers stored"),
-            "fr": ("{n} réponse enregistrée", "{n} réponses enregistrées"),
-        },
-    ),
-    "rows": ("rows_total", {"en": ("{n} row", "{n} rows"), "fr": ("{n} ligne", "{n} lignes")}),
-    "refused": (
-        "errors_count",
-        {
-            "en": ("{n} row was refused", "{n} rows were refused"),
-            "fr": ("{n} ligne a été refusée", "{n} lignes ont été refusées"),
-        },
-    ),
-}
 
 
 def channel(user_id: str) -> str:
@@ -222,28 +151,18 @@ def _push(notification: Notification, publish: Publish) -> None:
 
 def render(notification: Notification, language: str) -> dict[str, str]:
     """Return the title and body of a notification in ``language``."""
-    texts = TEXTS.get(notification.code, {})
-    params = dict(notification.params or {})
+    t = texts_for(language, "reports", "shared")
+    params: dict[str, Any] = dict(notification.params or {})
     report_language = str(params.get("language", ""))
     params["language_name"] = language_name(report_language, language)
-    for name, (field, forms) in COUNTED.items():
-        params[name] = counted(params.get(field), forms, language)
+    params.update(notification_texts.phrases(t, params))
+    title = notification_texts.TITLES.get(notification.code)
+    body = notification_texts.BODIES.get(notification.code)
     return {
-        "title": pick(texts.get("title", {}), language),
-        "body": pick(texts.get("body", {}), language).format_map(_Default(params)),
+        "title": t.gettext(title) if title else "",
+        # A parameter the notification lacks shows as nothing, never as an error.
+        "body": t.gettext(body) % _Default(params) if body else "",
     }
-
-
-def counted(value: Any, forms: Mapping[str, tuple[str, str]], language: str) -> str:
-    """Return a count as a phrase of ``forms`` in ``language`` (singular or plural, grouped)."""
-    try:
-        n = int(value or 0)
-    except (TypeError, ValueError):
-        n = 0
-    singular, plural = forms.get(language) or forms["en"]
-    one = n < 2 if language == "fr" else n == 1
-    grouped = f"{n:,}".replace(",", "\u202f" if language == "fr" else ",")
-    return (singular if one else plural).format(n=grouped)
 
 
 def link(notification: Notification) -> str | None:

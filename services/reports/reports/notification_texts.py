@@ -1,0 +1,69 @@
+"""The in-app notifications' texts, marked for the reports catalog (English ids, ``%(name)s``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.translations import N_, Texts
+
+# notification code -> its title and its body
+TITLES: dict[str, str] = {
+    "report_ready": N_("Your report is ready"),
+    "report_failed": N_("A report could not be built"),
+    "import_succeeded": N_("Your import is finished"),
+    "import_completed_with_errors": N_("Your import is finished, with errors"),
+    "import_rejected": N_("Your import was rejected"),
+    "import_failed": N_("Your import failed"),
+}
+BODIES: dict[str, str] = {
+    "report_ready": N_(
+        "The report “%(title)s” (version %(version)s, %(language_name)s) can be downloaded."
+    ),
+    "report_failed": N_(
+        "The report “%(title)s” (version %(version)s, %(language_name)s) could not be built. A "
+        "coordinator can ask for it again."
+    ),
+    "import_succeeded": N_("%(stored)s from %(rows)s."),
+    "import_completed_with_errors": N_(
+        "%(stored)s from %(rows)s. %(refused)s: download the error report."
+    ),
+    "import_rejected": N_(
+        "No answer was stored. %(refused)s: download the error report, correct the file and import "
+        "it again."
+    ),
+    "import_failed": N_(
+        "The import stopped on an unexpected error (%(stored)s). Open it for details or import the "
+        "file again."
+    ),
+}
+
+
+def phrases(t: Texts, params: Mapping[str, Any]) -> dict[str, str]:
+    """Return an import's counts as phrases in their plural form (``1 234 answers stored``)."""
+    stored, rows, refused = (
+        _count(params.get(field)) for field in ("answers_stored", "rows_total", "errors_count")
+    )
+    return {
+        "stored": t.ngettext(
+            "%(num)s answer stored", "%(num)s answers stored", stored, num=_grouped(t, stored)
+        ),
+        "rows": t.ngettext("%(num)s row", "%(num)s rows", rows, num=_grouped(t, rows)),
+        "refused": t.ngettext(
+            "%(num)s row was refused",
+            "%(num)s rows were refused",
+            refused,
+            num=_grouped(t, refused),
+        ),
+    }
+
+
+def _count(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _grouped(t: Texts, count: int) -> str:
+    return t.format_decimal(count, digits=0)
