@@ -28,7 +28,7 @@ K8S = ROOT / "deploy" / "k8s"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 OVERLAYS = ("dev", "production")
 KUBERNETES_VERSION = "1.32.0"  # the schemas kubernetes-validate checks against (it bundles them)
-POD_OWNERS = ("Deployment", "StatefulSet", "Job")
+POD_OWNERS = ("Deployment", "StatefulSet", "Job", "CronJob")
 CRD_SCHEMAS = {
     ("keda.sh/v1alpha1", "ScaledObject"): "keda.sh_scaledobjects.v1alpha1.yaml",
     ("keda.sh/v1alpha1", "TriggerAuthentication"): "keda.sh_triggerauthentications.v1alpha1.yaml",
@@ -91,7 +91,7 @@ def named(resources: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any
 # ------------------------------------------------------------------------------------ pods
 @dataclass(frozen=True)
 class Pod:
-    """One pod template of a Deployment, StatefulSet or Job."""
+    """One pod template of a Deployment, StatefulSet, Job or CronJob."""
 
     owner: dict[str, Any]
     spec: dict[str, Any]
@@ -112,7 +112,9 @@ def pods(resources: list[dict[str, Any]]) -> list[Pod]:
     found = []
     for resource in resources:
         if resource["kind"] in POD_OWNERS:
-            template = resource["spec"]["template"]
+            spec = resource["spec"]
+            # A CronJob's pods are those of the Job it creates on schedule.
+            template = (spec["jobTemplate"]["spec"] if "jobTemplate" in spec else spec)["template"]
             found.append(Pod(resource, template["spec"], template["metadata"].get("labels", {})))
     return found
 

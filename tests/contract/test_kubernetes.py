@@ -103,12 +103,43 @@ def test_the_processes_are_compose_ones(built: list[dict[str, Any]]) -> None:
         for name, service in kc.COMPOSE.items()
         if kc.CC._app_package(service) and "profiles" not in service
     }
-    running = {tuple(km.argv(c)) for p, c, _ in kc.ours(built) if c in p.spec["containers"]}
+    running = {
+        tuple(km.argv(c))
+        for p, c, _ in kc.ours(built)
+        if c in p.spec["containers"] and p.owner["kind"] != "CronJob"
+    }
     assert running == expected
     for pod, container, _ in kc.ours(built):
         for name in re.findall(r"\$\((\w+)\)", " ".join(km.argv(container))):
             value = km.environment(container, built).get(name)
             assert isinstance(value, str) and value.isdigit() and int(value) > 0, (pod.name, name)
+
+
+# CronJob -> (its command, its schedule): what compose has no scheduler for.
+SCHEDULED = {
+    "assessment-action-reminders": (
+        ["flask", "--app", "assessment", "actions", "remind", "--days", "7"],
+        "15 6 * * *",
+    ),
+}
+
+
+def test_scheduled_commands_run_daily_one_run_at_a_time(built: list[dict[str, Any]]) -> None:
+    from assessment.actions.cli import command_group
+
+    scheduled = km.named(built, "CronJob")
+    assert set(scheduled) == set(SCHEDULED)
+    for name, cron in scheduled.items():
+        command, schedule = SCHEDULED[name]
+        assert (cron["spec"]["schedule"], cron["spec"]["concurrencyPolicy"]) == (
+            schedule,
+            "Forbid",
+        )
+        (container,) = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        assert km.argv(container) == command
+    # the command the reminders' CronJob runs exists, with the option it passes
+    remind = command_group().get_command(None, "remind")  # type: ignore[arg-type]
+    assert remind is not None and "--days" in {o for p in remind.params for o in p.opts}
 
 
 def test_every_container_sets_what_the_code_reads(built: list[dict[str, Any]]) -> None:

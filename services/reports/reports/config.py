@@ -16,6 +16,7 @@ PORTAL_STREAM = stream_name("portal")
 CONTENT_GROUP = "reports-content"
 IMPORTS_GROUP = "reports-imports"
 ADMINISTRATIONS_GROUP = "reports-administrations"
+ACTIONS_GROUP = "reports-actions"
 
 
 def settings() -> dict[str, Any]:

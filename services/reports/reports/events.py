@@ -1,8 +1,9 @@
 """The reports service's event process: the consumers of ``assessment.submitted`` (group
 ``reports``), of its own ``report.ready``/``report.failed`` (group ``reports-notifications``),
 of the portal's ``content.*`` (group ``reports-content``: the read model of resources), of the
-portal's ``administration.*`` (group ``reports-administrations``: the read model of names) and of
-the assessment service's ``answer_import.finished`` (group ``reports-imports``).
+portal's ``administration.*`` (group ``reports-administrations``: the read model of names), of
+the assessment service's ``answer_import.finished`` (group ``reports-imports``) and of its action
+plan reminders ``action.due_soon``/``action.overdue`` (group ``reports-actions``).
 
 Handlers are closures over the app's adapters, so a consumer works without an app context (the
 tests call ``poll()`` directly); the use cases live in ``reports.jobs`` and
@@ -19,9 +20,19 @@ from collections.abc import Mapping
 from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from reports import administrations, deliveries, jobs, mail, notifications, resources, webhooks
+from reports import (
+    action_reminders,
+    administrations,
+    deliveries,
+    jobs,
+    mail,
+    notifications,
+    resources,
+    webhooks,
+)
 from reports.celery_app import build_enqueuer
 from reports.config import (
+    ACTIONS_GROUP,
     ADMINISTRATIONS_GROUP,
     ASSESSMENT_STREAM,
     CONTENT_GROUP,
@@ -144,6 +155,25 @@ def imports_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     )
 
 
+def actions_consumer(app: Flask, *, name: str | None = None) -> Consumer:
+    """Return the consumer that turns action plan reminders into the owner's notifications."""
+    database = app.extensions["db"]
+    client = app.extensions["redis"]
+
+    def on_reminder(event: CloudEvent) -> None:
+        with database.session(write=True) as session:
+            action_reminders.record_reminder_event(event, session=session, publish=client.publish)
+
+    return Consumer(
+        client,
+        group=ACTIONS_GROUP,
+        streams=[ASSESSMENT_STREAM],
+        handlers=_patient(app, dict.fromkeys(action_reminders.REMINDER_CODES, on_reminder)),
+        name=name,
+        settings=_settings(app),
+    )
+
+
 def content_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     """Return the consumer that keeps the read model of portal resources (``content.*``)."""
     database = app.extensions["db"]
@@ -189,4 +219,5 @@ def consumers(app: Flask) -> list[Consumer]:
         content_consumer(app),
         imports_consumer(app),
         administrations_consumer(app),
+        actions_consumer(app),
     ]

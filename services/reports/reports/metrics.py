@@ -9,6 +9,7 @@ import redis
 from flask import Flask
 
 from reports.config import (
+    ACTIONS_GROUP,
     ADMINISTRATIONS_GROUP,
     ASSESSMENT_STREAM,
     CONTENT_GROUP,
@@ -26,6 +27,7 @@ GROUPS = (
     (PORTAL_STREAM, CONTENT_GROUP),
     (ASSESSMENT_STREAM, IMPORTS_GROUP),
     (PORTAL_STREAM, ADMINISTRATIONS_GROUP),
+    (ASSESSMENT_STREAM, ACTIONS_GROUP),
 )
 
 
