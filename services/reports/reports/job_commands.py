@@ -17,6 +17,7 @@ from reports.celery_app import build_enqueuer
 from reports.models import ReportJob
 from shared.outbox_commands import Since
 from shared.timestamps import to_rfc3339, utcnow
+from shared.translations import counted
 
 STALLED_MINUTES = 30
 
@@ -51,7 +52,7 @@ def _echo_jobs(rows: list[ReportJob], as_json: bool, moment: str) -> None:
             f"{job.id}  {job.status}  {_time(when)}  {job.assessment_id} v{job.version} "
             f"{job.language}  attempts={job.attempts}  {job.reason or ''}".rstrip()
         )
-    click.echo(f"reports: {len(rows)} job(s)")
+    click.echo(f"reports: {counted(len(rows), 'job', 'jobs')}")
 
 
 def _stalled_before(minutes: float) -> datetime:
@@ -127,7 +128,7 @@ def jobs_group() -> AppGroup:
             outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
             click.echo(f"{job_id}: {outcome.value}")
         summary = ", ".join(f"{count} {name}" for name, count in outcomes.items()) or "none"
-        click.echo(f"reports: {len(ids)} job(s): {summary}")
+        click.echo(f"reports: {counted(len(ids), 'job', 'jobs')}: {summary}")
         if outcomes.get(jobs.Retry.MISSING.value):
             raise click.exceptions.Exit(1)
 

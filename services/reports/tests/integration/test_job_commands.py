@@ -63,7 +63,7 @@ def test_failed_lists_failed_jobs_with_their_last_error(app, cli, failed_job, ma
     assert row["finished_at"].endswith("+00:00")
     text = cli("failed")
     assert failed.id in text.output
-    assert "reports: 1 job(s)" in text.output
+    assert "reports: 1 job" in text.output
 
 
 def test_failed_since_leaves_out_older_failures(app, cli, failed_job):
@@ -104,10 +104,10 @@ def test_retry_all_failed_leaves_other_jobs_alone(app, cli, failed_job, make_rep
     queued = make_report(build=False, assessment_id="asm-queued")
     result = cli("retry", "--all-failed")
     assert result.exit_code == 0, result.output
-    assert "reports: 2 job(s): 2 requeued" in result.output
+    assert "reports: 2 jobs: 2 requeued" in result.output
     assert sorted(_tasks(redis_client)) == sorted([repr([first.id]), repr([second.id])])
     assert _job(app, queued.id).status == "queued"
-    assert "reports: 0 job(s): none" in cli("retry", "--all-failed").output
+    assert "reports: 0 jobs: none" in cli("retry", "--all-failed").output
 
 
 def test_a_stalled_job_is_listed_and_re_enqueued_a_recent_one_is_not(
