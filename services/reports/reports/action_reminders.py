@@ -19,8 +19,6 @@ from shared.events import CloudEvent, load_payload
 
 # event type -> notification code
 REMINDER_CODES = {"action.due_soon": "action_due_soon", "action.overdue": "action_overdue"}
-# The assessment service's page of the actions a user owns.
-MY_ACTIONS_PAGE = "/assessment/my-actions"
 
 
 def record_reminder_event(

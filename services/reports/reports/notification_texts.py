@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from shared.translations import N_, Texts
@@ -15,6 +16,8 @@ TITLES: dict[str, str] = {
     "import_completed_with_errors": N_("Your import is finished, with errors"),
     "import_rejected": N_("Your import was rejected"),
     "import_failed": N_("Your import failed"),
+    "action_due_soon": N_("An action you own is due soon"),
+    "action_overdue": N_("An action you own is overdue"),
 }
 BODIES: dict[str, str] = {
     "report_ready": N_(
@@ -36,15 +39,25 @@ BODIES: dict[str, str] = {
         "The import stopped on an unexpected error (%(stored)s). Open it for details or import the "
         "file again."
     ),
+    "action_due_soon": N_(
+        "The action “%(title)s” is due on %(due_date)s. Once it is done, mark it done with its "
+        "evidence under My actions."
+    ),
+    "action_overdue": N_(
+        "The action “%(title)s” was due on %(due_date)s. Mark it done with its evidence, or ask "
+        "your coordinator for a new date."
+    ),
 }
 
 
 def phrases(t: Texts, params: Mapping[str, Any]) -> dict[str, str]:
-    """Return an import's counts as phrases in their plural form (``1 234 answers stored``)."""
+    """Return an import's counts as phrases in their plural form (``1 234 answers stored``), and
+    an action's target date written the language's way."""
     stored, rows, refused = (
         _count(params.get(field)) for field in ("answers_stored", "rows_total", "errors_count")
     )
     return {
+        "due_date": _day(t, params.get("target_date")),
         "stored": t.ngettext(
             "%(num)s answer stored", "%(num)s answers stored", stored, num=_grouped(t, stored)
         ),
@@ -56,6 +69,13 @@ def phrases(t: Texts, params: Mapping[str, Any]) -> dict[str, str]:
             num=_grouped(t, refused),
         ),
     }
+
+
+def _day(t: Texts, value: Any) -> str:
+    try:
+        return t.format_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value or "")
 
 
 def _count(value: Any) -> int:

@@ -40,6 +40,9 @@ IMPORT_CODES = {
 }
 # The assessment service's page of one import job.
 IMPORT_PAGE = "/assessment/imports/{import_id}"
+# Action plan reminders (``reports.action_reminders``) lead to the page of the owner's actions.
+ACTION_CODES = frozenset({"action_due_soon", "action_overdue"})
+ACTION_PAGE = "/assessment/my-actions"
 
 
 def channel(user_id: str) -> str:
@@ -166,7 +169,9 @@ def render(notification: Notification, language: str) -> dict[str, str]:
 
 
 def link(notification: Notification) -> str | None:
-    """Return the page a notification leads to (an import's page), or None."""
+    """Return the page a notification leads to (an import's page, "My actions"), or None."""
+    if notification.code in ACTION_CODES:
+        return ACTION_PAGE
     import_id = str((notification.params or {}).get("import_id") or "")
     if notification.code not in IMPORT_CODES.values() or not import_id:
         return None

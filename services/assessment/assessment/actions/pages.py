@@ -208,7 +208,7 @@ def _assessment_of_plan(session: Session, principal: Principal, plan_id: str) ->
         return rules.plan_of(session=session, principal=principal, plan_id=plan_id).assessment_id
 
 
-def _to_plan(assessment_id: str, **args: str) -> ResponseReturnValue:
+def _to_plan(assessment_id: str, **args: Any) -> ResponseReturnValue:
     return redirect(
         url_for("action_pages.plan", assessment_id=assessment_id, _anchor="actions", **args)
     )

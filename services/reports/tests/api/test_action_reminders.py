@@ -87,3 +87,46 @@ def test_only_the_owner_sees_the_reminder(app, client, auth, record):
     assert [n["code"] for n in owner["items"]] == ["action_overdue"]
     for who in (auth("coord-1", "adm-1"), auth("resp-1", "adm-2", ("respondent",))):
         assert client.get(URL, headers=who).json["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "english", "french"),
+    [
+        (
+            "due_soon",
+            (
+                "An action you own is due soon",
+                "The action “Name data owners” is due on 31 March 2027. Once it is done, mark "
+                "it done with its evidence under My actions.",
+            ),
+            (
+                "Une action dont vous êtes responsable arrive à échéance",
+                "L'action « Name data owners » arrive à échéance le 31 mars 2027. Une fois "
+                "réalisée, marquez-la comme telle avec son élément de preuve dans Mes actions.",
+            ),
+        ),
+        (
+            "overdue",
+            (
+                "An action you own is overdue",
+                "The action “Name data owners” was due on 31 March 2027. Mark it done with its "
+                "evidence, or ask your coordinator for a new date.",
+            ),
+            (
+                "Une action dont vous êtes responsable est en retard",
+                "L'action « Name data owners » était à réaliser pour le 31 mars 2027. Marquez-la "
+                "comme réalisée avec son élément de preuve, ou demandez une nouvelle échéance à "
+                "votre coordinateur.",
+            ),
+        ),
+    ],
+)
+def test_a_reminder_reads_in_the_readers_language_and_leads_to_my_actions(
+    client, auth, record, kind, english, french
+):
+    record(reminder(kind))
+    owner = auth("resp-1", "adm-1", ("respondent",))
+    for language, (title, body) in (("en", english), ("fr", french)):
+        (shown,) = client.get(URL, headers={**owner, "Accept-Language": language}).json["items"]
+        assert (shown["title"], shown["body"]) == (title, body)
+        assert shown["url"] == "/assessment/my-actions"
