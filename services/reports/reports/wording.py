@@ -204,11 +204,23 @@ def why_cap(t: Texts, *, limit: str, question: str, answer: str, raw: str) -> st
 
 def why_missing(t: Texts, *, unanswered: int, not_applicable: int) -> str:
     """Return how many questions were not answered and how many were not applicable."""
+    if not not_applicable:
+        return t.ngettext(
+            "%(count)s question was not answered.",
+            "%(count)s questions were not answered.",
+            unanswered,
+        )
     excluded = t.ngettext(
         "%(count)s was marked not applicable (excluded from the score)",
         "%(count)s were marked not applicable (excluded from the score)",
         not_applicable,
     )
+    if not unanswered:
+        return t.ngettext(
+            "%(count)s question was marked not applicable (excluded from the score).",
+            "%(count)s questions were marked not applicable (excluded from the score).",
+            not_applicable,
+        )
     return t.ngettext(
         "%(count)s question was not answered and %(excluded)s.",
         "%(count)s questions were not answered and %(excluded)s.",

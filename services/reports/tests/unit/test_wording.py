@@ -23,8 +23,6 @@ PLURAL_SENTENCES = {
     "recommendations": lambda t, n: wording.summary_priorities(t, count=n, quick=1, listed=3),
     "quick_wins": lambda t, n: wording.summary_priorities(t, count=7, quick=n, listed=3),
     "overall": lambda t, n: wording.summary_overall(t, count=n, level="3.4", name="X"),
-    "unanswered": lambda t, n: wording.why_missing(t, unanswered=n, not_applicable=3),
-    "not_applicable": lambda t, n: wording.why_missing(t, unanswered=3, not_applicable=n),
     "applicable": lambda t, n: wording.why_score(t, score="3.4", answered=n, applicable=n),
 }
 
@@ -99,26 +97,6 @@ EXPECTED = {
         f"7 recommandations sont classées par priorité, dont {{n}} gains rapides. "
         f"Les trois premières{NB}:",
     ),
-    ("unanswered", "en"): [
-        f"{n} question{'' if n == 1 else 's'} {'was' if n == 1 else 'were'} not answered and 3 "
-        "were marked not applicable (excluded from the score)."
-        for n in COUNTS
-    ],
-    ("unanswered", "fr"): _four_fr(
-        "{n} question est restée sans réponse et 3 ont été jugées sans objet (exclues du score).",
-        "{n} questions sont restées sans réponse et 3 ont été jugées sans objet "
-        "(exclues du score).",
-    ),
-    ("not_applicable", "en"): [
-        f"3 questions were not answered and {n} {'was' if n == 1 else 'were'} marked not "
-        "applicable (excluded from the score)."
-        for n in COUNTS
-    ],
-    ("not_applicable", "fr"): _four_fr(
-        "3 questions sont restées sans réponse et {n} a été jugée sans objet (exclue du score).",
-        "3 questions sont restées sans réponse et {n} ont été jugées sans objet "
-        "(exclues du score).",
-    ),
     ("applicable", "fr"): _four_fr(
         f"Le score de 3.4 est la moyenne pondérée des réponses renseignées, {{n}} sur {{n}} "
         f"question applicable\u202f; une réponse «{NB}ne sait pas{NB}» compte comme le niveau 1.",
@@ -135,6 +113,25 @@ EXPECTED = {
         "que le résumer.",
     ),
 }
+
+
+def test_what_is_missing_from_an_area_says_only_the_counts_it_has():
+    en, fr = wording.texts("en"), wording.texts("fr")
+    assert [wording.why_missing(fr, unanswered=n, not_applicable=0) for n in (1, 2)] == [
+        "1 question est restée sans réponse.",
+        "2 questions sont restées sans réponse.",
+    ]
+    assert [wording.why_missing(en, unanswered=0, not_applicable=n) for n in (1, 5)] == [
+        "1 question was marked not applicable (excluded from the score).",
+        "5 questions were marked not applicable (excluded from the score).",
+    ]
+    assert [wording.why_missing(fr, unanswered=1, not_applicable=n) for n in (1, 2)] == [
+        "1 question est restée sans réponse et 1 a été jugée sans objet (exclue du score).",
+        "1 question est restée sans réponse et 2 ont été jugées sans objet (exclues du score).",
+    ]
+    assert wording.why_missing(en, unanswered=2, not_applicable=1) == (
+        "2 questions were not answered and 1 was marked not applicable (excluded from the score)."
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
