@@ -17,6 +17,10 @@ SUPPORTED = ("en", "fr", "pt")
 # shared/tests/test_catalogs.py).
 COMPLETE = ("en", "fr")
 DEFAULT = "en"
+# Content (framework texts, portal items, recommendations) lacking the reader's language is shown
+# in the first of these it has, then in any: the platform's content is written in English and
+# French, and a Portuguese reader gets the English first.
+CONTENT_FALLBACK = ("en", "fr")
 
 
 # Every request negotiates; the headers repeat, so the answers are kept (bounded: client input).
@@ -65,8 +69,12 @@ def _from_accept_language(header: str | None) -> list[str]:
 
 
 def pick(texts: Mapping[str, str], language: str) -> str:
-    """Return the text in ``language``, falling back to English, then to any text."""
-    return texts.get(language) or texts.get(DEFAULT) or next(iter(texts.values()), "")
+    """Return the text in ``language``, else the first of ``CONTENT_FALLBACK`` it has, else any."""
+    for candidate in (language, *CONTENT_FALLBACK):
+        text = texts.get(candidate)
+        if text:
+            return text
+    return next((text for text in texts.values() if text), "")
 
 
 class Catalog:

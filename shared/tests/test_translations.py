@@ -144,3 +144,15 @@ def test_the_layout_is_translated_from_the_shared_catalog(probe_app):
     english = client.get("/probe-page?lang=en").get_data(as_text=True)
     assert "Sign in" in english and "2 items" in english
     assert "Language: Français" in english
+
+
+def test_content_without_the_reader_language_falls_back_in_the_configured_order():
+    from shared.i18n import CONTENT_FALLBACK, pick
+
+    assert CONTENT_FALLBACK == ("en", "fr")
+    assert pick({"en": "Data", "fr": "Données"}, "pt") == "Data"
+    assert pick({"fr": "Données"}, "pt") == "Données"
+    assert pick({"fr": "Données", "en": ""}, "en") == "Données"
+    assert pick({"pt": "Dados", "en": "Data"}, "pt") == "Dados"
+    assert pick({"es": "Datos"}, "fr") == "Datos"
+    assert pick({}, "fr") == ""
