@@ -39,6 +39,8 @@ READ_ELSEWHERE = {
         f"{svc.upper()}_WEB_WORKERS": "the web command's $(...) (as compose)" for svc in kc.SERVICES
     },
     "XDG_CACHE_HOME": "fontconfig, under WeasyPrint: its cache on the writable /tmp",
+    "AWS_ACCESS_KEY_ID": "boto3, under the portal's S3 file store: the portal's own account",
+    "AWS_SECRET_ACCESS_KEY": "boto3, under the portal's S3 file store",
 }
 WAIT = re.compile(r"until flask --app (\w+) db current \| grep -Eq '(.+?)';")
 

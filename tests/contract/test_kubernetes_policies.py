@@ -136,6 +136,21 @@ def test_only_the_worker_reaches_webhook_receivers_and_smtp(built: list[dict[str
         assert not kn.allows(built, _peer(built, owner), kn.Peer(address=PUBLIC), 443), owner
 
 
+def test_the_portal_reaches_a_private_file_store_and_nothing_public(
+    overlay: str, built: list[dict[str, Any]]
+) -> None:
+    portal, store = _peer(built, "portal-web"), kn.Peer(address=PRIVATE)
+    files = km.named(built, "ConfigMap")
+    config = next(v["data"] for k, v in files.items() if k.startswith("portal-config"))
+    if overlay == "dev":  # one portal pod, its files on its own volume
+        assert config["PORTAL_FILE_STORE"] == "local"
+        return
+    assert config["PORTAL_FILE_STORE"] == "s3" and config["PORTAL_S3_BUCKET"]
+    assert kn.allows(built, portal, store, 9000) and kn.allows(built, portal, store, 443)
+    assert not kn.allows(built, portal, kn.Peer(address=PUBLIC), 9000)
+    assert not kn.allows(built, _peer(built, "assessment-web"), store, 9000)
+
+
 # ----------------------------------------------------------------- resources and security
 
 
