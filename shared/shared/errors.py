@@ -50,6 +50,9 @@ _TITLES: dict[str, str] = {
 }
 # Codes a service registers with its own English and French titles (register_messages).
 _MESSAGES: dict[str, dict[str, str]] = {}
+# Codes a service registers with an English title marked N_ in its own catalog (register_titles):
+# code -> (the title, the service's gettext domain).
+_DOMAIN_TITLES: dict[str, tuple[str, str]] = {}
 
 _CODE_BY_STATUS = {
     400: "bad_request",
@@ -136,11 +139,22 @@ def problem_body(
     return body
 
 
+def register_titles(titles: Mapping[str, str], *, domain: str) -> None:
+    """Add a service's error codes with English titles its ``domain`` catalog translates."""
+    for code, title in titles.items():
+        if not title.strip():
+            raise ValueError(f"error code {code!r} needs a title")
+        _DOMAIN_TITLES[code] = (title, domain)
+
+
 def _title(code: str, language: str) -> str:
     """Return the title of ``code`` in ``language`` (a service's own, else the shared catalog's)."""
     registered = _MESSAGES.get(code)
     if registered is not None:
         return pick(registered, language)
+    if code in _DOMAIN_TITLES:
+        title, domain = _DOMAIN_TITLES[code]
+        return texts_for(language, domain, "shared").gettext(title)
     return texts_for(language, "shared").gettext(_TITLES.get(code, _TITLES["internal_error"]))
 
 

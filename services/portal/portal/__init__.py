@@ -14,6 +14,7 @@ from portal import (
     cli,
     contributions,
     directory,
+    forums,
     keys,
     pages,
     wellknown,
@@ -108,6 +109,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     contributions.init_app(app, rest)
     assistance.init_app(app, rest)
     directory.init_app(app, rest)
+    forums.init_app(app, rest)
     register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
     init_pages(app, prefix="/", texts=catalogue.TEXTS, domain="portal")
     app.register_blueprint(pages.blp)

@@ -45,4 +45,9 @@ def settings() -> dict[str, Any]:
         "PORTAL_S3_REGION": env_str("PORTAL_S3_REGION", "us-east-1"),
         # Largest file a member may upload (checked while the body streams in).
         "PORTAL_UPLOAD_MAX_BYTES": env_int("PORTAL_UPLOAD_MAX_BYTES", 32 * 1024 * 1024),
+        # How long after posting a member may still edit a forum post.
+        "PORTAL_FORUM_EDIT_WINDOW_S": env_int("PORTAL_FORUM_EDIT_WINDOW_S", 900),
+        # Forum posts (threads and replies) one caller may send per window, beyond which 429.
+        "PORTAL_FORUM_POSTS_PER_CALLER": env_int("PORTAL_FORUM_POSTS_PER_CALLER", 10),
+        "PORTAL_FORUM_POSTS_WINDOW_S": env_int("PORTAL_FORUM_POSTS_WINDOW_S", 60),
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 from portal.assistance import models as _assistance  # noqa: F401  (their tables are on Base)
 from portal.contributions import models as _contributions  # noqa: F401  (the same)
 from portal.directory import models as _directory  # noqa: F401  (the same)
+from portal.forums import models as _forums  # noqa: F401  (the same)
 from portal.models import Base
 from shared.migrations import Schema
 

@@ -18,7 +18,7 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-HEAD = "0004"
+HEAD = "0005"
 ROW = {
     "id": "adm-1",
     "name": "Douanes",
@@ -123,7 +123,7 @@ def test_the_directory_revision_adds_a_region_to_kept_administrations_and_downgr
     engine = create_engine(database_url, poolclass=NullPool)
     with engine.begin() as connection:
         connection.execute(Administration.__table__.insert(), ROW)
-    assert migrations.upgrade(SCHEMA, database_url).after == (HEAD,)
+    assert migrations.upgrade(SCHEMA, database_url, "0004").after == ("0004",)
     with engine.connect() as connection:
         (kept,) = connection.execute(select(Administration.__table__)).mappings()
     assert kept["region"] is None and kept["name"] == ROW["name"]
@@ -132,4 +132,35 @@ def test_the_directory_revision_adds_a_region_to_kept_administrations_and_downgr
     assert "contact_points" not in inspect(engine).get_table_names()
     columns = {c["name"] for c in inspect(engine).get_columns("administrations")}
     assert "region" not in columns
+    engine.dispose()
+
+
+def test_the_forums_revision_seeds_the_categories_keeps_the_rows_and_downgrades(database_url):
+    migrations.upgrade(SCHEMA, database_url, "0004")
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(Administration.__table__.insert(), ROW)
+    assert migrations.upgrade(SCHEMA, database_url, "0005").after == ("0005",)
+    forum_tables = {
+        "forum_categories",
+        "forum_threads",
+        "forum_posts",
+        "forum_reports",
+        "forum_moderation_log",
+    }
+    assert forum_tables <= set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        seeded = connection.exec_driver_sql(
+            "SELECT key, kind FROM forum_categories ORDER BY position"
+        ).all()
+    assert [tuple(row) for row in seeded][:2] == [
+        ("ai", "technology"),
+        ("machine-learning", "technology"),
+    ]
+    assert len(seeded) == 8 and ("green-technology", "topic") in [tuple(r) for r in seeded]
+    migrations.downgrade(SCHEMA, database_url, "0004")
+    assert not forum_tables & set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        (kept,) = connection.execute(select(Administration.__table__)).mappings()
+    assert kept["name"] == ROW["name"]
     engine.dispose()

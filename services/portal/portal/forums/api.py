@@ -1,0 +1,114 @@
+"""HTTP API of the discussion forums (``/api/v1/portal/forums``), for signed-in members only:
+thin views over ``forums.threads`` and ``forums.posts``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from portal.forums import posts, threads
+from portal.forums import schemas as s
+from shared.auth import Role, current_principal, require
+from shared.paging import PAGE_HEADERS, paged
+
+blp = Blueprint(
+    "forums",
+    __name__,
+    url_prefix="/api/v1/portal/forums",
+    description="Discussion forums (signed-in members only)",
+)
+MEMBERS = (Role.COORDINATOR, Role.RESPONDENT, Role.MEMBER, Role.EDITOR, Role.OPERATOR)
+PAGING = ("page", "page_size")
+
+
+def _db() -> Any:
+    return current_app.extensions["db"]
+
+
+@blp.route("/categories")
+class Categories(MethodView):
+    """The forum categories."""
+
+    @require(*MEMBERS)
+    @blp.response(200, s.CategorySchema(many=True))
+    def get(self) -> Any:
+        """List the categories: technologies, then cross-cutting topics."""
+        with _db().session() as session:
+            return threads.list_categories(session=session, principal=current_principal())
+
+
+@blp.route("/threads")
+class Threads(MethodView):
+    """The threads."""
+
+    @require(*MEMBERS)
+    @blp.arguments(s.ThreadQuerySchema, location="query")
+    @blp.response(200, s.ThreadSchema(many=True), headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any]) -> Any:
+        """List threads, the most recently active first, by category and language."""
+        paging = {key: query[key] for key in PAGING}
+        filters = {key: value for key, value in query.items() if key not in PAGING}
+        with _db().session() as session:
+            rows, total = threads.list_threads(
+                session=session, principal=current_principal(), filters=filters, **paging
+            )
+        return paged(rows, total=total, query=paging)
+
+    @require(*MEMBERS)
+    @blp.arguments(s.ThreadInSchema)
+    @blp.response(201, s.ThreadPageSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Open a thread in a category with its first post."""
+        with _db().session(write=True) as session:
+            return threads.start_thread(session=session, principal=current_principal(), fields=data)
+
+
+@blp.route("/threads/<thread_id>")
+class Thread(MethodView):
+    """One thread."""
+
+    @require(*MEMBERS)
+    @blp.response(200, s.ThreadPageSchema)
+    def get(self, thread_id: str) -> Any:
+        """Read a thread with its posts (hidden ones for editors only)."""
+        with _db().session() as session:
+            return threads.get_thread(
+                session=session, principal=current_principal(), thread_id=thread_id
+            )
+
+
+@blp.route("/threads/<thread_id>/posts")
+class Replies(MethodView):
+    """The replies of a thread."""
+
+    @require(*MEMBERS)
+    @blp.arguments(s.ReplyInSchema)
+    @blp.response(201, s.PostSchema)
+    def post(self, data: dict[str, Any], thread_id: str) -> Any:
+        """Reply to a thread that is not locked, optionally quoting one of its posts."""
+        with _db().session(write=True) as session:
+            return posts.reply(
+                session=session, principal=current_principal(), thread_id=thread_id, **data
+            )
+
+
+@blp.route("/posts/<post_id>")
+class Post(MethodView):
+    """One post."""
+
+    @require(*MEMBERS)
+    @blp.arguments(s.PostEditSchema)
+    @blp.response(200, s.PostSchema)
+    def patch(self, data: dict[str, Any], post_id: str) -> Any:
+        """Edit one's own post within the edit window (it then shows as edited)."""
+        with _db().session(write=True) as session:
+            return posts.edit_post(
+                session=session,
+                principal=current_principal(),
+                post_id=post_id,
+                body=data["body"],
+                window_s=current_app.config["PORTAL_FORUM_EDIT_WINDOW_S"],
+            )

@@ -1,0 +1,101 @@
+"""Request and response schemas of the discussion forums."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from portal.forums.models import KINDS, LANGUAGES
+from shared.paging import PageQuerySchema
+from shared.text import MULTILINE, InputSchema
+from shared.timestamps import Timestamp
+
+MAX_BODY = 20_000
+ID = validate.Length(min=1, max=36)
+
+
+def _body(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Length(min=1, max=MAX_BODY),
+        metadata={MULTILINE: True, "description": "Markdown (sanitized as catalogue items are)"},
+        **kwargs,
+    )
+
+
+class CategorySchema(Schema):
+    """A forum category."""
+
+    key = fields.String()
+    name_en = fields.String()
+    name_fr = fields.String()
+    kind = fields.String(metadata={"enum": list(KINDS)})
+    position = fields.Integer()
+
+
+class ThreadQuerySchema(PageQuerySchema):
+    """Filters of the thread list."""
+
+    category = fields.String(validate=validate.Length(min=1, max=40))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+
+
+class ThreadInSchema(InputSchema):
+    """A new thread and its first post."""
+
+    category = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    body = _body(required=True)
+
+
+class ReplyInSchema(InputSchema):
+    """A reply, optionally quoting a post of the same thread."""
+
+    body = _body(required=True)
+    quoted_post_id = fields.String(load_default=None, allow_none=True, validate=ID)
+
+
+class PostEditSchema(InputSchema):
+    """The new body of one's own post."""
+
+    body = _body(required=True)
+
+
+class ThreadSchema(Schema):
+    """A thread as members see it in a list."""
+
+    id = fields.String()
+    category = fields.String(attribute="category_key")
+    title = fields.String()
+    language = fields.String()
+    author_id = fields.String()
+    author_name = fields.String()
+    locked = fields.Boolean()
+    hidden = fields.Boolean()
+    item_id = fields.String(allow_none=True)
+    created_at = Timestamp()
+    last_post_at = Timestamp()
+
+
+class PostSchema(Schema):
+    """A post: its Markdown and its sanitized HTML; ``edited`` once its author changed it."""
+
+    id = fields.String()
+    thread_id = fields.String()
+    author_id = fields.String()
+    author_name = fields.String()
+    body = fields.String()
+    body_html = fields.String()
+    quoted_post_id = fields.String(allow_none=True)
+    created_at = Timestamp()
+    edited_at = Timestamp(allow_none=True)
+    edited = fields.Function(lambda post: post.edited_at is not None)
+    hidden = fields.Boolean()
+
+
+class ThreadPageSchema(Schema):
+    """A thread with its posts in order."""
+
+    thread = fields.Nested(ThreadSchema)
+    posts = fields.List(fields.Nested(PostSchema))

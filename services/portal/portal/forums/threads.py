@@ -1,0 +1,135 @@
+"""Use cases of forum threads: the categories, the list of threads (by category and language),
+starting a thread with its first post, and reading a thread with its posts.
+
+Members never see a hidden thread or a hidden post; editors see both, marked hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.catalogue.rendering import to_html
+from portal.forums.access import moderates, require_member
+from portal.forums.models import ForumCategory, ForumPost, ForumThread
+from portal.models import ContentItem
+from shared.auth import Principal
+from shared.errors import ApiError, NotFound
+from shared.paging import fetch_page
+from shared.timestamps import utcnow
+
+PUBLISHED = "published"
+
+
+def list_categories(*, session: Session, principal: Principal) -> list[ForumCategory]:
+    """Return the categories in their order (technologies and topics)."""
+    require_member(principal)
+    return list(
+        session.scalars(select(ForumCategory).order_by(ForumCategory.position, ForumCategory.key))
+    )
+
+
+def list_threads(
+    *,
+    session: Session,
+    principal: Principal,
+    filters: dict[str, Any],
+    page: int,
+    page_size: int,
+) -> tuple[list[ForumThread], int]:
+    """Return one page of threads, the most recently active first, and the total."""
+    require_member(principal)
+    query = select(ForumThread).order_by(ForumThread.last_post_at.desc(), ForumThread.id)
+    if not moderates(principal):
+        query = query.where(ForumThread.hidden.is_(False))
+    if filters.get("category"):
+        query = query.where(ForumThread.category_key == filters["category"])
+    if filters.get("language"):
+        query = query.where(ForumThread.language == filters["language"])
+    if filters.get("item_id"):
+        query = query.where(ForumThread.item_id == filters["item_id"])
+    items, total, _ = fetch_page(session, query, page=page, page_size=page_size)
+    return items, total
+
+
+def category_of(session: Session, key: str) -> ForumCategory:
+    """Return the category ``key``, or a 422 problem when the forums have none by that key."""
+    category = session.get(ForumCategory, key)
+    if category is None:
+        raise ApiError(422, "unknown_category", errors={"category": ["unknown category"]})
+    return category
+
+
+def _published_item(session: Session, item_id: str) -> ContentItem:
+    item = session.get(ContentItem, item_id)
+    if item is None or item.status != PUBLISHED:
+        raise ApiError(422, "unknown_item", errors={"item_id": ["not a published catalogue item"]})
+    return item
+
+
+def new_post(*, thread: ForumThread, principal: Principal, body: str, **fields: Any) -> ForumPost:
+    """Return a post of ``thread`` by the caller, its Markdown sanitized as items' are."""
+    return ForumPost(
+        thread_id=thread.id,
+        author_id=principal.subject,
+        author_name=principal.name,
+        body=body,
+        body_html=to_html(body),
+        hidden=False,
+        **fields,
+    )
+
+
+def start_thread(
+    *, session: Session, principal: Principal, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """Open a thread in a category with its first post; return it with its posts."""
+    require_member(principal)
+    with session.begin():
+        category = category_of(session, fields["category"])
+        if fields.get("item_id") is not None:
+            _published_item(session, fields["item_id"])
+        now = utcnow()
+        thread = ForumThread(
+            category_key=category.key,
+            title=fields["title"],
+            language=fields["language"],
+            author_id=principal.subject,
+            author_name=principal.name,
+            administration_id=principal.administration_id,
+            locked=False,
+            hidden=False,
+            item_id=fields.get("item_id"),
+            created_at=now,
+            last_post_at=now,
+        )
+        session.add(thread)
+        session.flush()
+        session.add(
+            new_post(thread=thread, principal=principal, body=fields["body"], created_at=now)
+        )
+    return get_thread(session=session, principal=principal, thread_id=thread.id)
+
+
+def visible_thread(session: Session, principal: Principal, thread_id: str) -> ForumThread:
+    """Return the thread, or 404 when there is none or it is hidden from the caller."""
+    thread = session.get(ForumThread, thread_id)
+    if thread is None or (thread.hidden and not moderates(principal)):
+        raise NotFound()
+    return thread
+
+
+def get_thread(*, session: Session, principal: Principal, thread_id: str) -> dict[str, Any]:
+    """Return a thread with its posts in order (hidden posts only for editors)."""
+    require_member(principal)
+    thread = visible_thread(session, principal, thread_id)
+    query = (
+        select(ForumPost)
+        .where(ForumPost.thread_id == thread.id)
+        .order_by(ForumPost.created_at, ForumPost.id)
+    )
+    if not moderates(principal):
+        query = query.where(ForumPost.hidden.is_(False))
+    return {"thread": thread, "posts": list(session.scalars(query))}
