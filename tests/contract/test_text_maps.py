@@ -23,7 +23,6 @@ STILL_WITH_TEXT_MAPS = {
     "services/assessment/assessment/bulk/texts.py",
     "services/assessment/assessment/bulk/workbook.py",
     "services/assessment/assessment/bulk/workbook_texts.py",
-    "services/assessment/assessment/framework_check.py",
     "services/assessment/assessment/pages.py",
     "services/assessment/assessment/peers/aggregate.py",
     "services/assessment/assessment/peers/texts.py",

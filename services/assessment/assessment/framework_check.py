@@ -16,7 +16,7 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from assessment.framework import FrameworkError, parse_framework
+from assessment.framework import LANGUAGES, FrameworkError, parse_framework
 from assessment.framework_refs import reference_of
 from assessment.frameworks import (
     FRAMEWORKS_DIR,
@@ -26,9 +26,8 @@ from assessment.frameworks import (
     read_framework_dir,
     resolve_all,
 )
-from shared.translations import counted
+from shared.translations import counted, language_name
 
-LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 REWORDED = {
     "Missing data for required field.": "missing",
     "Unknown field.": "unknown field (check its spelling and indentation)",
@@ -68,10 +67,10 @@ def _step(key: Any, child: Any) -> str:
 
 def _line(path: tuple[str, ...], message: str) -> str:
     last = path[-1] if path else ""
-    if last in LANGUAGE_NAMES and message == "Missing data for required field.":
-        message = f"{LANGUAGE_NAMES[last]} text missing"
-    elif last in LANGUAGE_NAMES and message.startswith("Shorter than minimum length"):
-        message = f"{LANGUAGE_NAMES[last]} text is empty"
+    if last in LANGUAGES and message == "Missing data for required field.":
+        message = f"{language_name(last, 'en')} text missing"
+    elif last in LANGUAGES and message.startswith("Shorter than minimum length"):
+        message = f"{language_name(last, 'en')} text is empty"
     else:
         message = REWORDED.get(message, message)
     where = "".join(p if p.startswith("[") else f" > {p}" for p in path).removeprefix(" > ")
