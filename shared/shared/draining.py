@@ -15,24 +15,20 @@ import threading
 
 from flask import Flask, Request, Response
 
-from shared.errors import problem_response, register_messages
+from shared.errors import problem_response, register_titles
+from shared.translations import N_
 
 DRAINING = "shared.draining"
 CLOSING = "shared.closing"
 # How long a refused caller should wait: another replica (or this one restarted) answers then.
 RETRY_AFTER_S = 2
-ERRORS = {
-    "shutting_down": {
-        "en": "This server is restarting; try again in a moment",
-        "fr": "Ce serveur redémarre ; réessayez dans un instant",
-    },
-}
+ERRORS = {"shutting_down": N_("This server is restarting; try again in a moment")}
 _STILL_SERVED = frozenset({"/healthz"})
 
 
 def init_draining(app: Flask) -> None:
     """Give ``app`` its draining flag (not set) and the problem it answers while draining."""
-    register_messages(ERRORS)
+    register_titles(ERRORS, domain="shared")
     app.extensions[DRAINING] = threading.Event()
     app.extensions[CLOSING] = threading.Event()
 

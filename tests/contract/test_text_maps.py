@@ -37,10 +37,6 @@ STILL_WITH_TEXT_MAPS = {
     "services/portal/portal/contributions/texts.py",
     "services/portal/portal/directory/texts.py",
     "services/portal/portal/models.py",
-    "services/reports/reports/__init__.py",
-    "services/reports/reports/sse.py",
-    "services/reports/reports/webhook_api.py",
-    "shared/shared/draining.py",
 }
 
 

@@ -13,19 +13,15 @@ from reports.celery_app import celery_init_app
 from reports.config import SERVICE, settings
 from reports.migrations import SCHEMA
 from reports.storage import store_from_config
-from shared.errors import register_messages
+from shared.errors import register_titles
 from shared.messages import register_translations
 from shared.migration_commands import upgrade_app
 from shared.migrations import refuse_if_behind
 from shared.pages import init_pages
+from shared.translations import N_
 from shared.web import create_service_app
 
-ERRORS = {
-    "administration_required": {
-        "en": "Only members of an administration can do this",
-        "fr": "Seuls les membres d'une administration peuvent effectuer cette action",
-    },
-}
+ERRORS = {"administration_required": N_("Only members of an administration can do this")}
 
 # French versions of the messages the service's refusals carry (``shared.messages``).
 MESSAGES_FR = {
@@ -52,7 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         settings=settings(),
         test_config=test_config,
     )
-    register_messages(ERRORS)
+    register_titles(ERRORS, domain="reports")
     register_translations(MESSAGES_FR)
     app.extensions["reports.store"] = store_from_config(app.config)
     celery_init_app(app)

@@ -33,14 +33,10 @@ from reports.models import Notification
 from shared.auth import Principal, current_principal, require
 from shared.db import Database
 from shared.draining import closing_event
-from shared.errors import ApiError, register_messages
+from shared.errors import ApiError, register_titles
+from shared.translations import N_
 
-ERRORS = {
-    "too_many_streams": {
-        "en": "Too many live connections right now; try again shortly",
-        "fr": "Trop de connexions en direct pour le moment ; réessayez dans un instant",
-    },
-}
+ERRORS = {"too_many_streams": N_("Too many live connections right now; try again shortly")}
 MAX_REPLAY = 50
 SLOTS = "reports.sse_slots"
 STOP_CHECK_S = 1.0
@@ -315,7 +311,7 @@ class NotificationStream(MethodView):
 
 def register(app: Flask, rest: Api) -> None:
     """Register the stream endpoint, its problem titles and its per-process slots."""
-    register_messages(ERRORS)
+    register_titles(ERRORS, domain="reports")
     register_slots(app)
     rest.register_blueprint(blp)
 

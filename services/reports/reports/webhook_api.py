@@ -13,16 +13,14 @@ from reports import webhooks
 from reports.models import DeliveryStatus, WebhookEndpoint
 from reports.sender import UnsafeTarget, check_url
 from shared.auth import Role, current_principal, require
-from shared.errors import ApiError, register_messages
+from shared.errors import ApiError, register_titles
 from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
 from shared.text import InputSchema
 from shared.timestamps import Timestamp
+from shared.translations import N_
 
 ERRORS = {
-    "webhook_limit_reached": {
-        "en": "This administration has as many webhook endpoints as allowed",
-        "fr": "Cette administration a déjà le nombre maximal de points de terminaison webhook",
-    },
+    "webhook_limit_reached": N_("This administration has as many webhook endpoints as allowed")
 }
 MAX_KEY_LENGTH = 128
 
@@ -188,5 +186,5 @@ class WebhookDeliveries(MethodView):
 
 def register(rest: Api) -> None:
     """Register the webhook API and its problem titles."""
-    register_messages(ERRORS)
+    register_titles(ERRORS, domain="reports")
     rest.register_blueprint(blp)
