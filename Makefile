@@ -58,7 +58,9 @@ fmt: bootstrap ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff check --fix .
 
 # One gettext domain per package holding translations/<lang>/LC_MESSAGES/messages.po. The dates
-# pybabel writes in their headers are removed: they would change every file on every run.
+# pybabel writes in their headers are removed: they would change every file on every run. English
+# catalogs get no fuzzy guesses (their ids are the texts); other languages' guesses are marked
+# fuzzy for a translator to review (the catalog tests fail until then).
 I18N_DOMAINS := shared/shared services/portal/portal services/assessment/assessment services/reports/reports
 I18N_KEYWORDS := --no-default-keywords -k gettext -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_ -k NP_:1c,2
 
@@ -68,8 +70,12 @@ i18n: bootstrap ## Extract, update and compile the interface catalogs (babel.cfg
 		pot=$$(mktemp --suffix=.pot); \
 		$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --add-location=file --sort-by-file \
 			--add-comments=TRANSLATORS: --project="Smart Customs" --copyright-holder="Smart Customs" -o $$pot $$dir; \
-		$(BIN)/pybabel -q update -i $$pot -d $$dir/translations --ignore-obsolete; \
-		sed -i -e '/^"POT-Creation-Date: /d' -e '/^"PO-Revision-Date: /d' $$dir/translations/*/LC_MESSAGES/messages.po; \
+		for po in $$dir/translations/*/LC_MESSAGES/messages.po; do \
+			lang=$$(basename $$(dirname $$(dirname $$po))); \
+			$(BIN)/pybabel -q update -i $$pot -o $$po -l $$lang --ignore-obsolete \
+				$$([ $$lang = en ] && echo --no-fuzzy-matching); \
+			sed -i -e '/^"POT-Creation-Date: /d' -e '/^"PO-Revision-Date: /d' $$po; \
+		done; \
 		$(BIN)/pybabel compile -d $$dir/translations --statistics; \
 		rm -f $$pot; \
 	done
