@@ -26,6 +26,6 @@ def command_group() -> AppGroup:
                 cache=flask_app.extensions["frameworks"],
                 threshold=threshold_of(flask_app.config),
             )
-        click.echo(f"assessment: peer aggregates recomputed for {groups} group(s)")
+        click.echo(f"assessment: peer aggregate groups recomputed: {groups}")
 
     return peers

@@ -190,7 +190,7 @@ def test_the_cli_recompute_applies_a_raised_threshold_to_the_stored_figures(app,
     app.config["ASSESSMENT_PEER_MIN_ADMINISTRATIONS"] = 7
     result = app.test_cli_runner().invoke(args=["peers", "recompute"])
     assert result.exit_code == 0, result.output
-    assert "peer aggregates recomputed for 1 group(s)" in result.output
+    assert "assessment: peer aggregate groups recomputed: 1" in result.output
     assert _stored(app)["strategy"] == (6, None, None, None)
 
 
