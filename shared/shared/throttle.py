@@ -38,12 +38,15 @@ class WriteLimiter:
         limit: int,
         window_s: int,
         clock: Callable[[], float] = time.time,
+        detail: str = BULK_HINT,
     ) -> None:
         self.client = client
         self.service = service
         self.limit = limit
         self.window_s = max(1, window_s)
         self.clock = clock
+        # What the 429 tells the caller (a narrower limit names its own advice).
+        self.detail = detail
 
     def hit(self, subject: str) -> None:
         """Count one write by ``subject``; raise a 429 problem when over the limit."""
@@ -64,4 +67,4 @@ class WriteLimiter:
             return
         if count > self.limit:
             retry = max(1, int((window + 1) * self.window_s - now + 0.999))
-            raise ApiError(429, "rate_limited", BULK_HINT, headers={"Retry-After": str(retry)})
+            raise ApiError(429, "rate_limited", self.detail, headers={"Retry-After": str(retry)})

@@ -11,9 +11,10 @@ from flask import Flask
 from flask_smorest import Api
 
 from portal.forums import api
-from portal.forums.texts import DOMAIN, MESSAGES_FR, TITLES
+from portal.forums.texts import DOMAIN, MESSAGES_FR, RATE_LIMITED, TITLES
 from shared.errors import register_titles
 from shared.messages import register_translations
+from shared.throttle import WriteLimiter
 
 __all__ = ["init_app"]
 
@@ -21,5 +22,13 @@ __all__ = ["init_app"]
 def init_app(app: Flask, rest: Api) -> None:
     """Register the forums' texts and API on the portal app."""
     register_titles(TITLES, domain=DOMAIN)
+    # Tighter than every write's limit: a member posts a few messages a minute, not hundreds.
+    app.extensions["portal.forum_posts"] = WriteLimiter(
+        app.extensions["redis"],
+        service="portal:forum-posts",
+        limit=app.config["PORTAL_FORUM_POSTS_PER_CALLER"],
+        window_s=app.config["PORTAL_FORUM_POSTS_WINDOW_S"],
+        detail=RATE_LIMITED,
+    )
     register_translations(MESSAGES_FR)
     rest.register_blueprint(api.blp)

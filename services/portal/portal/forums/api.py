@@ -9,10 +9,10 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from portal.forums import posts, threads
+from portal.forums import moderation, posts, threads
 from portal.forums import schemas as s
 from shared.auth import Role, current_principal, require
-from shared.paging import PAGE_HEADERS, paged
+from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
 
 blp = Blueprint(
     "forums",
@@ -21,11 +21,16 @@ blp = Blueprint(
     description="Discussion forums (signed-in members only)",
 )
 MEMBERS = (Role.COORDINATOR, Role.RESPONDENT, Role.MEMBER, Role.EDITOR, Role.OPERATOR)
+EDITORS = (Role.EDITOR,)
 PAGING = ("page", "page_size")
 
 
 def _db() -> Any:
     return current_app.extensions["db"]
+
+
+def _limiter() -> Any:
+    return current_app.extensions["portal.forum_posts"]
 
 
 @blp.route("/categories")
@@ -63,7 +68,9 @@ class Threads(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Open a thread in a category with its first post."""
         with _db().session(write=True) as session:
-            return threads.start_thread(session=session, principal=current_principal(), fields=data)
+            return threads.start_thread(
+                session=session, principal=current_principal(), fields=data, limiter=_limiter()
+            )
 
 
 @blp.route("/threads/<thread_id>")
@@ -91,7 +98,11 @@ class Replies(MethodView):
         """Reply to a thread that is not locked, optionally quoting one of its posts."""
         with _db().session(write=True) as session:
             return posts.reply(
-                session=session, principal=current_principal(), thread_id=thread_id, **data
+                session=session,
+                principal=current_principal(),
+                thread_id=thread_id,
+                limiter=_limiter(),
+                **data,
             )
 
 
@@ -112,3 +123,84 @@ class Post(MethodView):
                 body=data["body"],
                 window_s=current_app.config["PORTAL_FORUM_EDIT_WINDOW_S"],
             )
+
+
+@blp.route("/threads/<thread_id>/moderation")
+class ThreadModeration(MethodView):
+    """Editors' acts on a thread."""
+
+    @require(*EDITORS)
+    @blp.arguments(s.ThreadModerationSchema)
+    @blp.response(200, s.ThreadSchema)
+    def post(self, data: dict[str, Any], thread_id: str) -> Any:
+        """Hide, unhide, lock, unlock or move a thread (logged)."""
+        with _db().session(write=True) as session:
+            return moderation.moderate_thread(
+                session=session, principal=current_principal(), thread_id=thread_id, **data
+            )
+
+
+@blp.route("/posts/<post_id>/moderation")
+class PostModeration(MethodView):
+    """Editors' acts on a post."""
+
+    @require(*EDITORS)
+    @blp.arguments(s.PostModerationSchema)
+    @blp.response(200, s.PostSchema)
+    def post(self, data: dict[str, Any], post_id: str) -> Any:
+        """Hide or unhide a post (logged)."""
+        with _db().session(write=True) as session:
+            return moderation.moderate_post(
+                session=session, principal=current_principal(), post_id=post_id, **data
+            )
+
+
+@blp.route("/posts/<post_id>/reports")
+class PostReports(MethodView):
+    """Members' reports of a post."""
+
+    @require(*MEMBERS)
+    @blp.arguments(s.ReportInSchema)
+    @blp.response(201, s.ReportCreatedSchema)
+    def post(self, data: dict[str, Any], post_id: str) -> Any:
+        """Report a post to the editors (once per member)."""
+        with _db().session(write=True) as session:
+            return moderation.report_post(
+                session=session, principal=current_principal(), post_id=post_id, **data
+            )
+
+
+@blp.route("/reports")
+class Reports(MethodView):
+    """The reported posts."""
+
+    @require(*EDITORS)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, s.ReportSchema(many=True), headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any]) -> Any:
+        """List the reports, the latest first (editors)."""
+        with _db().session() as session:
+            rows, total = moderation.list_reports(
+                session=session, principal=current_principal(), **query
+            )
+        return paged(rows, total=total, query=query)
+
+
+@blp.route("/moderation-log")
+class ModerationLog(MethodView):
+    """The moderation log."""
+
+    @require(*EDITORS)
+    @blp.arguments(s.LogQuerySchema, location="query")
+    @blp.response(200, s.ModerationSchema(many=True), headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any]) -> Any:
+        """Read the moderation log, the latest first, optionally of one post or thread."""
+        paging = {key: query[key] for key in PAGING}
+        with _db().session() as session:
+            rows, total = moderation.moderation_log(
+                session=session,
+                principal=current_principal(),
+                target_id=query.get("target_id"),
+                **paging,
+            )
+        return paged(rows, total=total, query=paging)

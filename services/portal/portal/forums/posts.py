@@ -13,6 +13,7 @@ from portal.forums.models import ForumPost, ForumThread
 from portal.forums.threads import new_post, visible_thread
 from shared.auth import Principal
 from shared.errors import ApiError, NotFound
+from shared.throttle import WriteLimiter
 from shared.timestamps import as_utc, utcnow
 
 LOCKED = "the thread is locked: it takes no more replies or edits"
@@ -31,10 +32,13 @@ def reply(
     principal: Principal,
     thread_id: str,
     body: str,
+    limiter: WriteLimiter,
     quoted_post_id: str | None = None,
 ) -> ForumPost:
-    """Add a reply to a thread that is not locked, optionally quoting one of its posts."""
+    """Add a reply to a thread that is not locked, optionally quoting one of its posts (counted
+    by the posting limit)."""
     require_member(principal)
+    limiter.hit(principal.subject)
     with session.begin():
         thread = visible_thread(session, principal, thread_id)
         _locked(thread)

@@ -6,7 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from portal.forums.models import KINDS, LANGUAGES
+from portal.forums.models import ACTIONS, KINDS, LANGUAGES, TARGETS
+from portal.forums.moderation import POST_ACTIONS, THREAD_ACTIONS
 from shared.paging import PageQuerySchema
 from shared.text import MULTILINE, InputSchema
 from shared.timestamps import Timestamp
@@ -38,6 +39,9 @@ class ThreadQuerySchema(PageQuerySchema):
 
     category = fields.String(validate=validate.Length(min=1, max=40))
     language = fields.String(validate=validate.OneOf(LANGUAGES))
+    item_id = fields.String(
+        validate=ID, metadata={"description": "Threads discussing this catalogue item"}
+    )
 
 
 class ThreadInSchema(InputSchema):
@@ -47,6 +51,12 @@ class ThreadInSchema(InputSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     body = _body(required=True)
+    item_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ID,
+        metadata={"description": "A published catalogue item the thread discusses"},
+    )
 
 
 class ReplyInSchema(InputSchema):
@@ -99,3 +109,70 @@ class ThreadPageSchema(Schema):
 
     thread = fields.Nested(ThreadSchema)
     posts = fields.List(fields.Nested(PostSchema))
+
+
+REASON = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class ThreadModerationSchema(InputSchema):
+    """An editor's act on a thread (a move names the category it goes to)."""
+
+    action = fields.String(required=True, validate=validate.OneOf(THREAD_ACTIONS))
+    category = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=40)
+    )
+    reason = REASON
+
+
+class PostModerationSchema(InputSchema):
+    """An editor's act on a post."""
+
+    action = fields.String(required=True, validate=validate.OneOf(POST_ACTIONS))
+    reason = REASON
+
+
+class ReportInSchema(InputSchema):
+    """A member's report of a post."""
+
+    reason = REASON
+
+
+class LogQuerySchema(PageQuerySchema):
+    """Filters of the moderation log."""
+
+    target_id = fields.String(validate=ID)
+
+
+class ModerationSchema(Schema):
+    """One line of the moderation log."""
+
+    id = fields.String()
+    actor_id = fields.String()
+    action = fields.String(metadata={"enum": list(ACTIONS)})
+    target_kind = fields.String(metadata={"enum": list(TARGETS)})
+    target_id = fields.String()
+    reason = fields.String()
+    detail = fields.String()
+    at = Timestamp()
+
+
+class ReportSchema(Schema):
+    """A report of a post, as editors list it."""
+
+    id = fields.String()
+    post_id = fields.String()
+    thread_id = fields.String()
+    reporter_id = fields.String()
+    reason = fields.String()
+    created_at = Timestamp()
+    post_hidden = fields.Boolean()
+    post_author_id = fields.String()
+
+
+class ReportCreatedSchema(Schema):
+    """A report just sent."""
+
+    id = fields.String()
+    post_id = fields.String()
+    reason = fields.String()
+    created_at = Timestamp()

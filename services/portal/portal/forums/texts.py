@@ -12,7 +12,10 @@ TITLES: dict[str, str] = {
     "unknown_quoted_post": N_("The quoted post is not a post of this thread"),
     "thread_locked": N_("The thread is locked"),
     "edit_window_closed": N_("The time to edit this post is over"),
+    "unknown_item": N_("The item is not a published catalogue item"),
 }
+
+RATE_LIMITED = "Too many forum posts from this caller: wait for Retry-After seconds"
 
 MESSAGES_FR: dict[str, str] = {
     "the forums are for members of an administration, editors and operators": (
@@ -27,4 +30,13 @@ MESSAGES_FR: dict[str, str] = {
     ),
     "unknown category": "catégorie inconnue",
     "not a post of this thread": "ce n'est pas un message de ce fil",
+    "not a published catalogue item": "ce n'est pas un élément publié du catalogue",
+    "only editors moderate the forums": "seuls les éditeurs modèrent les forums",
+    "you already reported this post": "vous avez déjà signalé ce message",
+    "a move names the category the thread goes to": (
+        "un déplacement indique la catégorie où va le fil"
+    ),
+    "Too many forum posts from this caller: wait for Retry-After seconds": (
+        "Trop de messages de forum de cet appelant : attendez Retry-After secondes"
+    ),
 }

@@ -18,6 +18,7 @@ from portal.models import ContentItem
 from shared.auth import Principal
 from shared.errors import ApiError, NotFound
 from shared.paging import fetch_page
+from shared.throttle import WriteLimiter
 from shared.timestamps import utcnow
 
 PUBLISHED = "published"
@@ -83,10 +84,12 @@ def new_post(*, thread: ForumThread, principal: Principal, body: str, **fields: 
 
 
 def start_thread(
-    *, session: Session, principal: Principal, fields: dict[str, Any]
+    *, session: Session, principal: Principal, fields: dict[str, Any], limiter: WriteLimiter
 ) -> dict[str, Any]:
-    """Open a thread in a category with its first post; return it with its posts."""
+    """Open a thread in a category with its first post (counted by the posting limit); return
+    it with its posts."""
     require_member(principal)
+    limiter.hit(principal.subject)
     with session.begin():
         category = category_of(session, fields["category"])
         if fields.get("item_id") is not None:

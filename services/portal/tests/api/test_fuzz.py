@@ -14,13 +14,14 @@ def test_fuzzing_the_document_finds_no_server_error_and_no_contract_break(app, d
         known={"administration_id": demo["demo"]},
         # A valid request naming a tag or region the vocabulary lacks, an account that is not the
         # administration's, fields its kind does not take, a forum category that does not exist
-        # or a quoted post of another thread.
+        # a quoted post of another thread or a catalogue item not published.
         state_dependent={
             "item_rules_failed",
             "unknown_region",
             "unknown_contact_user",
             "unknown_category",
             "unknown_quoted_post",
+            "unknown_item",
         },
     )
     report = summary(f"portal as {email}", runs)
