@@ -8,7 +8,7 @@ in an area assigned to that respondent, a level 1-5 (or "don't know", "not appli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -67,40 +67,62 @@ class Checker:
         self._targets: dict[str, Target | None] = {}
         self._answers: dict[Any, str | ValueError | None] = {}
         self._confidences: dict[Any, str | ValueError | None] = {}
+        # For rows valid the way most rows of a large file are (``_plainly_valid``): the job's
+        # open assessment, its people and each indicator's area; the (answer, confidence)
+        # pairs as written that were found valid, with what they mean.
+        self._open: tuple[str, Mapping[str, Respondent], dict[str, str]] | None = None
+        self._pairs: dict[tuple[Any, Any], tuple[str, str | None]] = {}
 
     def target(self, assessment_id: str) -> Target | None:
         """Return the facts of an assessment of the administration (None: not one of its own)."""
         if assessment_id not in self._targets:
-            self._targets[assessment_id] = self._find(assessment_id)
+            target = self._targets[assessment_id] = self._find(assessment_id)
+            if target is not None and target.is_open and assessment_id == self.assessment_id:
+                areas = {i.key: i.area for i in target.framework.indicators}
+                self._open = (assessment_id, target.respondents, areas)
         return self._targets[assessment_id]
 
     def check(self, raw: RawAnswer) -> ValidAnswer | list[RowProblem]:
         """Return the answer a row gives, or every problem that refuses it."""
         return self._plainly_valid(raw) or self._judged(raw)
 
+    def split(self, items: Iterable[Any]) -> tuple[list[ValidAnswer], list[RowProblem]]:
+        """Return the answers that read items give, and the problems (read ones included)."""
+        valid: list[ValidAnswer] = []
+        problems: list[RowProblem] = []
+        keep, refuse, refuse_all = valid.append, problems.append, problems.extend
+        plainly_valid, judged = self._plainly_valid, self._judged
+        for item in items:
+            if type(item) is RawAnswer:
+                verdict = plainly_valid(item) or judged(item)
+                if type(verdict) is ValidAnswer:
+                    keep(verdict)
+                else:
+                    refuse_all(verdict)  # type: ignore[arg-type]
+            else:
+                refuse(item)
+        return valid, problems
+
     def _plainly_valid(self, raw: RawAnswer) -> ValidAnswer | None:
         """Return the answer of a row that is valid in the way most rows of a large file are
         (the job's assessment, a respondent named as recorded, no free text, values already
         met), else None: ``_judged`` decides, with the same rules and their problems."""
-        aid = self.assessment_id
-        target = self._targets.get(aid) if aid else None
-        if target is None or not target.is_open or raw.evidence or raw.comment:
+        known = self._open
+        if known is None or raw.evidence or raw.comment:
             return None
+        aid, respondents, areas = known
         if raw.assessment and raw.assessment != aid:
             return None
-        respondent = target.respondents.get(raw.respondent)
-        indicator = target.framework.indicator(raw.indicator)
-        if respondent is None or indicator is None:
+        respondent = respondents.get(raw.respondent)
+        area = areas.get(raw.indicator)
+        if respondent is None or area is None:
             return None
-        if respondent.areas is not None and indicator.area not in respondent.areas:
+        if respondent.areas is not None and area not in respondent.areas:
             return None
-        value = self._answers.get(_memory_key(raw.answer))
-        confidence = self._confidences.get(_memory_key(raw.confidence), _UNSEEN)
-        if type(value) is not str or not (confidence is None or type(confidence) is str):
+        meant = self._pairs.get((raw.answer, raw.confidence))
+        if meant is None:
             return None
-        return ValidAnswer(
-            target.assessment_id, raw.indicator, respondent.user_id, value, confidence, "", ""
-        )
+        return ValidAnswer(aid, raw.indicator, respondent.user_id, meant[0], meant[1], "", "")
 
     def _judged(self, raw: RawAnswer) -> ValidAnswer | list[RowProblem]:
         chosen = self.assessment_id or raw.assessment
@@ -140,6 +162,7 @@ class Checker:
         comment = _text(raw, "comment", raw.comment, problems)
         if problems or respondent is None or value is None:
             return problems
+        self._remember_pair(raw, value, confidence)
         return ValidAnswer(
             assessment_id=target.assessment_id,
             indicator=raw.indicator,
@@ -149,6 +172,18 @@ class Checker:
             evidence=evidence,
             comment=comment,
         )
+
+    def _remember_pair(self, raw: RawAnswer, value: str, confidence: str | None) -> None:
+        # Only text (or no confidence) as written: a number or a boolean equal to another
+        # written value (True == 1) must not meet a pair learnt from it.
+        written = (raw.answer, raw.confidence)
+        if (
+            type(raw.answer) is str
+            and (raw.confidence is None or type(raw.confidence) is str)
+            and written not in self._pairs
+            and len(self._pairs) < _REMEMBERED
+        ):
+            self._pairs[written] = (value, confidence)
 
     def _mapped(self, raw: RawAnswer, problems: list[RowProblem]) -> str | None:
         value = _remembered(self._answers, map_answer, raw.answer)
@@ -175,7 +210,6 @@ def _assigned(respondent: Respondent, area: str) -> bool:
 
 
 _REMEMBERED = 1000  # distinct written values mapped once each (files repeat a handful)
-_UNSEEN = ValueError("not mapped yet")
 
 
 def _memory_key(written: Any) -> Any:

@@ -1,40 +1,40 @@
 """The passes of an import job over its rows: count, validate, store (``bulk.importer``).
 
 Batches are committed in order, each with its cursor, so what is committed is always a prefix
-of the files. (A writer thread committing a batch while the next was read was measured no
-faster: the two threads took turns on the interpreter lock; bench/bulk_import_bench.py.)
+of the files. The server stores a batch while the next is read in the same thread: its COPY is
+left open meanwhile (``_Commit``). (A writer thread committing a batch while the next was read
+was measured no faster: the two threads took turns on the interpreter lock;
+bench/bulk_import_bench.py.) What a job stored, for its summary: ``bulk.tally``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, update
 from sqlalchemy.orm import Session
 
-from assessment import results
 from assessment.bulk import jobs
 from assessment.bulk.checks import Checker, ValidAnswer
 from assessment.bulk.lifecycle import Interrupted, LeaseLost, end_job, renew
 from assessment.bulk.reading import (
     FileProblem,
-    RawAnswer,
     RowProblem,
     Where,
     count_rows,
     open_answers,
 )
 from assessment.bulk.storing import Prepared, Store
+from assessment.bulk.tally import Tally, summarise
 from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache
-from assessment.models import Answer, Assessment, HistoryEntry, ImportJob, ImportProblem
+from assessment.models import HistoryEntry, ImportJob, ImportProblem
 from shared.db import Database
 from shared.errors import ApiError
 from shared.i18n import SUPPORTED
@@ -80,7 +80,7 @@ class ImportRun:
         self.should_stop: Callable[[], bool] = lambda: False
         self.store = Store(job_id=job.id, dialect_name=db.engine.dialect.name)
         # A run that starts the job sees every answer it stores; a resumed one counts in SQL.
-        self.tally = _Tally(complete=not job.rows_done and not job.cursor)
+        self.tally = Tally(complete=not job.rows_done and not job.cursor)
         self.language_open = job.language_source == "default"
 
     # -- reading ----------------------------------------------------------------------------
@@ -187,19 +187,7 @@ class ImportRun:
 
     def judge(self, batch: Batch) -> tuple[list[ValidAnswer], list[RowProblem]]:
         """Split a batch into answers to store and problems."""
-        valid: list[ValidAnswer] = []
-        problems: list[RowProblem] = []
-        check = self.checker.check
-        for item in batch.items:
-            if type(item) is RawAnswer:
-                verdict = check(item)
-                if type(verdict) is ValidAnswer:
-                    valid.append(verdict)
-                else:
-                    problems.extend(verdict)  # type: ignore[arg-type]
-            else:
-                problems.append(item)
-        return valid, problems
+        return self.checker.split(batch.items)
 
     # -- writing ----------------------------------------------------------------------------
     def _record_problems(self, connection: Connection, problems: list[RowProblem]) -> None:
@@ -248,26 +236,33 @@ class ImportRun:
         return int(self.cursor.get("file", 0)), int(self.cursor.get("item", 0))
 
     def accept_valid(self) -> str:
-        """Store each batch's valid rows with its progress (in the writer thread); finish."""
+        """Store each batch's valid rows with its progress; finish.
+
+        On PostgreSQL a batch's COPY is left open while the next batch is read and judged (the
+        server stores it meanwhile), then finished and committed with its progress: batches
+        are still committed one by one, in order, each with its cursor.
+        """
         start_file, skip = self._start()
-        for batch in self.batches(start_file, skip):
-            valid, problems = self.judge(batch)
-            self._commit(batch, self.store.prepare(valid), problems)
-            self.tally.add(valid)
+        pending: _Commit | None = None
+        try:
+            for batch in self.batches(start_file, skip):
+                valid, problems = self.judge(batch)
+                prepared = self.store.prepare(valid)
+                if pending is not None:
+                    done, pending = pending, None
+                    done.close()
+                pending = _Commit(self, batch, valid, prepared, problems)
+                if not pending.in_flight:
+                    done, pending = pending, None
+                    done.close()
+        except BaseException:
+            if pending is not None:  # read before what failed: committed, as without overlap
+                pending.close()
+            raise
+        if pending is not None:
+            pending.close()
         status = jobs.WITH_ERRORS if self.problems_seen else jobs.SUCCEEDED
         return self.finish(status)
-
-    def _commit(self, batch: Batch, valid: Prepared, problems: list[RowProblem]) -> None:
-        """Commit one batch: its answers, its problems, the progress and the cursor."""
-        with self.db.transaction(write=True) as connection:
-            if connection.dialect.name == "postgresql":
-                # Each batch carries its own cursor, so a batch lost by a database crash before
-                # its WAL reached the disk is lost with its cursor and done again on resume:
-                # nothing to wait for at each commit.
-                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            stored = self.store.store(connection, valid)
-            self._record_problems(connection, problems)
-            self._progress(connection, batch, stored, "store")
 
     def all_or_nothing(self) -> str:
         """Validate everything first; store everything in one transaction if nothing is wrong."""
@@ -303,7 +298,7 @@ class ImportRun:
                 )
                 return self._finish_in(session, jobs.SUCCEEDED)
         except _Changed:
-            self.tally = _Tally(complete=False)  # rolled back: nothing of it is stored
+            self.tally = Tally(complete=False)  # rolled back: nothing of it is stored
             with self.db.transaction(write=True) as connection:
                 self._record_problems(connection, late)
                 connection.execute(
@@ -322,7 +317,7 @@ class ImportRun:
     def _finish_in(self, session: Session, status: str) -> str:
         job = session.get(ImportJob, self.job_id, populate_existing=True)
         assert job is not None
-        summary = _summary(session, self.checker, self.cache, job.id, self.tally)
+        summary = summarise(session, self.checker, self.cache, job.id, self.tally)
         for assessment_id, facts in summary["assessments"].items():
             session.add(
                 HistoryEntry(
@@ -337,53 +332,42 @@ class ImportRun:
         return status
 
 
-class _Tally:
-    """The answers and respondents a run stored, per assessment."""
+class _Commit:
+    """One batch's transaction in accept-valid mode: its answers sent on opening; its problems,
+    progress and cursor written and the whole committed on ``close``."""
 
-    def __init__(self, *, complete: bool) -> None:
-        self.complete = complete
-        self.answers: Counter[str] = Counter()
-        self.respondents: dict[str, set[str]] = defaultdict(set)
+    def __init__(
+        self,
+        run: ImportRun,
+        batch: Batch,
+        valid: list[ValidAnswer],
+        prepared: Prepared,
+        problems: list[RowProblem],
+    ) -> None:
+        self.run, self.batch, self.valid, self.problems = run, batch, valid, problems
+        with contextlib.ExitStack() as stack:
+            self.connection = stack.enter_context(run.db.transaction(write=True))
+            if self.connection.dialect.name == "postgresql":
+                # Each batch carries its own cursor, so a batch lost by a database crash before
+                # its WAL reached the disk is lost with its cursor and done again on resume:
+                # nothing to wait for at each commit.
+                self.connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            self.sending = stack.enter_context(run.store.send(self.connection, prepared))
+            self._stack = stack.pop_all()
 
-    def add(self, answers: list[ValidAnswer]) -> None:
-        """Count a stored batch."""
-        for a in answers:
-            self.answers[a.assessment_id] += 1
-            self.respondents[a.assessment_id].add(a.respondent_id)
+    @property
+    def in_flight(self) -> bool:
+        """Whether the batch's answers may still be on their way to the server."""
+        return self.sending.in_flight
 
-
-def _summary(
-    session: Session, checker: Checker, cache: FrameworkCache, job_id: str, tally: _Tally
-) -> dict[str, Any]:
-    """Count what the job stored per assessment, with the scores the assessment now has."""
-    if tally.complete:
-        counts = [(a, n, len(tally.respondents[a])) for a, n in tally.answers.items()]
-    else:
-        counts = [
-            (str(a), int(n), int(r))
-            for a, n, r in session.execute(
-                select(
-                    Answer.assessment_id,
-                    func.count(),
-                    func.count(func.distinct(Answer.respondent_id)),
-                )
-                .where(Answer.import_job_id == job_id)
-                .group_by(Answer.assessment_id)
-            )
-        ]
-    assessments: dict[str, Any] = {}
-    for assessment_id, answers, respondents in counts:
-        target = checker.target(assessment_id)
-        assessment = session.get(Assessment, assessment_id)
-        entry: dict[str, Any] = {"answers": int(answers), "respondents": int(respondents)}
-        if target is not None and assessment is not None:
-            document, _ = results.compute(
-                session=session, assessment=assessment, framework=target.framework, cache=cache
-            )
-            entry["overall"] = document["overall"]["score"]
-            entry["areas"] = {a["area"]: a["score"] for a in document["areas"]}
-        assessments[assessment_id] = entry
-    return {"assessments": assessments}
+    def close(self) -> None:
+        """Wait for the answers, write the problems and the progress, commit."""
+        run = self.run
+        with self._stack:
+            stored = self.sending.finish()
+            run._record_problems(self.connection, self.problems)
+            run._progress(self.connection, self.batch, stored, "store")
+        run.tally.add(self.valid)
 
 
 def _plain(value: Any) -> Any:

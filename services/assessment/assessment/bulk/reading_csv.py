@@ -105,6 +105,7 @@ def _rows(path: Path, name: str, layout: _Layout) -> Iterator[RawAnswer | RowPro
     p_resp, p_ind, p_ans, p_conf, p_evid, p_comm, p_assess = (
         layout.index.get(field, -1) for field in KNOWN
     )
+    lacking = len(layout.index) < len(KNOWN)
     answer_column = columns["answer"]
     padding = [""] * width
     with _text(path, layout.encoding) as text:
@@ -118,13 +119,20 @@ def _rows(path: Path, name: str, layout: _Layout) -> Iterator[RawAnswer | RowPro
                 row += 1
                 if len(record) < width:
                     record.extend(padding[len(record) :])
-                record.append("")
-                answer = record[p_ans].strip()
-                confidence = record[p_conf].strip()
-                evidence = record[p_evid].strip()
-                comment = record[p_comm].strip()
+                if lacking:
+                    record.append("")
+                # Most cells of a large file are empty or plain: strip only what is there.
+                answer = record[p_ans]
+                answer = answer.strip() if answer else answer
+                confidence = record[p_conf]
+                confidence = confidence.strip() if confidence else confidence
+                evidence = record[p_evid]
+                evidence = evidence.strip() if evidence else evidence
+                comment = record[p_comm]
+                comment = comment.strip() if comment else comment
                 if not (answer or confidence or evidence or comment):
                     continue  # not answered (or a blank line)
+                assessment = record[p_assess]
                 yield RawAnswer(
                     record[p_resp].strip(),
                     record[p_ind].strip(),
@@ -132,7 +140,7 @@ def _rows(path: Path, name: str, layout: _Layout) -> Iterator[RawAnswer | RowPro
                     confidence or None,
                     evidence,
                     comment,
-                    record[p_assess].strip() or None,
+                    (assessment.strip() or None) if assessment else None,
                     Where(name, "", row, answer_column),
                     columns,
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -116,6 +117,89 @@ class Store:
         _copy_and_merge(connection, batch.copy_text)
         return batch.count
 
+    def send(self, connection: Connection, batch: Prepared) -> Sending:
+        """Start storing a batch within the caller's transaction; ``Sending.finish`` ends it.
+
+        While the answers are new (PostgreSQL), the batch's rows are written to a ``COPY``
+        left open, so the server takes them in while the caller reads the next batch;
+        otherwise the batch is stored before this returns.
+        """
+        if not (self.postgresql and self.fresh and batch.count):
+            return Sending(self, connection, batch, stored=self.store(connection, batch))
+        sending = Sending(self, connection, batch, stored=None)
+        try:
+            sending.start()
+        except BaseException:
+            sending.__exit__(*sys.exc_info())
+            raise
+        return sending
+
+
+class Sending:
+    """A batch on its way: its ``COPY`` written, the server's answer not yet awaited.
+
+    As a context manager, an error leaving it before ``finish`` cancels the ``COPY`` (the
+    caller's transaction is then rolled back).
+    """
+
+    def __init__(
+        self, store: Store, connection: Connection, batch: Prepared, *, stored: int | None
+    ) -> None:
+        self.store, self.connection, self.batch = store, connection, batch
+        self.stored = stored
+        self._savepoint: Any = None
+        self._cursor: Any = None
+        self._copy: Any = None  # the psycopg copy context, entered
+
+    @property
+    def in_flight(self) -> bool:
+        """Whether the server may still be taking the batch in."""
+        return self._copy is not None
+
+    def start(self) -> None:
+        """Open the savepoint and the ``COPY``, and write the batch's rows."""
+        self._savepoint = self.connection.begin_nested()
+        self._cursor = self.connection.connection.cursor()
+        manager = self._cursor.copy(_COPY_ANSWERS)
+        copy = manager.__enter__()
+        self._copy = manager
+        copy.write(self.batch.copy_text)
+
+    def finish(self) -> int:
+        """Wait for the server to have stored the batch; return how many answers it held."""
+        if self.stored is not None:
+            return self.stored
+        manager, self._copy = self._copy, None
+        try:
+            try:
+                manager.__exit__(None, None, None)
+            finally:
+                self._cursor.close()
+                self._cursor = None
+        except psycopg_errors.IntegrityError:
+            # An answer already there (a corrected file): this batch and the rest of the job
+            # go through the stage and the upsert.
+            self._savepoint.rollback()
+            self.store.fresh = False
+            _copy_and_merge(self.connection, self.batch.copy_text)
+        else:
+            self._savepoint.commit()
+        self.stored = self.batch.count
+        return self.stored
+
+    def __enter__(self) -> Sending:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        manager, self._copy = self._copy, None
+        try:
+            if manager is not None:
+                manager.__exit__(kind, error, trace)
+        finally:
+            if self._cursor is not None:
+                self._cursor.close()
+                self._cursor = None
+
 
 def _rows(answers: Sequence[ValidAnswer], job_id: str) -> list[tuple[Any, ...]]:
     # Within a batch the last answer of a respondent to an indicator wins, as it would across
@@ -153,13 +237,18 @@ def _copy_text(answers: Sequence[ValidAnswer], job_id: str) -> bytes:
     """Return answers as the text COPY reads: tab-separated fields, one line each."""
     tail = f"{utcnow().isoformat()}\t{_field(job_id)}"  # one time for the whole batch
     lines: dict[tuple[str, str, str], str] = {}
+    people: dict[str, str] = {}  # each respondent id as written, escaped once per batch
     for a in answers:
         # Ids, keys, levels and confidences are checked values; free text may need escapes.
-        lines[(a.assessment_id, a.indicator, a.respondent_id)] = "\t".join(
+        respondent = a.respondent_id
+        written = people.get(respondent)
+        if written is None:
+            written = people[respondent] = _field(respondent)
+        lines[(a.assessment_id, a.indicator, respondent)] = "\t".join(
             (
                 a.assessment_id,
                 a.indicator,
-                _field(a.respondent_id),
+                written,
                 a.value,
                 a.confidence or "\\N",
                 _field(a.comment) if a.comment else "",

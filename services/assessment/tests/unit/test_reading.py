@@ -723,6 +723,31 @@ def test_count_rows_counts_what_the_reader_yields(tmp_path, real):
     assert count_rows(path, name="answers.csv", **kwargs) == 2
 
 
+@pytest.mark.parametrize(
+    "header, line",
+    [
+        (CSV_HEADER, "r{n},i{n},{answer},,,"),
+        ("respondent;indicator;answer", "r{n};i{n};{answer}"),  # no optional column
+        ("sep=;\nanswer;confidence;respondent;indicator", "{answer};{confidence};r{n};i{n}"),
+    ],
+)
+def test_count_rows_of_a_long_csv_counts_what_the_reader_yields(tmp_path, header, line):
+    # Over several counting blocks, with blank lines, short records, blank-only and
+    # confidence-only cells, so every way of counting meets each kind of row.
+    lines = [header]
+    for n in range(9000):
+        answer = ("3", "", " ", "\t2 ")[n % 4]
+        confidence = ("", "high", " ")[n % 3]
+        lines.append(line.format(n=n, answer=answer, confidence=confidence))
+        if n in (10, 5000):
+            lines.extend(["", "r,i"])
+    path = csv_file(tmp_path, ("\n".join(lines) + "\n").encode())
+    kwargs = {"framework_lookup": lambda k, v: None, "secret": SECRET}
+    yielded = [item for item in read(path)[1] if isinstance(item, RawAnswer)]
+    assert count_rows(path, name="answers.csv", **kwargs) == len(yielded)
+    assert 4000 < len(yielded) < 9000
+
+
 # -- mapping values ----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "value, expected",
