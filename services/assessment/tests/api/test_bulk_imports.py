@@ -213,6 +213,31 @@ def test_reuploading_a_corrected_file_replaces_that_respondents_answers(
     assert [(a["value"], a["import_id"]) for a in listed] == [(5, None)]
 
 
+def test_an_accept_valid_reupload_that_meets_stored_answers_mid_way_replaces_them_once(
+    app, client, auth, team, indicators
+):
+    # Batches of 3: the corrected file's first batch holds only new answers, its second meets
+    # answers the first upload stored (on PostgreSQL: a COPY that succeeds, then one refused by
+    # the key and done again as an upsert, each committed with its progress).
+    app.config["ASSESSMENT_IMPORT_BATCH"] = 3
+    keys = [k for area in indicators.values() for k in area][:6]
+    officer = OFFICERS["off-1"]
+    earlier = [[officer, k, 2, "", "", ""] for k in keys[3:]]
+    _upload(client, auth, team, _csv(earlier), mode="accept_valid")
+    assert _run(app) == "succeeded"
+    corrected = [[officer, k, 4, "high", "", ""] for k in keys]
+    second = _upload(client, auth, team, _csv(corrected), mode="accept_valid").json
+    assert _run(app) == "succeeded"
+    with app.extensions["db"].session() as session:
+        rows = session.execute(
+            select(Answer.indicator, Answer.value, Answer.confidence, Answer.import_job_id)
+        ).all()
+    assert sorted(rows) == sorted((k, "4", "high", second["id"]) for k in keys)
+    done = _job(client, auth, second["id"])
+    assert done["progress"]["answers_stored"] == 6
+    assert done["progress"]["rows_done"] == 6
+
+
 def test_the_same_idempotency_key_with_the_same_file_returns_the_first_job(
     app, client, auth, team, indicators
 ):
