@@ -302,6 +302,28 @@ class ActionReminderV1(_Payload):
     notify = fields.List(fields.String(), load_default=list)
 
 
+class ForumPostRepliedV1(_Payload):
+    """``forum.post_replied`` v1: a member replied in a forum thread (portal).
+
+    ``notify`` holds the user ids to tell: the thread's author and, when the reply quotes a
+    post, that post's author; never the replier. Forums are for signed-in members only: a
+    consumer shows the title and names to the ids in ``notify`` and to no one else.
+    """
+
+    post_id = fields.String(required=True)
+    thread_id = fields.String(required=True)
+    thread_title = fields.String(required=True)
+    thread_author_id = fields.String(required=True)
+    category = fields.String(required=True)
+    language = fields.String(load_default="en", validate=validate.OneOf(["en", "fr"]))
+    replier_id = fields.String(required=True)
+    replier_name = fields.String(load_default="")
+    quoted_post_id = fields.String(load_default=None, allow_none=True)
+    quoted_author_id = fields.String(load_default=None, allow_none=True)
+    replied_at = _TimeText(required=True)
+    notify = fields.List(fields.String(), load_default=list)
+
+
 class TestPingV1(_Payload):
     """``test.pinged`` v1: used by the bus's own tests and smoke checks."""
 
@@ -325,6 +347,7 @@ REGISTRY: dict[str, tuple[int, type[Schema]]] = {
     "assistance_request.status_changed": (1, AssistanceRequestStatusChangedV1),
     "action.due_soon": (1, ActionReminderV1),
     "action.overdue": (1, ActionReminderV1),
+    "forum.post_replied": (1, ForumPostRepliedV1),
     "test.pinged": (1, TestPingV1),
 }
 

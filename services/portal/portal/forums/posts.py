@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from portal import events
 from portal.catalogue.rendering import to_html
 from portal.forums.access import moderates, require_member
 from portal.forums.models import ForumPost, ForumThread
@@ -14,11 +15,13 @@ from portal.forums.threads import new_post, visible_thread
 from shared.auth import Principal
 from shared.errors import ApiError, NotFound
 from shared.throttle import WriteLimiter
-from shared.timestamps import as_utc, utcnow
+from shared.timestamps import as_utc, to_rfc3339, utcnow
 
 LOCKED = "the thread is locked: it takes no more replies or edits"
 NOT_OWN = "only its author edits a post"
 WINDOW_OVER = "a post can be edited only within {minutes} minutes of posting"
+# Announced for the reports service's in-app notifications (the thread's and the quoted author).
+REPLIED = "forum.post_replied"
 
 
 def _locked(thread: ForumThread) -> None:
@@ -42,6 +45,7 @@ def reply(
     with session.begin():
         thread = visible_thread(session, principal, thread_id)
         _locked(thread)
+        quoted = None
         if quoted_post_id is not None:
             quoted = session.get(ForumPost, quoted_post_id)
             if (
@@ -65,7 +69,31 @@ def reply(
         session.add(post)
         thread.last_post_at = now
         session.flush()
+        events.stage(session, REPLIED, replied_payload(thread, post, quoted), subject=thread.id)
     return post
+
+
+def replied_payload(
+    thread: ForumThread, post: ForumPost, quoted: ForumPost | None
+) -> dict[str, object]:
+    """Return the ``forum.post_replied`` payload: whom to tell are the thread's author and the
+    quoted post's author, never the replier."""
+    notify = {thread.author_id, *([quoted.author_id] if quoted is not None else [])}
+    notify.discard(post.author_id)
+    return {
+        "post_id": post.id,
+        "thread_id": thread.id,
+        "thread_title": thread.title,
+        "thread_author_id": thread.author_id,
+        "category": thread.category_key,
+        "language": thread.language,
+        "replier_id": post.author_id,
+        "replier_name": post.author_name,
+        "quoted_post_id": quoted.id if quoted is not None else None,
+        "quoted_author_id": quoted.author_id if quoted is not None else None,
+        "replied_at": to_rfc3339(post.created_at),
+        "notify": sorted(notify),
+    }
 
 
 def edit_post(
