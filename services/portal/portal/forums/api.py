@@ -9,7 +9,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from portal.forums import moderation, posts, threads
+from portal.forums import categories, moderation, posts, threads
 from portal.forums import schemas as s
 from shared.auth import Role, current_principal, require
 from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
@@ -42,7 +42,32 @@ class Categories(MethodView):
     def get(self) -> Any:
         """List the categories: technologies, then cross-cutting topics."""
         with _db().session() as session:
-            return threads.list_categories(session=session, principal=current_principal())
+            return categories.list_categories(session=session, principal=current_principal())
+
+    @require(*EDITORS)
+    @blp.arguments(s.CategoryInSchema)
+    @blp.response(201, s.CategorySchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Add a category (editors)."""
+        with _db().session(write=True) as session:
+            return categories.add_category(
+                session=session, principal=current_principal(), fields=data
+            )
+
+
+@blp.route("/categories/<category_key>")
+class Category(MethodView):
+    """One forum category."""
+
+    @require(*EDITORS)
+    @blp.arguments(s.CategoryUpdateSchema)
+    @blp.response(200, s.CategorySchema)
+    def patch(self, data: dict[str, Any], category_key: str) -> Any:
+        """Rename, reclassify or reorder a category (editors)."""
+        with _db().session(write=True) as session:
+            return categories.change_category(
+                session=session, principal=current_principal(), key=category_key, changes=data
+            )
 
 
 @blp.route("/threads")

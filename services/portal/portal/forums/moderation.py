@@ -25,7 +25,8 @@ THREAD_ACTIONS = ("hide", "unhide", "lock", "unlock", "move")
 POST_ACTIONS = ("hide", "unhide")
 
 
-def _require_editor(principal: Principal) -> None:
+def require_editor(principal: Principal) -> None:
+    """Refuse a caller who is not an editor (403)."""
     if not moderates(principal):
         raise ApiError(403, "forbidden", EDITORS_ONLY)
 
@@ -62,7 +63,7 @@ def moderate_thread(
     category: str | None = None,
 ) -> ForumThread:
     """Hide, unhide, lock, unlock or move a thread (editors), and log it."""
-    _require_editor(principal)
+    require_editor(principal)
     with session.begin():
         thread = session.get(ForumThread, thread_id, with_for_update=True)
         if thread is None:
@@ -94,7 +95,7 @@ def moderate_post(
     *, session: Session, principal: Principal, post_id: str, action: str, reason: str = ""
 ) -> ForumPost:
     """Hide or unhide a post (editors), and log it."""
-    _require_editor(principal)
+    require_editor(principal)
     with session.begin():
         post = session.get(ForumPost, post_id, with_for_update=True)
         if post is None:
@@ -115,7 +116,7 @@ def moderation_log(
     target_id: str | None = None,
 ) -> tuple[list[ForumModeration], int]:
     """Return one page of the moderation log, the latest first (editors)."""
-    _require_editor(principal)
+    require_editor(principal)
     query = select(ForumModeration).order_by(ForumModeration.at.desc(), ForumModeration.id)
     if target_id:
         query = query.where(ForumModeration.target_id == target_id)
@@ -146,7 +147,7 @@ def list_reports(
     *, session: Session, principal: Principal, page: int, page_size: int
 ) -> tuple[list[dict[str, Any]], int]:
     """Return one page of the reported posts, the latest report first (editors)."""
-    _require_editor(principal)
+    require_editor(principal)
     query = (
         select(ForumReport, ForumPost)
         .join(ForumPost, ForumPost.id == ForumReport.post_id)

@@ -34,6 +34,30 @@ class CategorySchema(Schema):
     position = fields.Integer()
 
 
+NAME = validate.Length(min=1, max=120)
+KIND = validate.OneOf(KINDS)
+POSITION = validate.Range(min=0, max=10_000)
+
+
+class CategoryInSchema(InputSchema):
+    """A new category (its key, lower-case letters, digits and hyphens, is for good)."""
+
+    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,39}$"))
+    name_en = fields.String(required=True, validate=NAME)
+    name_fr = fields.String(required=True, validate=NAME)
+    kind = fields.String(required=True, validate=KIND)
+    position = fields.Integer(load_default=0, validate=POSITION)
+
+
+class CategoryUpdateSchema(InputSchema):
+    """Changes to a category (only the fields sent)."""
+
+    name_en = fields.String(validate=NAME)
+    name_fr = fields.String(validate=NAME)
+    kind = fields.String(validate=KIND)
+    position = fields.Integer(validate=POSITION)
+
+
 class ThreadQuerySchema(PageQuerySchema):
     """Filters of the thread list."""
 

@@ -32,6 +32,7 @@ MESSAGES_FR: dict[str, str] = {
     "not a post of this thread": "ce n'est pas un message de ce fil",
     "not a published catalogue item": "ce n'est pas un élément publié du catalogue",
     "only editors moderate the forums": "seuls les éditeurs modèrent les forums",
+    "a category already has this key": "une catégorie a déjà cette clé",
     "you already reported this post": "vous avez déjà signalé ce message",
     "a move names the category the thread goes to": (
         "un déplacement indique la catégorie où va le fil"

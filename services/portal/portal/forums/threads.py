@@ -24,14 +24,6 @@ from shared.timestamps import utcnow
 PUBLISHED = "published"
 
 
-def list_categories(*, session: Session, principal: Principal) -> list[ForumCategory]:
-    """Return the categories in their order (technologies and topics)."""
-    require_member(principal)
-    return list(
-        session.scalars(select(ForumCategory).order_by(ForumCategory.position, ForumCategory.key))
-    )
-
-
 def list_threads(
     *,
     session: Session,

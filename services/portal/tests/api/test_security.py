@@ -24,9 +24,10 @@ from shared.testing import bad_tokens_of, token_of
 ADMINISTRATIONS = "/api/v1/portal/administrations/{administration_id}"
 # Path parameters naming what the administrations share (the catalogue; the contact point
 # directory, which every signed-in member reads: its writes are refused to other
-# administrations in test_contact_points.py; the forums' threads and posts, which every member
-# reads: only a post's author edits it, test_forums.py), not one's own.
-SHARED_PARAMETERS = {"ref", "scheme", "contact_id", "thread_id", "post_id"}
+# administrations in test_contact_points.py; the forums' categories, threads and posts, which
+# every member reads: only a post's author edits it, only editors change a category,
+# test_forums*.py), not one's own.
+SHARED_PARAMETERS = {"ref", "scheme", "contact_id", "thread_id", "post_id", "category_key"}
 
 
 @pytest.fixture
