@@ -73,6 +73,11 @@ OPTIONAL = {
     "PORTAL_SIGNIN_ACCOUNT_LIMIT": "failed sign-ins per account from all addresses (30)",
     "PORTAL_SIGNIN_WINDOW_S": "how long failures count (5 min): short, so nobody locks an "
     "officer out for long",
+    "PORTAL_FORUM_EDIT_WINDOW_S": "how long a member may edit a post (15 minutes): a rule of "
+    "the community, not a deployment choice",
+    "PORTAL_FORUM_POSTS_PER_CALLER": "forum posts per caller and window (10 a minute): the "
+    "default suits a discussion; raised only by the community's policy",
+    "PORTAL_FORUM_POSTS_WINDOW_S": "the window of PORTAL_FORUM_POSTS_PER_CALLER (60 s)",
     "PORTAL_FILE_STORE": "members' files: the default (local, under the data folder) suits one "
     "machine; a deployment of several replicas sets s3",
     "PORTAL_FILE_DIR": "only with PORTAL_FILE_STORE=local: the default is under DATA_DIR",
