@@ -89,15 +89,16 @@ def test_coordinator_and_respondent_complete_an_assessment(
 
     # The report is built by the worker; the notification is written by another process (the
     # event consumer) when it hears the report is ready: wait for both, not one then the other.
+    # Other tests' reports may be ready (or still building) on the same platform: wait for this
+    # assessment's own row and its own notification.
     coordinator.goto(f"{gateway_url}/reports/")
-    ready = coordinator.locator("#reports").get_by_text("Prêt")
-    announced = coordinator.locator("#notifications li")
-    for _ in range(60):
-        if ready.count() and announced.count():
+    row = coordinator.locator("#reports tr", has_text="Évaluation navigateur")
+    announced = coordinator.locator("#notifications li", has_text="Évaluation navigateur")
+    for _ in range(120):
+        if row.count() and "Prêt" in row.first.inner_text() and announced.count():
             break
         coordinator.wait_for_timeout(500)
         coordinator.reload()
-    row = coordinator.locator("#reports tr", has_text="Évaluation navigateur")
     expect(row).to_contain_text("Prêt")
     expect(announced.first).to_be_visible()
     with coordinator.expect_download() as download:
