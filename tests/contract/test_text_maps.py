@@ -27,15 +27,10 @@ STILL_WITH_TEXT_MAPS = {
     "services/assessment/assessment/peers/aggregate.py",
     "services/assessment/assessment/peers/texts.py",
     "services/assessment/assessment/texts.py",
-    "services/portal/portal/__init__.py",
-    "services/portal/portal/assistance/texts.py",
-    "services/portal/portal/catalogue/__init__.py",
     "services/portal/portal/catalogue/search.py",
     "services/portal/portal/catalogue/texts.py",
     "services/portal/portal/catalogue/vocabulary.py",
-    "services/portal/portal/contributions/__init__.py",
     "services/portal/portal/contributions/texts.py",
-    "services/portal/portal/directory/texts.py",
     "services/portal/portal/models.py",
 }
 

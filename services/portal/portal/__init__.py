@@ -24,42 +24,25 @@ from portal.config import GROUPS, SERVICE, settings
 from portal.migrations import SCHEMA
 from portal.passwords import Passwords
 from portal.revocations import RevocationWriter
-from shared.errors import register_messages
+from shared.errors import register_titles
 from shared.metrics import register_event_gauges
 from shared.migration_commands import upgrade_app
 from shared.migrations import refuse_if_behind
 from shared.pages import init_pages
+from shared.translations import N_
 from shared.web import create_service_app
 
-ERRORS = {
-    "invalid_credentials": {
-        "en": "The e-mail address or password is incorrect",
-        "fr": "L'adresse e-mail ou le mot de passe est incorrect",
-    },
-    "too_many_sign_in_attempts": {
-        "en": "Too many failed sign-ins for this account: wait a few minutes and try again",
-        "fr": "Trop de connexions échouées pour ce compte : réessayez dans quelques minutes",
-    },
-    "invalid_api_key": {
-        "en": "The API key is invalid or revoked",
-        "fr": "La clé d'API est invalide ou révoquée",
-    },
-    "api_key_required": {
-        "en": "Send the API key as Authorization: ApiKey <key> or X-API-Key",
-        "fr": "Envoyez la clé d'API dans Authorization: ApiKey <clé> ou X-API-Key",
-    },
-    "email_taken": {
-        "en": "An account already uses this e-mail address",
-        "fr": "Un compte utilise déjà cette adresse e-mail",
-    },
-    "role_not_allowed": {
-        "en": "You may not grant these roles",
-        "fr": "Vous ne pouvez pas attribuer ces rôles",
-    },
-    "own_account": {
-        "en": "You cannot deactivate your own account",
-        "fr": "Vous ne pouvez pas désactiver votre propre compte",
-    },
+# code -> its problem title: the English text, translated by the portal's catalog
+TITLES = {
+    "invalid_credentials": N_("The e-mail address or password is incorrect"),
+    "too_many_sign_in_attempts": N_(
+        "Too many failed sign-ins for this account: wait a few minutes and try again"
+    ),
+    "invalid_api_key": N_("The API key is invalid or revoked"),
+    "api_key_required": N_("Send the API key as Authorization: ApiKey <key> or X-API-Key"),
+    "email_taken": N_("An account already uses this e-mail address"),
+    "role_not_allowed": N_("You may not grant these roles"),
+    "own_account": N_("You cannot deactivate your own account"),
 }
 
 
@@ -90,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         jwks_source=own_jwks,
     )
     own_jwks.app = app
-    register_messages(ERRORS)
+    register_titles(TITLES, domain="portal")
     app.extensions["portal.passwords"] = Passwords.from_config(app.config)
     app.extensions["portal.attempts"] = SignInAttempts(
         app.extensions["redis"], AttemptLimits.from_config(app.config)

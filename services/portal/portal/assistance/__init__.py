@@ -12,8 +12,8 @@ from flask import Flask
 from flask_smorest import Api
 
 from portal.assistance import api
-from portal.assistance.texts import ERRORS, MESSAGES_FR
-from shared.errors import register_messages
+from portal.assistance.texts import DOMAIN, MESSAGES_FR, TITLES
+from shared.errors import register_titles
 from shared.messages import register_translations
 
 __all__ = ["init_app"]
@@ -21,6 +21,6 @@ __all__ = ["init_app"]
 
 def init_app(app: Flask, rest: Api) -> None:
     """Register the assistance queue's texts and API on the portal app."""
-    register_messages(ERRORS)
+    register_titles(TITLES, domain=DOMAIN)
     register_translations(MESSAGES_FR)
     rest.register_blueprint(api.blp)

@@ -1,16 +1,15 @@
-"""Problem titles and messages of the assistance queue and the expertise registry (EN/FR)."""
+"""Problem titles of the assistance queue and the expertise registry (English, marked for the
+portal's gettext catalog) and the French versions of their refusal messages."""
 
 from __future__ import annotations
 
-ERRORS: dict[str, dict[str, str]] = {
-    "unknown_match": {
-        "en": "A match is not a published resource or another administration",
-        "fr": "Une correspondance n'est ni une ressource publiée ni une autre administration",
-    },
-    "invalid_status": {
-        "en": "The request needs a status",
-        "fr": "La demande doit recevoir un statut",
-    },
+from shared.translations import N_
+
+DOMAIN = "portal"
+
+TITLES: dict[str, str] = {
+    "unknown_match": N_("A match is not a published resource or another administration"),
+    "invalid_status": N_("The request needs a status"),
 }
 
 MESSAGES_FR: dict[str, str] = {

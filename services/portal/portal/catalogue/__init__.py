@@ -15,39 +15,27 @@ from portal.catalogue.cache import ContentCache
 from portal.catalogue.search import index_for
 from portal.catalogue.snapshot import SnapshotHolder
 from portal.catalogue.texts import TEXTS
-from shared.errors import register_messages
+from shared.errors import register_titles
 from shared.i18n import pick
 from shared.messages import register_translations
+from shared.translations import N_
 
 __all__ = ["TEXTS", "ensure_schema", "init_app"]
 
-ERRORS = {
-    "second_editor_required": {
-        "en": "Another editor must publish this item: you changed it since its last publication",
-        "fr": "Un autre éditeur doit publier ce contenu : vous l'avez modifié depuis sa "
-        "dernière publication",
-    },
-    "invalid_transition": {
-        "en": "This step of the editorial workflow is not possible in the item's state",
-        "fr": "Cette étape du circuit éditorial n'est pas possible dans l'état du contenu",
-    },
-    "version_conflict": {
-        "en": "The item changed since you read it; reload it and apply your changes again",
-        "fr": "Le contenu a changé depuis votre lecture ; rechargez-le et refaites vos "
-        "modifications",
-    },
-    "slug_taken": {
-        "en": "Another item already uses this address",
-        "fr": "Un autre contenu utilise déjà cette adresse",
-    },
-    "item_rules_failed": {
-        "en": "The item names unknown terms or has fields its kind does not allow",
-        "fr": "Le contenu cite des termes inconnus ou a des champs que son type n'admet pas",
-    },
-    "term_exists": {
-        "en": "This vocabulary already has a term with this code",
-        "fr": "Ce vocabulaire contient déjà un terme avec ce code",
-    },
+# code -> its problem title: the English text, translated by the portal's catalog
+TITLES = {
+    "second_editor_required": N_(
+        "Another editor must publish this item: you changed it since its last publication"
+    ),
+    "invalid_transition": N_(
+        "This step of the editorial workflow is not possible in the item's state"
+    ),
+    "version_conflict": N_(
+        "The item changed since you read it; reload it and apply your changes again"
+    ),
+    "slug_taken": N_("Another item already uses this address"),
+    "item_rules_failed": N_("The item names unknown terms or has fields its kind does not allow"),
+    "term_exists": N_("This vocabulary already has a term with this code"),
 }
 
 # French versions of the messages the catalogue's refusals carry (``shared.messages``).
@@ -66,7 +54,7 @@ MESSAGES_FR = {
 
 def init_app(app: Flask, rest: Api) -> None:
     """Attach the catalogue's adapters (search index, cache), error texts and API."""
-    register_messages(ERRORS)
+    register_titles(TITLES, domain="portal")
     register_translations(MESSAGES_FR)
     database = app.extensions["db"]
     app.extensions["portal.search"] = index_for(database.engine.dialect.name)

@@ -11,26 +11,19 @@ from flask import Flask
 from flask_smorest import Api
 
 from portal.contributions.texts import TEXTS
-from shared.errors import register_messages
+from shared.errors import register_titles
 from shared.messages import register_translations
+from shared.translations import N_
 
 __all__ = ["TEXTS", "init_app"]
 
-ERRORS = {
-    "file_too_large": {
-        "en": "The file is larger than the portal accepts",
-        "fr": "Le fichier dépasse la taille acceptée par le portail",
-    },
-    "unsupported_file_type": {
-        "en": "This type of file is not accepted: send a PDF, an image, an Office document "
-        "or plain text",
-        "fr": "Ce type de fichier n'est pas accepté : envoyez un PDF, une image, un document "
-        "Office ou du texte brut",
-    },
-    "no_change_requested": {
-        "en": "No change was requested of this contribution",
-        "fr": "Aucune modification n'a été demandée pour cette contribution",
-    },
+# code -> its problem title: the English text, translated by the portal's catalog
+TITLES = {
+    "file_too_large": N_("The file is larger than the portal accepts"),
+    "unsupported_file_type": N_(
+        "This type of file is not accepted: send a PDF, an image, an Office document or plain text"
+    ),
+    "no_change_requested": N_("No change was requested of this contribution"),
 }
 
 MESSAGES_FR = {
@@ -77,7 +70,7 @@ def init_app(app: Flask, rest: Api) -> None:
     from portal.contributions import api, pages
     from portal.files import store_from_config
 
-    register_messages(ERRORS)
+    register_titles(TITLES, domain="portal")
     register_translations(MESSAGES_FR)
     app.extensions["portal.files"] = store_from_config(app.config)
     rest.register_blueprint(api.blp)

@@ -1,16 +1,15 @@
-"""Problem titles and messages of the contact point directory, in English and French."""
+"""Problem titles of the contact point directory (English, marked for the portal's gettext
+catalog) and the French versions of its refusal messages."""
 
 from __future__ import annotations
 
-ERRORS: dict[str, dict[str, str]] = {
-    "unknown_contact_user": {
-        "en": "The account named is not a user of this administration",
-        "fr": "Le compte indiqué n'est pas un utilisateur de cette administration",
-    },
-    "unknown_region": {
-        "en": "The region is not one of the portal's regions",
-        "fr": "La région ne fait pas partie des régions du portail",
-    },
+from shared.translations import N_
+
+DOMAIN = "portal"
+
+TITLES: dict[str, str] = {
+    "unknown_contact_user": N_("The account named is not a user of this administration"),
+    "unknown_region": N_("The region is not one of the portal's regions"),
 }
 
 MESSAGES_FR: dict[str, str] = {
