@@ -306,8 +306,10 @@ class ForumPostRepliedV1(_Payload):
     """``forum.post_replied`` v1: a member replied in a forum thread (portal).
 
     ``notify`` holds the user ids to tell: the thread's author and, when the reply quotes a
-    post, that post's author; never the replier. Forums are for signed-in members only: a
-    consumer shows the title and names to the ids in ``notify`` and to no one else.
+    post, that post's author; never the replier. ``mentioned`` (optional, added later) holds the
+    users the reply names with ``@name`` (never the replier); a consumer tells them too. Forums
+    are for signed-in members only: a consumer shows the title and names to the ids in
+    ``notify`` and ``mentioned`` and to no one else.
     """
 
     post_id = fields.String(required=True)
@@ -322,6 +324,7 @@ class ForumPostRepliedV1(_Payload):
     quoted_author_id = fields.String(load_default=None, allow_none=True)
     replied_at = _TimeText(required=True)
     notify = fields.List(fields.String(), load_default=list)
+    mentioned = fields.List(fields.String(), load_default=list)
 
 
 class TestPingV1(_Payload):

@@ -17,6 +17,7 @@ CONTENT_GROUP = "reports-content"
 IMPORTS_GROUP = "reports-imports"
 ADMINISTRATIONS_GROUP = "reports-administrations"
 ACTIONS_GROUP = "reports-actions"
+FORUMS_GROUP = "reports-forums"
 
 
 def settings() -> dict[str, Any]:

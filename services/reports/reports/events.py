@@ -3,7 +3,8 @@
 of the portal's ``content.*`` (group ``reports-content``: the read model of resources), of the
 portal's ``administration.*`` (group ``reports-administrations``: the read model of names), of
 the assessment service's ``answer_import.finished`` (group ``reports-imports``) and of its action
-plan reminders ``action.due_soon``/``action.overdue`` (group ``reports-actions``).
+plan reminders ``action.due_soon``/``action.overdue`` (group ``reports-actions``), and of the
+portal's forum replies ``forum.post_replied`` (group ``reports-forums``).
 
 Handlers are closures over the app's adapters, so a consumer works without an app context (the
 tests call ``poll()`` directly); the use cases live in ``reports.jobs`` and
@@ -24,6 +25,7 @@ from reports import (
     action_reminders,
     administrations,
     deliveries,
+    forum_replies,
     jobs,
     mail,
     notifications,
@@ -36,6 +38,7 @@ from reports.config import (
     ADMINISTRATIONS_GROUP,
     ASSESSMENT_STREAM,
     CONTENT_GROUP,
+    FORUMS_GROUP,
     IMPORTS_GROUP,
     JOBS_GROUP,
     NOTIFICATIONS_GROUP,
@@ -174,6 +177,26 @@ def actions_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     )
 
 
+def forums_consumer(app: Flask, *, name: str | None = None) -> Consumer:
+    """Return the consumer that turns forum replies into the notifications of the thread's
+    author, the quoted post's author and the mentioned members (never the replier)."""
+    database = app.extensions["db"]
+    client = app.extensions["redis"]
+
+    def on_reply(event: CloudEvent) -> None:
+        with database.session(write=True) as session:
+            forum_replies.record_reply_event(event, session=session, publish=client.publish)
+
+    return Consumer(
+        client,
+        group=FORUMS_GROUP,
+        streams=[PORTAL_STREAM],
+        handlers=_patient(app, {forum_replies.REPLIED: on_reply}),
+        name=name,
+        settings=_settings(app),
+    )
+
+
 def content_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     """Return the consumer that keeps the read model of portal resources (``content.*``)."""
     database = app.extensions["db"]
@@ -220,4 +243,5 @@ def consumers(app: Flask) -> list[Consumer]:
         imports_consumer(app),
         administrations_consumer(app),
         actions_consumer(app),
+        forums_consumer(app),
     ]

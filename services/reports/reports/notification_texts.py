@@ -18,6 +18,9 @@ TITLES: dict[str, str] = {
     "import_failed": N_("Your import failed"),
     "action_due_soon": N_("An action you own is due soon"),
     "action_overdue": N_("An action you own is overdue"),
+    "forum_replied": N_("New reply in your thread"),
+    "forum_quoted": N_("Your post was quoted"),
+    "forum_mentioned": N_("You were mentioned in a forum"),
 }
 BODIES: dict[str, str] = {
     "report_ready": N_(
@@ -47,17 +50,21 @@ BODIES: dict[str, str] = {
         "The action “%(title)s” was due on %(due_date)s. Mark it done with its evidence, or ask "
         "your coordinator for a new date."
     ),
+    "forum_replied": N_("%(replier)s replied in your thread “%(thread_title)s”."),
+    "forum_quoted": N_("%(replier)s quoted your post in the thread “%(thread_title)s”."),
+    "forum_mentioned": N_("%(replier)s mentioned you in the thread “%(thread_title)s”."),
 }
 
 
 def phrases(t: Texts, params: Mapping[str, Any]) -> dict[str, str]:
-    """Return an import's counts as phrases in their plural form (``1 234 answers stored``), and
-    an action's target date written the language's way."""
+    """Return an import's counts as phrases in their plural form (``1 234 answers stored``), an
+    action's target date written the language's way, and who replied in a forum."""
     stored, rows, refused = (
         _count(params.get(field)) for field in ("answers_stored", "rows_total", "errors_count")
     )
     return {
         "due_date": _day(t, params.get("target_date")),
+        "replier": str(params.get("replier_name") or "") or t.gettext("A member"),
         "stored": t.ngettext(
             "%(num)s answer stored", "%(num)s answers stored", stored, num=_grouped(t, stored)
         ),

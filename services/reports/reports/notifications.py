@@ -2,7 +2,9 @@
 
 A notification stores a code and its parameters; its title and body are rendered in the reader's
 language when read, so a French and an English colleague see the same notification in their own
-language.
+language. A notification is its recipient's only: of their administration's data (reports,
+imports, actions) while they are in it; of the forums (shared by every administration) wherever
+they are.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from reports import notification_texts
 from reports.models import Notification
-from shared.auth import Principal
+from shared.auth import Principal, Role
 from shared.errors import NotFound
 from shared.events import CloudEvent, load_payload
 from shared.paging import fetch_page
@@ -43,6 +45,12 @@ IMPORT_PAGE = "/assessment/imports/{import_id}"
 # Action plan reminders (``reports.action_reminders``) lead to the page of the owner's actions.
 ACTION_CODES = frozenset({"action_due_soon", "action_overdue"})
 ACTION_PAGE = "/assessment/my-actions"
+# Forum replies (``reports.forum_replies``) lead to the portal's page of the thread. The forums
+# belong to no administration: these are stored with no administration and are the recipient's
+# wherever they sign in from.
+FORUM_CODES = frozenset({"forum_replied", "forum_quoted", "forum_mentioned"})
+FORUM_PAGE = "/forums/threads/{thread_id}"
+NO_ADMINISTRATION = ""
 
 
 def channel(user_id: str) -> str:
@@ -92,17 +100,40 @@ def _record(
     report_id: str | None,
     params: dict[str, Any],
 ) -> list[Notification]:
+    return record(
+        event,
+        session=session,
+        publish=publish,
+        recipients=dict.fromkeys(data["notify"], code),
+        administration_id=data["administration_id"],
+        report_id=report_id,
+        params=params,
+    )
+
+
+def record(
+    event: CloudEvent,
+    *,
+    session: Session,
+    publish: Publish,
+    recipients: Mapping[str, str],
+    administration_id: str,
+    report_id: str | None,
+    params: Mapping[str, Any],
+) -> list[Notification]:
+    """Create one notification per recipient (user id -> code) of ``event``, skipping those it
+    already made (a repeated event adds nothing); push the new ones live."""
     created: list[Notification] = []
     with session.begin():
         known = set(
             session.scalars(select(Notification.user_id).where(Notification.event_id == event.id))
         )
-        for user_id in sorted(set(data["notify"]) - known):
+        for user_id in sorted(set(recipients) - known):
             notification = Notification(
                 event_id=event.id,
                 user_id=user_id,
-                administration_id=data["administration_id"],
-                code=code,
+                administration_id=administration_id,
+                code=recipients[user_id],
                 report_id=report_id,
                 params=dict(params),
             )
@@ -169,9 +200,13 @@ def render(notification: Notification, language: str) -> dict[str, str]:
 
 
 def link(notification: Notification) -> str | None:
-    """Return the page a notification leads to (an import's page, "My actions"), or None."""
+    """Return the page a notification leads to (an import's page, "My actions", a forum thread),
+    or None."""
     if notification.code in ACTION_CODES:
         return ACTION_PAGE
+    if notification.code in FORUM_CODES:
+        thread_id = str((notification.params or {}).get("thread_id") or "")
+        return FORUM_PAGE.format(thread_id=quote(thread_id, safe="")) if thread_id else None
     import_id = str((notification.params or {}).get("import_id") or "")
     if notification.code not in IMPORT_CODES.values() or not import_id:
         return None
@@ -183,9 +218,31 @@ class _Default(dict[str, Any]):
         return ""
 
 
-def _mine(principal: Principal) -> Any:
+def mine(principal: Principal) -> Any:
+    """Return the condition on notifications that are the caller's: addressed to them, and of
+    their administration unless about the forums (a machine client has no forum notification)."""
+    own_administration = Notification.administration_id == (principal.administration_id or "")
+    if principal.has_any(Role.CLIENT):
+        return (Notification.user_id == principal.subject) & own_administration
     return (Notification.user_id == principal.subject) & (
-        Notification.administration_id == (principal.administration_id or "")
+        own_administration
+        | (
+            Notification.code.in_(sorted(FORUM_CODES))
+            & (Notification.administration_id == NO_ADMINISTRATION)
+        )
+    )
+
+
+def is_mine(notification: Notification, principal: Principal) -> bool:
+    """Return whether ``notification`` is the caller's (the row form of ``mine``)."""
+    if notification.user_id != principal.subject:
+        return False
+    if notification.administration_id == (principal.administration_id or ""):
+        return True
+    return (
+        not principal.has_any(Role.CLIENT)
+        and notification.code in FORUM_CODES
+        and notification.administration_id == NO_ADMINISTRATION
     )
 
 
@@ -200,7 +257,7 @@ def list_notifications(
     """Return one page of the caller's notifications (newest first), the total and unread counts."""
     # The page, its total and the unread count come from one statement: read separately, a
     # notification committed in between made the page show "1 unread" above an empty list.
-    query = select(Notification).where(_mine(principal))
+    query = select(Notification).where(mine(principal))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     unread_over = func.sum(case((Notification.read_at.is_(None), 1), else_=0)).over()
@@ -218,11 +275,7 @@ def mark_read(*, session: Session, principal: Principal, notification_id: str) -
     """Mark one of the caller's notifications read (404 for anyone else's)."""
     with session.begin():
         notification = session.get(Notification, notification_id)
-        if (
-            notification is None
-            or notification.user_id != principal.subject
-            or (notification.administration_id != principal.administration_id)
-        ):
+        if notification is None or not is_mine(notification, principal):
             raise NotFound()
         if notification.read_at is None:
             notification.read_at = utcnow()
@@ -234,7 +287,7 @@ def mark_all_read(*, session: Session, principal: Principal) -> int:
     with session.begin():
         result = session.execute(
             update(Notification)
-            .where(_mine(principal), Notification.read_at.is_(None))
+            .where(mine(principal), Notification.read_at.is_(None))
             .values(read_at=utcnow())
         )
     return int(getattr(result, "rowcount", 0) or 0)

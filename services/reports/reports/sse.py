@@ -81,9 +81,7 @@ class Reader:
     language: str
 
     def _mine(self) -> Any:
-        return (Notification.user_id == self.principal.subject) & (
-            Notification.administration_id == (self.principal.administration_id or "")
-        )
+        return notifications.mine(self.principal)
 
     def unread(self, session: Session) -> int:
         """Return the caller's unread count."""
@@ -149,9 +147,7 @@ class Reader:
             return frame(self.rendered(session, row), event="notification", event_id=row.id)
 
     def _mine_row(self, row: Notification) -> bool:
-        return row.user_id == self.principal.subject and row.administration_id == (
-            self.principal.administration_id or ""
-        )
+        return notifications.is_mine(row, self.principal)
 
 
 def _iso(moment: datetime) -> str:
