@@ -76,14 +76,17 @@ class NotificationSchema(Schema):
 
     id = fields.String()
     code = fields.String(
-        metadata={"description": "Stable machine code (report_ready, import_succeeded, ...)"}
+        metadata={"description": "Stable machine code (report_ready, forum_replied, ...)"}
     )
     title = fields.String()
     body = fields.String()
     report_id = fields.String(allow_none=True)
     url = fields.String(
         allow_none=True,
-        metadata={"description": "Page the notification leads to (an import's page), if any"},
+        metadata={
+            "description": "Page the notification leads to (an import's page, a forum thread), "
+            "if any"
+        },
     )
     params = fields.Dict()
     read = fields.Boolean()
