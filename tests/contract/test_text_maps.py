@@ -29,9 +29,6 @@ STILL_WITH_TEXT_MAPS = {
     "services/assessment/assessment/texts.py",
     "services/portal/portal/catalogue/search.py",
     "services/portal/portal/catalogue/texts.py",
-    "services/portal/portal/catalogue/vocabulary.py",
-    "services/portal/portal/contributions/texts.py",
-    "services/portal/portal/models.py",
 }
 
 

@@ -254,6 +254,10 @@ class ContentRevision(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+# The languages the editors write a term's label in (a column each): content, like an item's texts.
+TERM_LANGUAGES = ("en", "fr")
+
+
 class VocabularyTerm(Base):
     """A term of a managed vocabulary (technology, domain, topic, region) with its labels."""
 
@@ -268,8 +272,8 @@ class VocabularyTerm(Base):
 
     @property
     def labels(self) -> dict[str, str]:
-        """Return the term's label in each language."""
-        return {"en": self.label_en, "fr": self.label_fr}
+        """Return the term's label in each language it has a column for (content, not a catalog)."""
+        return {language: str(getattr(self, f"label_{language}")) for language in TERM_LANGUAGES}
 
 
 class CatalogueState(Base):

@@ -16,9 +16,8 @@ from portal.catalogue.search import index_for
 from portal.catalogue.snapshot import SnapshotHolder
 from portal.catalogue.texts import TEXTS
 from shared.errors import register_titles
-from shared.i18n import pick
 from shared.messages import register_translations
-from shared.translations import N_
+from shared.translations import N_, language_name
 
 __all__ = ["TEXTS", "ensure_schema", "init_app"]
 
@@ -71,9 +70,11 @@ def init_app(app: Flask, rest: Api) -> None:
     @app.context_processor
     def _labels() -> dict[str, object]:
         return {
-            "vocabulary_status": lambda code: pick(
-                vocabulary.STATUSES.get(code, {"en": code}), g.get("language", "en")
-            )
+            "vocabulary_status": lambda code: (
+                vocabulary.fixed_label("status", code, g.get("language", "en")) or code
+            ),
+            # a content language's name in a sentence, as the reader writes it ("en anglais")
+            "language_name": lambda code: language_name(code, g.get("language", "en")),
         }
 
 

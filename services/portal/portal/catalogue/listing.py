@@ -210,14 +210,15 @@ def _facets(
     language: str,
 ) -> dict[str, list[dict[str, Any]]]:
     counts = Counter(chain.from_iterable(entry.labels for entry in entries))
-    fixed = {"kind": vocabulary.KINDS, "language": vocabulary.LANGUAGES}
     facets: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
     for number, count in counts.items():
         facet, value = snapshot.labels[number]
         if facet not in facets:
             continue
-        labels = fixed.get(facet) or terms.get(facet, {})
-        label = pick(labels[value], language) if value in labels else value
+        label = vocabulary.fixed_label(facet, value, language)
+        if label is None:
+            labels = terms.get(facet, {})
+            label = pick(labels[value], language) if value in labels else value
         facets[facet].append({"value": value, "label": label, "count": count})
     for values in facets.values():
         values.sort(key=lambda entry: (-entry["count"], entry["label"].lower()))

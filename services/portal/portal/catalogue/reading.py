@@ -59,7 +59,7 @@ def summary_view(
         "slug": item.slug,
         "url": f"{PAGE_PREFIX}{item.slug}",
         "kind": item.kind,
-        "kind_label": pick(vocabulary.KINDS[item.kind], language),
+        "kind_label": vocabulary.label(vocabulary.KINDS[item.kind], language),
         "subtype": item.subtype,
         "visibility": item.visibility,
         "featured": item.featured,

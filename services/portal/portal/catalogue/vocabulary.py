@@ -16,58 +16,62 @@ from portal.catalogue import state
 from portal.models import VocabularyTerm
 from shared.auth import Principal
 from shared.errors import ApiError
+from shared.i18n import COMPLETE
+from shared.translations import N_, language_name, texts_for
 
 Labels = dict[str, str]
 
-KINDS: dict[str, Labels] = {
-    "resource": {"en": "Resource", "fr": "Ressource"},
-    "case_study": {"en": "Case study", "fr": "Étude de cas"},
-    "tool": {"en": "Tool", "fr": "Outil"},
-    "news": {"en": "News", "fr": "Actualité"},
-    "event": {"en": "Event", "fr": "Événement"},
+DOMAIN = "portal"
+
+# The fixed vocabularies: code -> its label, the English text, translated by the portal's catalog
+# at use (``label``); the schemes below are terms in the database, labelled by the editors.
+KINDS: dict[str, str] = {
+    "resource": N_("Resource"),
+    "case_study": N_("Case study"),
+    "tool": N_("Tool"),
+    "news": N_("News"),
+    "event": N_("Event"),
 }
 
-SUBTYPES: dict[str, dict[str, Labels]] = {
+SUBTYPES: dict[str, dict[str, str]] = {
     "resource": {
-        "guide": {"en": "Guide", "fr": "Guide"},
-        "publication": {"en": "Publication", "fr": "Publication"},
-        "training": {"en": "Training material", "fr": "Support de formation"},
-        "report": {"en": "Report", "fr": "Rapport"},
-        "standard": {"en": "Standard", "fr": "Norme"},
-        "video": {"en": "Video", "fr": "Vidéo"},
+        "guide": N_("Guide"),
+        "publication": N_("Publication"),
+        "training": N_("Training material"),
+        "report": N_("Report"),
+        "standard": N_("Standard"),
+        "video": N_("Video"),
     },
     "tool": {
-        "self_assessment": {"en": "Self-assessment", "fr": "Auto-évaluation"},
-        "software": {"en": "Software", "fr": "Logiciel"},
-        "dataset": {"en": "Dataset", "fr": "Jeu de données"},
-        "template": {"en": "Template", "fr": "Modèle"},
+        "self_assessment": N_("Self-assessment"),
+        "software": N_("Software"),
+        "dataset": N_("Dataset"),
+        "template": N_("Template"),
     },
     "event": {
-        "conference": {"en": "Conference", "fr": "Conférence"},
-        "workshop": {"en": "Workshop", "fr": "Atelier"},
-        "webinar": {"en": "Webinar", "fr": "Webinaire"},
-        "training": {"en": "Training course", "fr": "Formation"},
+        "conference": N_("Conference"),
+        "workshop": N_("Workshop"),
+        "webinar": N_("Webinar"),
+        "training": N_("Training course"),
     },
     "case_study": {},
     "news": {},
 }
 
-VISIBILITIES: dict[str, Labels] = {
-    "public": {"en": "Public", "fr": "Public"},
-    "members": {"en": "Members only", "fr": "Réservé aux membres"},
+VISIBILITIES: dict[str, str] = {
+    "public": N_("Public"),
+    "members": N_("Members only"),
 }
 
-STATUSES: dict[str, Labels] = {
-    "draft": {"en": "Draft", "fr": "Brouillon"},
-    "in_review": {"en": "In review", "fr": "En relecture"},
-    "published": {"en": "Published", "fr": "Publié"},
-    "archived": {"en": "Archived", "fr": "Archivé"},
+STATUSES: dict[str, str] = {
+    "draft": N_("Draft"),
+    "in_review": N_("In review"),
+    "published": N_("Published"),
+    "archived": N_("Archived"),
 }
 
-LANGUAGES: dict[str, Labels] = {
-    "en": {"en": "English", "fr": "Anglais"},
-    "fr": {"en": "French", "fr": "Français"},
-}
+# The languages an item is written in (content); their names are Babel's, in the reader's language.
+LANGUAGES = ("en", "fr")
 
 SCHEMES = ("technology", "domain", "topic", "region")
 
@@ -152,6 +156,25 @@ SEED: dict[str, dict[str, tuple[str, str]]] = {
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+def label(message: str, language: str) -> str:
+    """Return the label of a fixed vocabulary (its English text) in ``language``."""
+    return texts_for(language, DOMAIN).gettext(message)
+
+
+def language_label(code: str, language: str) -> str:
+    """Return the name of the content language ``code`` as a label in ``language`` (Anglais)."""
+    name = language_name(code, language)
+    return name[:1].upper() + name[1:]
+
+
+def fixed_label(facet: str, value: str, language: str) -> str | None:
+    """Return the label of ``value`` in the fixed vocabulary ``facet`` (None if not one)."""
+    if facet == "language":
+        return language_label(value, language) if value in LANGUAGES else None
+    fixed = {"kind": KINDS, "visibility": VISIBILITIES, "status": STATUSES}.get(facet, {})
+    return label(fixed[value], language) if value in fixed else None
+
+
 def seed(session: Session) -> int:
     """Add the seeded terms that are missing (idempotent); return how many were added."""
     existing = {
@@ -201,14 +224,32 @@ def list_vocabularies(*, session: Session, language: str) -> dict[str, list[dict
             for code, labels in mapping.items()
         ]
 
+    def translated(mapping: dict[str, str]) -> list[dict[str, object]]:
+        # "labels" holds the languages every text has (as a term's), "label" the reader's.
+        return [
+            {
+                "code": code,
+                "label": label(message, language),
+                "labels": {lang: label(message, lang) for lang in COMPLETE},
+            }
+            for code, message in mapping.items()
+        ]
+
     result: dict[str, list[dict[str, object]]] = {
-        "kind": entries(KINDS),
-        "visibility": entries(VISIBILITIES),
-        "status": entries(STATUSES),
-        "language": entries(LANGUAGES),
+        "kind": translated(KINDS),
+        "visibility": translated(VISIBILITIES),
+        "status": translated(STATUSES),
+        "language": [
+            {
+                "code": code,
+                "label": language_label(code, language),
+                "labels": {lang: language_label(code, lang) for lang in COMPLETE},
+            }
+            for code in LANGUAGES
+        ],
     }
     for kind, subtypes in SUBTYPES.items():
-        result[f"subtype.{kind}"] = entries(subtypes)
+        result[f"subtype.{kind}"] = translated(subtypes)
     for scheme in SCHEMES:
         result[scheme] = entries(terms.get(scheme, {}))
     return result

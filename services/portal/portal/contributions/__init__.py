@@ -2,7 +2,7 @@
 item, answered with new versions; files in the store ``PORTAL_FILE_STORE`` names.
 
 ``init_app`` wires the file store, the error texts, the API and the members' pages into the
-portal app; ``TEXTS`` are the pages' texts.
+portal app.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from portal.contributions.texts import TEXTS
 from shared.errors import register_titles
 from shared.messages import register_translations
 from shared.translations import N_
 
-__all__ = ["TEXTS", "init_app"]
+__all__ = ["init_app"]
 
 # code -> its problem title: the English text, translated by the portal's catalog
 TITLES = {

@@ -18,12 +18,11 @@ from portal.catalogue.audience import is_member
 from portal.catalogue.forms import LoginRequired, caller, form_errors
 from portal.contributions import records, uploads
 from portal.contributions import schemas as s
-from portal.contributions.texts import TEXTS
+from portal.contributions.texts import REVIEW_STEPS, STATUSES
 from portal.files.store import FileStore
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import ApiError
-from shared.i18n import pick
 
 bp = Blueprint("contribution_pages", __name__)
 
@@ -38,17 +37,8 @@ def _room_for_files(_endpoint: str | None, _values: dict[str, Any] | None) -> No
 
 @bp.context_processor
 def _texts() -> dict[str, Any]:
-    """These pages' ``_``: their own texts, then the portal's (blueprint processors come last)."""
-    catalog = current_app.extensions["catalog"]
-    language = g.get("language", "en")
-
-    def text(key: str, **params: object) -> str:
-        if key not in TEXTS:
-            return str(catalog.text(key, language, **params))
-        found = pick(TEXTS[key], language)
-        return found.format(**params) if params else found
-
-    return {"_": text}
+    """These pages' labels of a contribution's status and review steps (translated at use)."""
+    return {"contribution_statuses": STATUSES, "review_steps": REVIEW_STEPS}
 
 
 @bp.errorhandler(LoginRequired)
