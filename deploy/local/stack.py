@@ -7,8 +7,9 @@
 Started, in order: Redis (unless a ``redis_url`` is given), ``flask --app <svc> init-db`` for each
 service (its schema migrations, ``db upgrade``, then its seeds), ``flask --app portal seed-demo``
 (optional), one gunicorn per service, one ``flask --app <svc> events run`` per service, the
-assessment importer, the reports Celery worker, and the gateway (nginx with
-deploy/gateway/render.py, or deploy/local/dispatcher.py where nginx is missing).
+assessment importer, the reports Celery workers (one on the build queue, one on the delivery
+queue: ADR 0011), and the gateway (nginx with deploy/gateway/render.py, or
+deploy/local/dispatcher.py where nginx is missing).
 
 Every process runs in its own process group with its output in ``<data>/logs/<name>.log``;
 ``stop()`` sends SIGTERM to each group, then SIGKILL after a grace period, so workers and other
@@ -64,6 +65,11 @@ DEMO_ACCOUNTS = (
     ("coordinator@other.example", "coordinator, Other Customs Administration (sees no demo data)"),
 )
 DEMO_ADMINISTRATION = "Demo Customs Administration"
+# The reports Celery workers: name -> (the setting naming its queue, that setting's default).
+WORKERS = {
+    "reports-worker": ("REPORTS_CELERY_QUEUE", "reports"),
+    "reports-delivery-worker": ("REPORTS_DELIVERY_QUEUE", "reports-deliveries"),
+}
 
 
 def web_workers(svc: str) -> str:
@@ -387,7 +393,8 @@ class Stack:
         for svc in SERVICES:
             self._add(f"{svc}-events", ["flask", "--app", svc, "events", "run"])
         self._add("assessment-importer", ["flask", "--app", "assessment", "imports", "run"])
-        self._add("reports-worker", self._worker_argv())
+        for worker in WORKERS:
+            self._add(worker, self._worker_argv(worker))
         self._start_gateway()
         self._wait_ready({svc: f"{self.service_url(svc)}/readyz" for svc in SERVICES})
         self._wait_ready(
@@ -451,13 +458,14 @@ class Stack:
             argv += ["--no-control-socket"]
         return [*argv, f"{svc}:create_app()"]
 
-    def _worker_argv(self) -> list[str]:
+    def _worker_argv(self, name: str) -> list[str]:
+        setting, default = WORKERS[name]
         return [
             "celery", "-A", "reports.worker", "worker",
             "--loglevel", "INFO", "--concurrency", "2",
-            "--queues", self.overrides.get("REPORTS_CELERY_QUEUE", "reports"),
-            "--pidfile", str(self.run_dir / "reports-worker.pid"),
-            "--hostname", f"reports-{self.ports['gateway']}@%h",
+            "--queues", self.env.get(setting) or default,
+            "--pidfile", str(self.run_dir / f"{name}.pid"),
+            "--hostname", f"{name.removesuffix('-worker')}-{self.ports['gateway']}@%h",
         ]  # fmt: skip
 
     def _start_gateway(self) -> None:
@@ -529,8 +537,8 @@ class Stack:
         return proc
 
     def _spawn(self, proc: _Proc) -> None:
-        if proc.name == "reports-worker":
-            (self.run_dir / "reports-worker.pid").unlink(missing_ok=True)
+        if proc.name in WORKERS:
+            (self.run_dir / f"{proc.name}.pid").unlink(missing_ok=True)
         proc.popen = self._popen(proc.name, proc.argv)
         self._last_spawn = time.monotonic()
 

@@ -100,6 +100,8 @@ OPTIONAL = {
     "service refuses to start below it); raised only deliberately, by policy",
     # reports
     "REPORTS_CELERY_QUEUE": "default 'reports' is the queue the worker's --queues names",
+    "REPORTS_DELIVERY_QUEUE": "default 'reports-deliveries' is the queue the delivery worker's "
+    "--queues names",
     "REPORTS_VISIBILITY_TIMEOUT_S": "default stays above REPORTS_TASK_TIME_LIMIT_S's default",
     "REPORTS_TASK_TIME_LIMIT_S": "default fits the report builds; tune only with the timeout",
     "REPORTS_FILE_STORE": "default keeps report files in the reports database; set it for an "
@@ -328,6 +330,40 @@ def test_optional_list_names_settings_the_code_reads() -> None:
         read |= settings_read_by(_package_dir(svc))
     stale = sorted(set(OPTIONAL) - read)
     assert not stale, f"OPTIONAL lists settings no code reads any more: {stale}"
+
+
+def celery_workers(services: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Return each compose service running a Celery worker with the queues it consumes."""
+    found = {}
+    for name, service in services.items():
+        argv = _command(service)
+        if argv and Path(argv[0]).name == "celery" and "worker" in argv:
+            queues = _option(argv, "--queues", "-Q")
+            assert queues, f"{name}: a worker without --queues consumes every queue"
+            found[name] = queues
+    return found
+
+
+def test_builds_and_deliveries_each_have_their_own_worker(
+    services: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reports.config import settings
+
+    for name in ("REPORTS_CELERY_QUEUE", "REPORTS_DELIVERY_QUEUE"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = settings()
+    workers = celery_workers(services)
+    assert workers == {
+        "reports-worker": defaults["REPORTS_CELERY_QUEUE"],
+        "reports-delivery-worker": defaults["REPORTS_DELIVERY_QUEUE"],
+    }
+    build, delivery = (services[name] for name in workers)
+    assert delivery["image"] == build["image"] and delivery["build"] == build["build"], "one image"
+    assert _environment(delivery) == _environment(build)
+    assert delivery["healthcheck"] == build["healthcheck"]
+    # warm shutdown: the grace period outlasts one attempt of a delivery (its time-out)
+    grace = int(str(delivery["stop_grace_period"]).removesuffix("s"))
+    assert grace > max(defaults["REPORTS_WEBHOOK_TIMEOUT_S"], defaults["REPORTS_SMTP_TIMEOUT_S"])
 
 
 def test_dependencies_exist_and_can_be_met(services: dict[str, dict[str, Any]]) -> None:

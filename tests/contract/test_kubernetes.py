@@ -32,6 +32,7 @@ from k8s_contract import (  # noqa: F401  (the fixtures)
     overlay_fixture,
     production_fixture,
 )
+from k8s_network import selects
 
 # Settings set in the manifests that no env_* call reads, each with who reads it.
 READ_ELSEWHERE = {
@@ -258,6 +259,7 @@ def test_web_probes_ask_what_the_services_serve(
         "assessment-importer",
         "reports-events",
         "reports-worker",
+        "reports-delivery-worker",
     ],
 )
 def test_background_processes_are_probed_as_compose_checks_them(
@@ -296,6 +298,32 @@ def test_the_worker_waits_for_a_report_build(
     limit = settings()["REPORTS_TASK_TIME_LIMIT_S"]
     worker = next(p for p in km.pods(built) if p.owner["metadata"]["name"] == "reports-worker")
     assert worker.spec["terminationGracePeriodSeconds"] >= limit + 30
+
+
+def test_deliveries_run_in_their_own_worker_pods_of_the_same_image(
+    built: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reports.config import settings
+
+    monkeypatch.delenv("REPORTS_DELIVERY_QUEUE", raising=False)
+    build, delivery = (
+        kc.pod_named(built, n) for n in ("reports-worker", "reports-delivery-worker")
+    )
+    assert not selects(build.owner["spec"]["selector"], delivery.labels), "two Deployments' pods"
+    assert not selects(delivery.owner["spec"]["selector"], build.labels), "two Deployments' pods"
+    (builder,), (deliverer,) = build.containers(init=False), delivery.containers(init=False)
+    assert deliverer["image"] == builder["image"]
+    assert kc.CC._option(km.argv(deliverer), "--queues") == settings()["REPORTS_DELIVERY_QUEUE"]
+    env = km.environment(deliverer, built)
+    assert {k: v for k, v in env.items() if not k.startswith("REPORTS_SMTP_")} == {
+        k: v for k, v in km.environment(builder, built).items() if k != "XDG_CACHE_HOME"
+    }
+    # e-mails leave from the delivery worker only: the SMTP login goes there alone
+    assert {"REPORTS_SMTP_USERNAME", "REPORTS_SMTP_PASSWORD"} <= set(env)
+    assert not {k for k in km.environment(builder, built) if k.startswith("REPORTS_SMTP_")}
+    assert delivery.spec["securityContext"] == build.spec["securityContext"]
+    assert deliverer["securityContext"] == builder["securityContext"]
+    assert delivery.spec["terminationGracePeriodSeconds"] > settings()["REPORTS_SMTP_TIMEOUT_S"]
 
 
 # --------------------------------------------------------------------------------- migrations

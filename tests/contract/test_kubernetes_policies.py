@@ -125,15 +125,18 @@ def test_every_process_reaches_its_data_stores(overlay: str, built: list[dict[st
         assert not kn.allows(built, kn.Peer(labels={"app": "other"}), _peer(built, "redis"), 6379)
 
 
-def test_only_the_worker_reaches_webhook_receivers_and_smtp(built: list[dict[str, Any]]) -> None:
-    worker = _peer(built, "reports-worker")
+def test_only_the_delivery_worker_reaches_webhook_receivers_and_smtp(
+    built: list[dict[str, Any]],
+) -> None:
+    worker = _peer(built, "reports-delivery-worker")
     assert kn.allows(built, worker, kn.Peer(address=PUBLIC), 443)
     assert kn.allows(built, worker, kn.Peer(address=PUBLIC), 8443)  # a receiver's own port
     assert kn.allows(built, worker, kn.Peer(address=PRIVATE), 587)  # an internal SMTP relay
     assert not kn.allows(built, worker, kn.Peer(address=PRIVATE), 443)  # no private webhooks
     assert not kn.allows(built, worker, kn.Peer(address=METADATA), 80)
-    for owner in ("reports-web", "portal-web", "gateway", "reports-events"):
+    for owner in ("reports-worker", "reports-web", "portal-web", "gateway", "reports-events"):
         assert not kn.allows(built, _peer(built, owner), kn.Peer(address=PUBLIC), 443), owner
+    assert not kn.allows(built, _peer(built, "reports-worker"), kn.Peer(address=PRIVATE), 587)
 
 
 def test_the_portal_reaches_a_private_file_store_and_nothing_public(
@@ -235,10 +238,16 @@ def test_keda_reads_the_backlogs_the_code_keeps(
     from assessment.models import ImportJob
     from reports.config import settings
 
-    monkeypatch.delenv("REPORTS_CELERY_QUEUE", raising=False)
-    queue = kc.CC._option(kc.CC._command(kc.COMPOSE["reports-worker"]), "--queues")
-    assert queue == settings()["REPORTS_CELERY_QUEUE"]
-    assert [t["listName"] for t in kc.triggers(production, "reports-worker", "redis")] == [queue]
+    for worker, setting in (
+        ("reports-worker", "REPORTS_CELERY_QUEUE"),
+        ("reports-delivery-worker", "REPORTS_DELIVERY_QUEUE"),
+    ):
+        monkeypatch.delenv(setting, raising=False)
+        queue = kc.CC._option(kc.CC._command(kc.COMPOSE[worker]), "--queues")
+        assert queue == settings()[setting], worker
+        assert [t["listName"] for t in kc.triggers(production, worker, "redis")] == [queue]
+        (container,) = kc.pod_named(production, worker).containers(init=False)
+        assert kc.CC._option(km.argv(container), "--queues") == queue, worker
     for svc in kc.SERVICES:
         streams = {
             (t["stream"], t["consumerGroup"])

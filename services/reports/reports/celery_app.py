@@ -3,6 +3,10 @@
 Tasks are sent by name with the caller's request id and traceparent as message headers, and the
 worker binds them again before running the task, so one request id follows a submission from
 the API through the event, the consumer and the worker into every log line.
+
+Two queues (ADR 0011): report builds on ``REPORTS_CELERY_QUEUE``, the deliveries to the outside
+world (webhooks, e-mails) on ``REPORTS_DELIVERY_QUEUE``, routed by task name, so slow receivers
+never hold the workers that build reports. A worker started without ``--queues`` consumes both.
 """
 
 from __future__ import annotations
@@ -12,20 +16,37 @@ from typing import Any
 
 from celery import Celery, Task
 from flask import Flask
+from kombu.entity import Exchange, Queue
 
 from shared.logs import bind_context, bind_from_headers, context_headers
 
 BUILD_REPORT = "reports.build_report"
+DELIVER_WEBHOOK = "reports.deliver_webhook"
+SEND_EMAIL = "reports.send_email"
+# The tasks that talk to receivers outside the platform: they go to the delivery queue.
+DELIVERY_TASKS = (DELIVER_WEBHOOK, SEND_EMAIL)
+
+
+def queues(config: Mapping[str, Any]) -> tuple[str, str]:
+    """Return the names of the build queue and the delivery queue."""
+    return str(config["REPORTS_CELERY_QUEUE"]), str(config["REPORTS_DELIVERY_QUEUE"])
 
 
 def celery_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     """Return the Celery configuration derived from the Flask config."""
     broker = config.get("REPORTS_CELERY_BROKER_URL") or config["REDIS_URL"]
+    build, delivery = queues(config)
+    if build == delivery:
+        raise ValueError(f"REPORTS_DELIVERY_QUEUE must differ from REPORTS_CELERY_QUEUE ({build})")
     return {
         "broker_url": broker,
         "result_backend": None,
         "task_ignore_result": True,
-        "task_default_queue": config["REPORTS_CELERY_QUEUE"],
+        "task_default_queue": build,
+        # Each queue is a Redis list of its name (what KEDA and the metrics read). A worker with
+        # no --queues consumes both; a retry goes back to the queue its task came from.
+        "task_queues": [Queue(q, Exchange(q), routing_key=q) for q in (build, delivery)],
+        "task_routes": {name: {"queue": delivery} for name in DELIVERY_TASKS},
         "task_serializer": "json",
         "accept_content": ["json"],
         "result_serializer": "json",
@@ -72,12 +93,16 @@ def celery_init_app(app: Flask) -> Celery:
     return celery
 
 
-def build_enqueuer(app: Flask) -> Callable[[str], None]:
-    """Return the function that queues the build of a report job."""
+def enqueuer(app: Flask, task_name: str) -> Callable[[str], None]:
+    """Return the function that queues ``task_name`` for one id (its queue: the routes)."""
     celery: Celery = app.extensions["celery"]
-    queue = app.config["REPORTS_CELERY_QUEUE"]
 
-    def enqueue(job_id: str) -> None:
-        celery.send_task(BUILD_REPORT, args=[job_id], queue=queue, headers=context_headers())
+    def enqueue(item_id: str) -> None:
+        celery.send_task(task_name, args=[item_id], headers=context_headers())
 
     return enqueue
+
+
+def build_enqueuer(app: Flask) -> Callable[[str], None]:
+    """Return the function that queues the build of a report job."""
+    return enqueuer(app, BUILD_REPORT)

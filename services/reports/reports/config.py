@@ -26,6 +26,8 @@ def settings() -> dict[str, Any]:
         # Empty means "the shared REDIS_URL", resolved after test_config is applied.
         "REPORTS_CELERY_BROKER_URL": env_str("REPORTS_CELERY_BROKER_URL", ""),
         "REPORTS_CELERY_QUEUE": env_str("REPORTS_CELERY_QUEUE", "reports"),
+        # Webhooks and e-mails (slow, remote receivers): their own queue and workers (ADR 0011).
+        "REPORTS_DELIVERY_QUEUE": env_str("REPORTS_DELIVERY_QUEUE", "reports-deliveries"),
         # Must stay above the longest build, or a slow task is delivered to a second worker.
         "REPORTS_VISIBILITY_TIMEOUT_S": env_int("REPORTS_VISIBILITY_TIMEOUT_S", 300),
         "REPORTS_TASK_TIME_LIMIT_S": env_int("REPORTS_TASK_TIME_LIMIT_S", 240),

@@ -1,25 +1,25 @@
 """Celery tasks that tell the outside world: signed webhooks and e-mails (work in use cases).
 
-Both are retried with a bounded, doubling wait. A webhook's attempts are counted in its delivery
+Both run on the delivery queue (``REPORTS_DELIVERY_QUEUE``, ADR 0011), apart from report builds,
+and are retried with a bounded, doubling wait. A webhook's attempts are counted in its delivery
 row (the record an API client reads); Celery's own retry count only guards against a loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import redis.exceptions
-from celery import Celery, Task, shared_task
-from flask import Flask, current_app
+from celery import Task, shared_task
+from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from reports import mail, sender, webhooks
+from reports.celery_app import DELIVER_WEBHOOK, SEND_EMAIL, enqueuer
 from reports.models import DeliveryStatus
-from shared.logs import context_headers
 
-DELIVER_WEBHOOK = "reports.deliver_webhook"
-SEND_EMAIL = "reports.send_email"
+__all__ = ["DELIVER_WEBHOOK", "SEND_EMAIL", "enqueuer"]
 TRANSIENT_ERRORS = (
     OperationalError,
     redis.exceptions.ConnectionError,
@@ -27,17 +27,6 @@ TRANSIENT_ERRORS = (
 )
 # Far above any configured number of attempts: only stops a task that retries for ever.
 MAX_CELERY_RETRIES = 50
-
-
-def enqueuer(app: Flask, task_name: str) -> Callable[[str], None]:
-    """Return the function that queues ``task_name`` for one id on the reports queue."""
-    celery: Celery = app.extensions["celery"]
-    queue = app.config["REPORTS_CELERY_QUEUE"]
-
-    def enqueue(item_id: str) -> None:
-        celery.send_task(task_name, args=[item_id], queue=queue, headers=context_headers())
-
-    return enqueue
 
 
 def retry_wait_s(config: Mapping[str, Any], attempts: int) -> float:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import redis
 from flask import Flask
 
+from reports.celery_app import queues
 from reports.config import (
     ACTIONS_GROUP,
     ADMINISTRATIONS_GROUP,
@@ -33,11 +34,11 @@ GROUPS = (
 )
 
 
-def queue_length_reader(broker: redis.Redis, queue: str) -> Callable[[], dict[str, float]]:
-    """Return a reader of the number of tasks waiting in the Celery queue (a Redis list)."""
+def queue_length_reader(broker: redis.Redis, *names: str) -> Callable[[], dict[str, float]]:
+    """Return a reader of the number of tasks waiting in each Celery queue (a Redis list)."""
 
     def read() -> dict[str, float]:
-        return {queue: float(broker.llen(queue))}
+        return {queue: float(broker.llen(queue)) for queue in names}
 
     return read
 
@@ -54,7 +55,7 @@ def register(app: Flask) -> None:
     metrics = app.extensions["metrics"]
     metrics.gauge(
         "reports_celery_queue_length",
-        "Report tasks waiting in the Celery queue",
-        queue_length_reader(broker, app.config["REPORTS_CELERY_QUEUE"]),
+        "Tasks waiting in each Celery queue (report builds, deliveries)",
+        queue_length_reader(broker, *queues(app.config)),
     )
     register_event_gauges(metrics, client, "reports", GROUPS)

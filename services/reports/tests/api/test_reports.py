@@ -172,8 +172,10 @@ def test_the_api_is_documented(client):
 
 def test_metrics_expose_queue_length_and_pending_events(client, make_report, redis_client):
     redis_client.rpush("reports", "x", "y")
+    redis_client.rpush("reports-deliveries", "z")
     text = client.get("/metrics").get_data(as_text=True)
     assert 'reports_celery_queue_length{name="reports"} 2.0' in text
+    assert 'reports_celery_queue_length{name="reports-deliveries"} 1.0' in text
     assert 'reports_events_pending{name="assessment:events/reports"} 0.0' in text
     assert 'reports_events_pending{name="reports:events/reports-notifications"} 0.0' in text
     assert 'reports_events_pending{name="portal:events/reports-content"} 0.0' in text

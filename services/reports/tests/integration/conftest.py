@@ -46,7 +46,10 @@ def start_worker(database_url, redis_url, tmp_path):
     """Return a function starting a real worker with extra settings; every one is stopped after."""
     started: list[Worker] = []
 
-    def start(*, pool: str = "solo", concurrency: int = 1, **settings: str) -> Worker:
+    def start(
+        *, pool: str = "solo", concurrency: int = 1, queues: str | None = None, **settings: str
+    ) -> Worker:
+        """Start a worker; without ``queues`` it consumes every queue (builds and deliveries)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTS_")}
         env.update(
             REDIS_URL=redis_url,
@@ -61,9 +64,10 @@ def start_worker(database_url, redis_url, tmp_path):
         argv = [
             sys.executable, "-m", "celery", "-A", "reports.worker", "worker",
             "--pool", pool, "--concurrency", str(concurrency),
-            "--queues", "reports", "--loglevel", "INFO",
+            "--loglevel", "INFO",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
             "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
+            *(["--queues", queues] if queues else []),
         ]  # fmt: skip
         with log_path.open("wb") as log:
             process = subprocess.Popen(

@@ -144,7 +144,7 @@ def test_the_event_process_runs_the_content_consumer(app):
 
 
 def _tasks(redis_client, name):
-    queued = [json.loads(raw) for raw in redis_client.lrange("reports", 0, -1)]
+    queued = [json.loads(raw) for raw in redis_client.lrange("reports-deliveries", 0, -1)]
     return [task["headers"]["argsrepr"] for task in queued if task["headers"]["task"] == name]
 
 

@@ -108,7 +108,7 @@ def test_a_notified_user_with_an_address_gets_one_email_in_their_language(
         "fr",
         "pending",
     )
-    tasks = [json.loads(raw)["headers"] for raw in redis_client.lrange("reports", 0, -1)]
+    tasks = [json.loads(raw)["headers"] for raw in redis_client.lrange("reports-deliveries", 0, -1)]
     assert [(t["task"], t["argsrepr"]) for t in tasks] == [("reports.send_email", repr([row.id]))]
 
     assert _send(app, row.id) == mail.Sent("delivered", 1)
@@ -129,7 +129,7 @@ def test_a_notified_user_with_an_address_gets_one_email_in_their_language(
     app.extensions["bus"].publish(STREAM, event)
     consumer.poll(block_ms=500)
     assert [r.id for r in _emails(app)] == [row.id]
-    assert redis_client.llen("reports") == 1
+    assert redis_client.llen("reports-deliveries") == 1
 
 
 def test_no_email_is_recorded_without_an_smtp_host(app, make_report):

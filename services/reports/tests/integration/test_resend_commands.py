@@ -37,7 +37,8 @@ def _cli(app, *args):
 
 
 def _tasks(redis_client, name):
-    queued = [json.loads(raw) for raw in redis_client.lrange("reports", 0, -1)]
+    """Return the arguments of the ``name`` tasks waiting in the delivery queue."""
+    queued = [json.loads(raw) for raw in redis_client.lrange("reports-deliveries", 0, -1)]
     return [task["headers"]["argsrepr"] for task in queued if task["headers"]["task"] == name]
 
 
