@@ -14,19 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 STILL_WITH_TEXT_MAPS = {
-    "services/assessment/assessment/__init__.py",
     "services/assessment/assessment/actions/page_texts.py",
     "services/assessment/assessment/actions/texts.py",
     "services/assessment/assessment/assistance/texts.py",
-    "services/assessment/assessment/bulk/problems.py",
-    "services/assessment/assessment/bulk/report.py",
-    "services/assessment/assessment/bulk/texts.py",
-    "services/assessment/assessment/bulk/workbook.py",
-    "services/assessment/assessment/bulk/workbook_texts.py",
-    "services/assessment/assessment/pages.py",
     "services/assessment/assessment/peers/aggregate.py",
     "services/assessment/assessment/peers/texts.py",
-    "services/assessment/assessment/texts.py",
     "services/portal/portal/catalogue/search.py",
     "services/portal/portal/catalogue/texts.py",
 }

@@ -17,69 +17,34 @@ from assessment.assistance import texts as assistance_texts
 from assessment.autosave import AssessmentFacts
 from assessment.bulk import api as bulk_api
 from assessment.bulk import pages as bulk_pages
-from assessment.bulk.texts import TEXTS as BULK_TEXTS
 from assessment.config import GROUPS, SERVICE, settings, stored_workbook_secret
 from assessment.frameworks import FrameworkCache, sync_repository_frameworks
 from assessment.migrations import SCHEMA
 from assessment.peers import api as peers_api
-from assessment.texts import MESSAGES_FR, TEXTS
-from shared.errors import register_messages
+from assessment.texts import MESSAGES_FR
+from shared.errors import register_messages, register_titles
 from shared.messages import register_translations
 from shared.metrics import register_event_gauges
 from shared.migration_commands import upgrade_app
 from shared.migrations import refuse_if_behind
 from shared.pages import init_pages
+from shared.translations import N_
 from shared.web import create_service_app
 
+# Problem codes of the service -> their titles (English, translated by the assessment catalog).
 ERRORS = {
-    "assessment_submitted": {
-        "en": "The assessment is submitted and read-only",
-        "fr": "L'évaluation est soumise et en lecture seule",
-    },
-    "assessment_not_submitted": {
-        "en": "The assessment is not submitted",
-        "fr": "L'évaluation n'est pas soumise",
-    },
-    "unknown_indicator": {
-        "en": "The framework has no such indicator",
-        "fr": "Le référentiel ne contient pas cet indicateur",
-    },
-    "assessment_changed": {
-        "en": "The assessment changed while you were saving: save again",
-        "fr": "L'évaluation a changé pendant l'enregistrement : enregistrez à nouveau",
-    },
-    "area_not_assigned": {
-        "en": "This area is not assigned to you",
-        "fr": "Ce domaine ne vous est pas attribué",
-    },
-    "unknown_area": {
-        "en": "The framework has no such area",
-        "fr": "Le référentiel ne contient pas ce domaine",
-    },
-    "unknown_framework": {
-        "en": "No such framework is published",
-        "fr": "Aucun référentiel de ce nom n'est publié",
-    },
-    "invalid_framework": {
-        "en": "The framework document is invalid",
-        "fr": "Le document du référentiel est invalide",
-    },
-    "framework_version_exists": {
-        "en": "This framework version is already published",
-        "fr": "Cette version du référentiel est déjà publiée",
-    },
-    "empty_upload": {
-        "en": "An uploaded file is empty",
-        "fr": "Un fichier envoyé est vide",
-    },
-    "not_prefilled": {
-        "en": "These answers are not offered as pre-filled",
-        "fr": "Ces réponses ne sont pas proposées comme préremplies",
-    },
-    "invalid_interchange": {
-        "en": "The interchange file is invalid",
-        "fr": "Le fichier d'échange est invalide",
-    },
+    "assessment_submitted": N_("The assessment is submitted and read-only"),
+    "assessment_not_submitted": N_("The assessment is not submitted"),
+    "unknown_indicator": N_("The framework has no such indicator"),
+    "assessment_changed": N_("The assessment changed while you were saving: save again"),
+    "area_not_assigned": N_("This area is not assigned to you"),
+    "unknown_area": N_("The framework has no such area"),
+    "unknown_framework": N_("No such framework is published"),
+    "invalid_framework": N_("The framework document is invalid"),
+    "framework_version_exists": N_("This framework version is already published"),
+    "empty_upload": N_("An uploaded file is empty"),
+    "not_prefilled": N_("These answers are not offered as pre-filled"),
+    "invalid_interchange": N_("The interchange file is invalid"),
 }
 
 
@@ -94,7 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     if not app.config.get("ASSESSMENT_WORKBOOK_SECRET"):
         app.config["ASSESSMENT_WORKBOOK_SECRET"] = stored_workbook_secret()
-    register_messages(ERRORS)
+    register_titles(ERRORS, domain="assessment")
     register_translations(MESSAGES_FR)
     register_messages(actions_texts.ERRORS)
     register_translations(actions_texts.MESSAGES_FR)
@@ -109,7 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     peers_api.register(app, rest)
     rest.register_blueprint(actions_api.blp)
     rest.register_blueprint(assistance_api.blp)
-    init_pages(app, prefix="/assessment", texts={**TEXTS, **BULK_TEXTS, **ACTION_TEXTS})
+    init_pages(app, prefix="/assessment", texts=ACTION_TEXTS, domain="assessment")
     app.register_blueprint(pages.bp)
     app.register_blueprint(bulk_pages.bp)
     app.register_blueprint(action_pages.bp)

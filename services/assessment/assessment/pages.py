@@ -16,10 +16,12 @@ from assessment.actions import pages as action_pages
 from assessment.frameworks import FrameworkCache, latest_frameworks
 from assessment.peers import pages as peer_pages
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
+from assessment.texts import LABELS, RADAR_TARGET, RADAR_TITLE, RADAR_VALUE
 from shared.auth import Principal, Role, optional_principal
 from shared.charts import Axis, radar_svg
 from shared.errors import ApiError, problem_body
 from shared.i18n import pick
+from shared.pages import page_texts
 
 bp = Blueprint(
     "pages",
@@ -34,6 +36,12 @@ CHOICES = ("1", "2", "3", "4", "5", DONT_KNOW, NOT_APPLICABLE)
 
 class LoginRequired(Exception):
     """The page needs a signed-in user."""
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    """Give every page of the service the labels it picks by value (see ``assessment.texts``)."""
+    return {"labels": LABELS}
 
 
 @bp.errorhandler(LoginRequired)
@@ -315,12 +323,12 @@ def results_page(assessment_id: str) -> ResponseReturnValue:
     with _uow() as (session, principal, cache):
         seen = _seen(session, principal, cache, assessment_id)
         document = results.current(session=session, seen=seen, cache=cache)
-    language = g.language
+    language, t = g.language, page_texts()
     radar = radar_svg(
         [Axis(pick(a["name"], language), a["score"], a["target"]) for a in document["areas"]],
-        title=pick({"en": "Readiness profile", "fr": "Profil de préparation"}, language),
-        value_label=pick({"en": "Level", "fr": "Niveau"}, language),
-        target_label=pick({"en": "Target", "fr": "Cible"}, language),
+        title=t.gettext(RADAR_TITLE),
+        value_label=t.gettext(RADAR_VALUE),
+        target_label=t.gettext(RADAR_TARGET),
     )
     priorities = {p["recommendation"]["key"]: p for p in document["priorities"]}
     return render_template(

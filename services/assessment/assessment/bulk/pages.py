@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from assessment import access
 from assessment.bulk import jobs
 from assessment.bulk.problems import MESSAGES, message
+from assessment.bulk.texts import LABELS
 from assessment.config import MIB
 from assessment.models import Assessment, ImportJob
 from shared.auth import Principal, optional_principal
 from shared.errors import ApiError
-from shared.pages import text
+from shared.pages import page_texts
 
 bp = Blueprint(
     "bulk_pages",
@@ -81,6 +82,7 @@ def imports(assessment_id: str) -> ResponseReturnValue:
             max_files=jobs.MAX_FILES,
             max_mib=int(current_app.config["ASSESSMENT_IMPORT_MAX_BYTES"]) // MIB,
             modes=jobs.MODES,
+            bulk=LABELS,
         )
 
 
@@ -90,7 +92,7 @@ def job(job_id: str) -> ResponseReturnValue:
     principal = _principal()
     if not access.is_manager(principal):
         raise ApiError(403, "forbidden")
-    language = str(g.get("language", "en"))
+    language, t = str(g.get("language", "en")), page_texts()
     with _session() as session:
         found = jobs.get_job(session=session, principal=principal, job_id=job_id)
         info = jobs.describe(found, jobs.files_of(session, found.id))
@@ -123,8 +125,9 @@ def job(job_id: str) -> ResponseReturnValue:
             problems=problems,
             problems_total=problems_total,
             failure=_failure(found.problem, language),
-            status_texts={s: text(f"bulk.status.{s}") for s in jobs.STATUSES},
-            explain_texts={s: text(f"bulk.explain.{s}") for s in jobs.STATUSES},
+            status_texts={s: t.gettext(LABELS["statuses"][s]) for s in jobs.STATUSES},
+            explain_texts={s: t.gettext(LABELS["explains"][s]) for s in jobs.STATUSES},
+            bulk=LABELS,
             page_size=FIRST_PROBLEMS,
         )
 

@@ -18,13 +18,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from assessment.bulk.problems import message
+from shared.i18n import DEFAULT, SUPPORTED
 from shared.text import FORMULA_START, printable
+from shared.translations import N_, Texts, texts_for
 
-HEADERS = {
-    "en": ["File", "Sheet", "Row", "Column", "Code", "Reason"],
-    "fr": ["Fichier", "Feuille", "Ligne", "Colonne", "Code", "Motif"],
-}
-TITLE = {"en": "Problems", "fr": "Problèmes"}
+# The report's column headings and sheet title (English, the catalog's ids), in its language.
+HEADERS = (N_("File"), N_("Sheet"), N_("Row"), N_("Column"), N_("Code"), N_("Reason"))
+TITLE = N_("Problems")
 
 
 class ProblemLike(Protocol):
@@ -44,9 +44,14 @@ def neutral(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _texts(language: str) -> Texts:
+    return texts_for(language if language in SUPPORTED else DEFAULT, "assessment")
+
+
 def rows_of(problems: Iterable[ProblemLike], language: str) -> Iterator[list[str]]:
     """Yield the report's header then one row per problem, every cell neutralised."""
-    yield HEADERS.get(language, HEADERS["en"])
+    t = _texts(language)
+    yield [t.gettext(heading) for heading in HEADERS]
     for p in problems:
         yield [
             neutral(p.file),
@@ -75,7 +80,7 @@ def csv_chunks(problems: Iterable[ProblemLike], language: str) -> Iterator[str]:
 def write_xlsx(problems: Iterable[ProblemLike], language: str, path: Path) -> None:
     """Write the XLSX report to ``path`` in write-only mode (rows never all in memory)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(TITLE.get(language, TITLE["en"]))
+    sheet = book.create_sheet(_texts(language).gettext(TITLE))
     for width, letter in zip((28, 18, 8, 14, 22, 80), "ABCDEF", strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"

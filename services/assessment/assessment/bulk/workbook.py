@@ -30,7 +30,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessment.bulk import workbook_texts as texts
 from assessment.framework import LANGUAGES, Area, Framework
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
+from assessment.texts import LABELS
 from shared.text import FORMULA_START
+from shared.translations import NP_, language_name
 
 LAYOUT = "smartcustoms-answers/1"
 META_SHEET = "_meta"
@@ -56,10 +58,19 @@ CSV_COLUMNS = (
 # then the four cells officers fill in.
 COLUMNS = {"key": "A", "answer": "J", "confidence": "K", "evidence": "L", "comment": "M"}
 LAST_COLUMN = 13
-CONFIDENCE_LABELS = {"en": ["low", "medium", "high"], "fr": ["faible", "moyenne", "élevée"]}
-ANSWER_WORDS = {
-    DONT_KNOW: {"en": "Don't know", "fr": "Je ne sais pas"},
-    NOT_APPLICABLE: {"en": "Not applicable", "fr": "Sans objet"},
+# The workbook's drop-down words, in each of its languages (the reader accepts them all).
+_CONFIDENCE_WORDS = (
+    NP_("workbook confidence", "low"),
+    NP_("workbook confidence", "medium"),
+    NP_("workbook confidence", "high"),
+)
+CONFIDENCE_LABELS: dict[str, list[str]] = {
+    language: [texts.texts(language).pgettext(*word) for word in _CONFIDENCE_WORDS]
+    for language in LANGUAGES
+}
+ANSWER_WORDS: dict[str, dict[str, str]] = {
+    key: {language: texts.texts(language).gettext(word) for language in LANGUAGES}
+    for key, word in LABELS["answer"].items()
 }
 _WIDTHS = {"A": 12, "B": 6, "C": 48, "D": 40, "J": 22, "K": 14, "L": 36, "M": 36}
 _LEVEL_WIDTH = 30
@@ -74,9 +85,13 @@ _UNLOCKED = Protection(locked=False)
 def answer_labels(language: str, framework: Framework | None = None) -> list[str]:
     """Return the drop-down labels, in order 1..5, don't know, not applicable."""
     _check(language)
-    names = framework.level_names if framework is not None else texts.LEVEL_NAMES
+    t = texts.texts(language)
+    names = {
+        n: framework.level_names[n][language] if framework else t.gettext(texts.LEVEL_NAMES[n])
+        for n in range(1, 6)
+    }
     # A comma would split an entry of an Excel list; the reader only needs the number anyway.
-    levels = [f"{n} {DASH} {names[n][language].replace(',', ';')}" for n in range(1, 6)]
+    levels = [f"{n} {DASH} {names[n].replace(',', ';')}" for n in range(1, 6)]
     return [*levels, ANSWER_WORDS[DONT_KNOW][language], ANSWER_WORDS[NOT_APPLICABLE][language]]
 
 
@@ -100,7 +115,7 @@ def build_workbook(
     book = Workbook()
     instructions = book.active
     assert instructions is not None
-    instructions.title = texts.INSTRUCTIONS[language]
+    instructions.title = texts.texts(language).gettext(texts.INSTRUCTIONS)
     meta_sheet = book.create_sheet(META_SHEET)
     lists = _write_lists(meta_sheet, framework, language, respondents)
     _instructions(instructions, framework, language, lists.get("respondents"))
@@ -236,11 +251,13 @@ def _write_lists(
 def _instructions(
     sheet: Worksheet, framework: Framework, language: str, respondents: str | None
 ) -> None:
-    t = {key: value[language] for key, value in texts.TEXTS.items()}
+    t = texts.labels(language)
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 90
     _text(sheet["A1"], framework.title[language]).font = Font(bold=True, size=14)
-    version = f"{t['version']} {framework.version} · {t['language']} {texts.LANGUAGE[language]}"
+    version = (
+        f"{t['version']} {framework.version} · {t['language']} {language_name(language, language)}"
+    )
     _text(sheet["A2"], version)
     _line(sheet, 3, t["privacy_label"], t["privacy"])
     _text(sheet["A5"], t["who"]).font = Font(bold=True, size=12)
@@ -264,9 +281,10 @@ def _instructions(
     sheet.add_data_validation(validation)
     row = 10
     _text(sheet.cell(row, 1), t["how"]).font = Font(bold=True, size=12)
-    for number, step in enumerate(texts.STEPS, start=1):
-        _line(sheet, row + number, str(number), step[language])
-    row += len(texts.STEPS) + 2
+    steps = texts.steps(language)
+    for number, step in enumerate(steps, start=1):
+        _line(sheet, row + number, str(number), step)
+    row += len(steps) + 2
     _text(sheet.cell(row, 1), t["levels"]).font = Font(bold=True, size=12)
     labels = answer_labels(language, framework)
     explained = [""] * 5 + [t["dont_know_means"], t["not_applicable_means"]]
@@ -285,7 +303,7 @@ def _area_sheet(
     language: str,
     lists: Mapping[str, str],
 ) -> None:
-    t = {key: value[language] for key, value in texts.TEXTS.items()}
+    t = texts.labels(language)
     _text(sheet["B1"], area.name[language]).font = Font(bold=True, size=13)
     for row, text in ((2, area.description[language]), (3, t["area_help"])):
         _text(sheet.cell(row, 2), text).alignment = _WRAP
