@@ -156,8 +156,13 @@ class Consumer:
         while not stop.is_set():
             try:
                 self.poll()
-            except redis.ConnectionError:
-                _log.warning("redis unavailable, consumer waiting", extra={"group": self.group})
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                # A timeout is not a ConnectionError in redis-py: a frozen, overloaded or
+                # restarting server gives one, and it must not end the loop either.
+                _log.warning(
+                    "redis unavailable, consumer waiting",
+                    extra={"group": self.group, "error": type(exc).__name__},
+                )
                 stop.wait(1.0)
             except redis.ResponseError as exc:
                 if not _lost_group(exc):

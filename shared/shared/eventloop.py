@@ -12,6 +12,10 @@ Liveness: a process whose thread is alive but stuck (a hung connection, a handle
 returns) would still look alive. With ``EVENTS_HEARTBEAT_FILE`` set, the process touches that
 file only while every loop has finished a round within ``EVENTS_HEARTBEAT_STALE_S``; the
 container's health check is the file's age.
+
+A loop that ends on its own (an error no round survives) ends the process too: the others are
+stopped as on SIGTERM and ``EventLoopEnded`` is raised (exit status 1), so the orchestrator
+restarts the process instead of keeping one that answers healthy while a group reads nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ from shared.bus import Consumer
 from shared.outbox import OutboxMixin, run_relay
 
 _log = logging.getLogger(__name__)
+
+
+class EventLoopEnded(RuntimeError):
+    """A loop of the event process ended without being asked to (its error is in the log)."""
 
 
 class Heartbeat:
@@ -98,11 +106,21 @@ def run_event_process(
     _log.info("event process started", extra={"loops": [t.name for t in threads]})
     for thread in threads:
         thread.start()
-    while any(t.is_alive() for t in threads) and not stop.wait(0.5):
+    while threads and all(t.is_alive() for t in threads) and not stop.wait(0.5):
         heartbeat.pulse()
+    ended = [] if stop.is_set() else [t.name for t in threads if not t.is_alive()]
+    if ended:
+        _log.error("event loop ended on its own: stopping the process", extra={"loops": ended})
     stop.set()
+    _join(threads, stop_timeout_s, quiet=bool(ended))
+    if ended:
+        raise EventLoopEnded(f"event loops ended on their own: {', '.join(ended)}")
+
+
+def _join(threads: Sequence[threading.Thread], timeout_s: float, *, quiet: bool) -> None:
+    """Wait up to ``timeout_s`` in all for the loops to finish their round."""
     _log.info("event process stopping: finishing the events in hand")
-    deadline = time.monotonic() + stop_timeout_s
+    deadline = time.monotonic() + timeout_s
     for thread in threads:
         thread.join(timeout=max(0.0, deadline - time.monotonic()))
     unfinished = [t.name for t in threads if t.is_alive()]
@@ -111,15 +129,18 @@ def run_event_process(
             "event process stopped with loops still busy: their events stay unacknowledged",
             extra={"loops": unfinished},
         )
-        return
-    _log.info("event process stopped")
+    elif not quiet:
+        _log.info("event process stopped")
 
 
 def _run_in_app(
     app: Flask, consumer: Consumer, stop: threading.Event, beat: Callable[[], None]
 ) -> None:
     with app.app_context():
-        consumer.run(stop, on_round=beat)
+        try:
+            consumer.run(stop, on_round=beat)
+        except Exception:
+            _log.exception("consumer loop failed", extra={"group": consumer.group})
 
 
 def _thread(name: str, target: Any, *args: Any, **kwargs: Any) -> threading.Thread:

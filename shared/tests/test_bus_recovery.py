@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -11,6 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from shared.bus import Consumer, ConsumerSettings, EventBus
 from shared.events import new_event
@@ -55,6 +58,15 @@ class _Server:
         self.process.kill()
         self.process.wait()
 
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): connections stay open and nothing answers."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
 
 @pytest.fixture()
 def server() -> Iterator[_Server]:
@@ -66,6 +78,7 @@ def server() -> Iterator[_Server]:
     private = _Server(port)
     private.start()
     yield private
+    private.resume()
     private.kill()
 
 
@@ -115,6 +128,40 @@ def test_a_consumer_creates_its_group_again_after_redis_restarts_empty(server):
 def _published(bus: EventBus, n: int) -> bool:
     try:
         bus.publish(STREAM, new_event("test.pinged", source="test", data={"n": n}))
-    except redis.ConnectionError:
+    except (redis.ConnectionError, redis.TimeoutError):
         return False
     return True
+
+
+def test_a_consumer_outlives_a_redis_that_stops_answering_for_a_while(server):
+    # A frozen or overloaded server makes reads time out (redis.TimeoutError, not a
+    # ConnectionError): the loop must wait and go on, not end and leave the process reading nothing.
+    # No retries in the client: the first timeout reaches the loop (the services' client retries
+    # a few times, then raises the same error).
+    client = redis.Redis(port=server.port, socket_timeout=0.5, retry=Retry(NoBackoff(), 0))
+    seen: list[int] = []
+    consumer = Consumer(
+        client,
+        group="g",
+        streams=[STREAM],
+        settings=FAST,
+        handlers={"test.pinged": lambda e: seen.append(e.data["n"])},
+    )
+    consumer.ensure_groups()
+    stop = threading.Event()
+    loop = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
+    loop.start()
+    try:
+        server.pause()
+        time.sleep(1.5)  # several reads time out meanwhile
+        assert loop.is_alive(), "the consumer loop ended on a read timeout"
+        server.resume()
+        bus = EventBus(client)
+        assert _wait(lambda: _published(bus, 1)), "could not publish after the server resumed"
+        assert _wait(lambda: seen == [1]), f"the consumer read nothing after the pause: {seen}"
+        assert loop.is_alive()
+    finally:
+        server.resume()
+        stop.set()
+        loop.join(timeout=5)
+        client.close()

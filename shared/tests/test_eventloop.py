@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from shared.bus import Consumer, ConsumerSettings, EventBus
-from shared.eventloop import Heartbeat, run_event_process
+from shared.eventloop import EventLoopEnded, Heartbeat, run_event_process
 from shared.events import new_event
 
 STREAM = "test:heartbeat"
@@ -95,6 +95,56 @@ def test_a_consumer_stuck_in_a_handler_stops_the_heartbeat_until_it_returns(
         stop.set()
         process.join(timeout=10)
     assert not process.is_alive()
+
+
+class _LoopStub:
+    """A consumer's loop as the event process sees it: it runs until stopped, or fails."""
+
+    def __init__(self, group: str, error: Exception | None = None) -> None:
+        self.group = group
+        self.error = error
+        self.stopped = threading.Event()
+
+    def ensure_groups(self) -> None:
+        pass
+
+    def run(self, stop: threading.Event, *, on_round=None) -> None:
+        if self.error is not None:
+            raise self.error
+        stop.wait(30)
+        self.stopped.set()
+
+
+def test_a_loop_that_fails_ends_the_process_with_the_others_stopped():
+    healthy, failing = _LoopStub("healthy"), _LoopStub("failing", RuntimeError("WRONGTYPE"))
+    outcome: list[BaseException] = []
+
+    def process() -> None:
+        try:
+            run_event_process(Flask("ended-test"), outbox=None, consumers=[healthy, failing])
+        except EventLoopEnded as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=process)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the process kept running with one of its loops gone"
+    assert [str(e) for e in outcome] == ["event loops ended on their own: consumer-failing"]
+    assert healthy.stopped.is_set(), "the other loops are stopped as on SIGTERM"
+
+
+def test_a_process_asked_to_stop_ends_without_error():
+    loop = _LoopStub("healthy")
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_event_process,
+        args=(Flask("stopped-test"),),
+        kwargs={"outbox": None, "consumers": [loop], "stop": stop},
+    )
+    thread.start()
+    stop.set()
+    thread.join(timeout=10)
+    assert not thread.is_alive() and loop.stopped.is_set()
 
 
 # -- stopping ------------------------------------------------------------------------------------

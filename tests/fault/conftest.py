@@ -54,6 +54,28 @@ FAULT_SETTINGS = {
 WEB_WORKERS = {"PORTAL_WEB_WORKERS": "1", "ASSESSMENT_WEB_WORKERS": "1", "REPORTS_WEB_WORKERS": "1"}
 
 
+LOG_LINES = 30  # of each process, printed beside a failed test
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Print the end of every process's log beside a failed fault test (CI keeps nothing else)."""
+    outcome = yield
+    report = outcome.get_result()
+    system = getattr(item, "funcargs", {}).get("system")
+    if not report.failed or not isinstance(system, FaultSystem):
+        return
+    stack = system.stack
+    logs = {name: stack.log_path(name) for name in stack.processes}
+    logs["private-redis"] = system.redis.folder / "redis.log"
+    for name, path in logs.items():
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[-LOG_LINES:]
+        except OSError as error:
+            lines = [f"(no log: {error})"]
+        report.sections.append((f"log of {name} ({path})", "\n".join(lines)))
+
+
 @pytest.fixture(scope="session")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultSystem]:
     """The whole platform on a private Redis and a private PostgreSQL, started once."""
