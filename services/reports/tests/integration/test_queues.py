@@ -141,3 +141,27 @@ def test_a_delivery_worker_stopped_mid_delivery_finishes_it_then_exits_leaving_n
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 204)
     assert redis_client.llen(DELIVERIES) == 0  # not put back: it was done
     assert redis_client.hlen("unacked") == 0  # and acknowledged
+
+
+def test_a_delivery_worker_stopped_while_a_retry_waits_hands_the_retry_back_to_its_queue(
+    app, client, auth, start_worker, webhook_receiver, redis_client
+):
+    receiver = webhook_receiver([500, 204])
+    _queue_a_delivery(app, client, auth, receiver.url)
+    settings = {"REPORTS_WEBHOOK_ALLOW_PRIVATE": "true", "REPORTS_WEBHOOK_BACKOFF_S": "10"}
+    first = start_worker(queues=DELIVERIES, **settings)
+    _wait(lambda: receiver.requests, first, "first attempt")
+    _wait(lambda: redis_client.hlen("unacked") == 1, first, "retry held by the worker")
+    first.process.send_signal(signal.SIGTERM)
+    assert first.process.wait(timeout=WAIT_S) == 0, first.log()
+    # not lost with the worker: back on the delivery queue, for the next worker
+    assert [name for name, _ in _queued(redis_client, DELIVERIES)] == [DELIVER_WEBHOOK]
+    assert redis_client.hlen("unacked") == 0
+    second = start_worker(queues=DELIVERIES, **settings)
+
+    def finished():
+        delivery = _one(app, WebhookDelivery)
+        return delivery if delivery.status != "pending" else None
+
+    delivery = _wait(finished, second, "webhook delivered by the next worker")
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
