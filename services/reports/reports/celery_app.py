@@ -32,10 +32,16 @@ def queues(config: Mapping[str, Any]) -> tuple[str, str]:
     return str(config["REPORTS_CELERY_QUEUE"]), str(config["REPORTS_DELIVERY_QUEUE"])
 
 
+def unacked_mutex_expire_s(restore_every_s: int) -> int:
+    """Return how long the lock of a restore sweep may outlive a worker killed holding it."""
+    return max(5, 3 * restore_every_s)
+
+
 def celery_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     """Return the Celery configuration derived from the Flask config."""
     broker = config.get("REPORTS_CELERY_BROKER_URL") or config["REDIS_URL"]
     build, delivery = queues(config)
+    restore_every_s = int(config.get("REPORTS_UNACKED_RESTORE_INTERVAL_S", 10))
     if build == delivery:
         raise ValueError(f"REPORTS_DELIVERY_QUEUE must differ from REPORTS_CELERY_QUEUE ({build})")
     return {
@@ -57,8 +63,12 @@ def celery_settings(config: Mapping[str, Any]) -> dict[str, Any]:
             "visibility_timeout": config["REPORTS_VISIBILITY_TIMEOUT_S"],
             # Sweep for tasks of dead workers every interval (kombu's default scans every 10th
             # sweep only), so one comes back about visibility_timeout + interval after a crash.
-            "unacked_restore_interval": config.get("REPORTS_UNACKED_RESTORE_INTERVAL_S", 10),
+            "unacked_restore_interval": restore_every_s,
             "unacked_restore_throttle": 1,
+            # A worker killed during a sweep leaves the sweep's lock behind, and no worker
+            # restores anything until it expires (kombu's default: 300 s, on top of the
+            # visibility timeout). A sweep takes milliseconds: a few intervals are plenty.
+            "unacked_mutex_expire": unacked_mutex_expire_s(restore_every_s),
         },
         "task_time_limit": config["REPORTS_TASK_TIME_LIMIT_S"],
         "broker_connection_retry_on_startup": True,

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
+from reports.celery_app import celery_settings
 from reports.config import ASSESSMENT_STREAM, STREAM
 from reports.events import notifications_consumer, submissions_consumer
 from reports.models import (
@@ -130,6 +131,41 @@ def test_a_worker_killed_mid_build_leaves_the_report_to_a_restarted_worker_once(
     assert events == ["report.ready"]
     assert sorted(formats) == sorted(set(formats)) and formats
     assert '"report ready"' not in first.log()
+
+
+def test_a_restore_lock_left_by_a_killed_worker_delays_the_redelivery_only_briefly(
+    app, start_worker, submitted_event, redis_client
+):
+    # A worker SIGKILLed during its restore sweep leaves kombu's lock behind, as set by
+    # ``Mutex(client, "unacked_mutex", expire)``; kombu's own expiry (300 s) would hold every
+    # redelivery back for five minutes after the visibility timeout.
+    fast_restore = {"REPORTS_VISIBILITY_TIMEOUT_S": "3", "REPORTS_UNACKED_RESTORE_INTERVAL_S": "1"}
+    first = start_worker(pool="prefork", REPORTS_TEST_BUILD_DELAY_S="60", **fast_restore)
+    app.extensions["bus"].publish(ASSESSMENT_STREAM, submitted_event())
+    assert submissions_consumer(app, name="test-consumer").poll(block_ms=500) == 1
+
+    def building():
+        job = _one(app, ReportJob)
+        return job if job is not None and job.status == JobStatus.BUILDING else None
+
+    _wait(building, first, "build started")
+    expire_s = celery_settings({**app.config, "REPORTS_UNACKED_RESTORE_INTERVAL_S": 1})[
+        "broker_transport_options"
+    ]["unacked_mutex_expire"]
+    assert expire_s <= 10
+    redis_client.lock("unacked_mutex", timeout=expire_s).acquire(blocking=False)
+    first.kill()
+    held_until = time.monotonic() + expire_s
+
+    second = start_worker(pool="prefork", **fast_restore)
+
+    def finished():
+        job = _one(app, ReportJob)
+        return job if job.finished else None
+
+    job = _wait(finished, second, "report rebuilt once the dead worker's lock expired")
+    assert time.monotonic() >= held_until - 0.5  # not before: the lock held the sweep back
+    assert (job.status, job.attempts, job.reason) == ("ready", 2, None)
 
 
 def test_a_worker_stopped_mid_build_finishes_the_report_then_exits_leaving_nothing_queued(
