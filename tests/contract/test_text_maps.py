@@ -14,9 +14,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 STILL_WITH_TEXT_MAPS = {
-    "services/assessment/assessment/actions/page_texts.py",
-    "services/assessment/assessment/actions/texts.py",
-    "services/assessment/assessment/assistance/texts.py",
     "services/assessment/assessment/peers/aggregate.py",
     "services/assessment/assessment/peers/texts.py",
     "services/portal/portal/catalogue/search.py",

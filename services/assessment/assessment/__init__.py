@@ -11,7 +11,6 @@ from assessment import api, cli, pages, prefill_api
 from assessment.actions import api as actions_api
 from assessment.actions import pages as action_pages
 from assessment.actions import texts as actions_texts
-from assessment.actions.page_texts import TEXTS as ACTION_TEXTS
 from assessment.assistance import api as assistance_api
 from assessment.assistance import texts as assistance_texts
 from assessment.autosave import AssessmentFacts
@@ -22,7 +21,7 @@ from assessment.frameworks import FrameworkCache, sync_repository_frameworks
 from assessment.migrations import SCHEMA
 from assessment.peers import api as peers_api
 from assessment.texts import MESSAGES_FR
-from shared.errors import register_messages, register_titles
+from shared.errors import register_titles
 from shared.messages import register_translations
 from shared.metrics import register_event_gauges
 from shared.migration_commands import upgrade_app
@@ -61,9 +60,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["ASSESSMENT_WORKBOOK_SECRET"] = stored_workbook_secret()
     register_titles(ERRORS, domain="assessment")
     register_translations(MESSAGES_FR)
-    register_messages(actions_texts.ERRORS)
+    register_titles(actions_texts.ERRORS, domain="assessment")
     register_translations(actions_texts.MESSAGES_FR)
-    register_messages(assistance_texts.ERRORS)
+    register_titles(assistance_texts.ERRORS, domain="assessment")
     register_translations(assistance_texts.MESSAGES_FR)
     app.extensions["frameworks"] = FrameworkCache()
     register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
@@ -74,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     peers_api.register(app, rest)
     rest.register_blueprint(actions_api.blp)
     rest.register_blueprint(assistance_api.blp)
-    init_pages(app, prefix="/assessment", texts=ACTION_TEXTS, domain="assessment")
+    init_pages(app, prefix="/assessment", texts={}, domain="assessment")
     app.register_blueprint(pages.bp)
     app.register_blueprint(bulk_pages.bp)
     app.register_blueprint(action_pages.bp)

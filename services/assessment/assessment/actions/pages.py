@@ -21,6 +21,7 @@ from assessment.access import administration_of
 from assessment.actions import plans, progress, rules
 from assessment.actions import schemas as s
 from assessment.actions.models import STATUSES, ActionPlan
+from assessment.actions.page_texts import STATUSES as STATUS_LABELS
 from assessment.frameworks import FrameworkCache
 from assessment.models import Assessment, Participant
 from shared.auth import Principal, optional_principal
@@ -36,6 +37,12 @@ bp = Blueprint(
 
 class LoginRequired(Exception):
     """The page needs a signed-in user."""
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    """Give every page of the service the action statuses' labels (the results page shows them)."""
+    return {"action_statuses": STATUS_LABELS}
 
 
 @bp.errorhandler(LoginRequired)

@@ -1,32 +1,16 @@
-"""Problem titles and messages of the action plans, in English and French."""
+"""Problem titles of the action plans (for the catalog) and their messages' French versions."""
 
 from __future__ import annotations
 
-ERRORS: dict[str, dict[str, str]] = {
-    "action_plan_exists": {
-        "en": "This assessment already has an action plan",
-        "fr": "Cette évaluation a déjà un plan d'action",
-    },
-    "not_a_priority": {
-        "en": "An indicator named is not one of the assessment's priorities",
-        "fr": "Un indicateur indiqué ne fait pas partie des priorités de l'évaluation",
-    },
-    "unknown_owner": {
-        "en": "The owner is not a user of this administration",
-        "fr": "Le responsable n'est pas un utilisateur de cette administration",
-    },
-    "unknown_reference": {
-        "en": "The framework has no such indicator or recommendation",
-        "fr": "Le référentiel ne contient pas cet indicateur ou cette recommandation",
-    },
-    "evidence_required": {
-        "en": "An action is marked done only with evidence",
-        "fr": "Une action n'est marquée comme réalisée qu'avec un élément de preuve",
-    },
-    "no_previous_assessment": {
-        "en": "This assessment has no earlier assessment to compare with",
-        "fr": "Cette évaluation n'a pas d'évaluation antérieure à laquelle se comparer",
-    },
+from shared.translations import N_
+
+ERRORS: dict[str, str] = {
+    "action_plan_exists": N_("This assessment already has an action plan"),
+    "not_a_priority": N_("An indicator named is not one of the assessment's priorities"),
+    "unknown_owner": N_("The owner is not a user of this administration"),
+    "unknown_reference": N_("The framework has no such indicator or recommendation"),
+    "evidence_required": N_("An action is marked done only with evidence"),
+    "no_previous_assessment": N_("This assessment has no earlier assessment to compare with"),
 }
 
 MESSAGES_FR: dict[str, str] = {

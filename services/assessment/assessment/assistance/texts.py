@@ -1,16 +1,12 @@
-"""Problem titles and messages of capacity-building requests, in English and French."""
+"""Problem titles of assistance requests (for the catalog) and their messages' French versions."""
 
 from __future__ import annotations
 
-ERRORS: dict[str, dict[str, str]] = {
-    "not_a_gap": {
-        "en": "An indicator named is not one of the assessment's gaps",
-        "fr": "Un indicateur indiqué ne fait pas partie des écarts de l'évaluation",
-    },
-    "assistance_request_sent": {
-        "en": "The request is sent: only the operators change it now",
-        "fr": "La demande est envoyée : seuls les opérateurs la modifient désormais",
-    },
+from shared.translations import N_
+
+ERRORS: dict[str, str] = {
+    "not_a_gap": N_("An indicator named is not one of the assessment's gaps"),
+    "assistance_request_sent": N_("The request is sent: only the operators change it now"),
 }
 
 MESSAGES_FR: dict[str, str] = {

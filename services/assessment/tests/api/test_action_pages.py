@@ -53,7 +53,7 @@ def _build(b, aid, indicators):
 def test_a_coordinator_builds_a_plan_from_the_chosen_priorities(browser, client, auth, assessed):
     b = browser()
     results = b.get(f"/assessment/{assessed}/results?lang=fr").get_data(as_text=True)
-    assert "Établir un plan d&#39;action" in results and 'id="build-plan"' in results
+    assert "Établir un plan d'action" in results and 'id="build-plan"' in results
     priorities = _priorities(client, auth, assessed)
     chosen = [priorities[0]["indicator"], priorities[1]["indicator"]]
     page = _build(b, assessed, chosen)
@@ -209,7 +209,7 @@ def test_the_next_assessment_shows_the_level_then_and_now_beside_the_actions_tak
     assert "saved=1" in done.headers["Location"]
     again = submitted(client, auth, "adm-1", {"data": 3, "strategy": 2})
     page = browser().get(f"/assessment/{again}/results?lang=fr").get_data(as_text=True)
-    assert "Actions depuis l&#39;évaluation précédente" in page
+    assert "Actions depuis l'évaluation précédente" in page
     row = re.search(rf'<tr data-indicator="{key}">(.*?)</tr>', page, re.S).group(1)
     cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).split(" ? ")[-1].strip()
     assert cells.endswith("1 3 +2 Name data owners — Réalisée"), cells
