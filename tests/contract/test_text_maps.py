@@ -17,7 +17,6 @@ STILL_WITH_TEXT_MAPS = {
     "services/assessment/assessment/peers/aggregate.py",
     "services/assessment/assessment/peers/texts.py",
     "services/portal/portal/catalogue/search.py",
-    "services/portal/portal/catalogue/texts.py",
 }
 
 

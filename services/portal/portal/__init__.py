@@ -94,7 +94,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     directory.init_app(app, rest)
     forums.init_app(app, rest)
     register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
-    init_pages(app, prefix="/", texts=catalogue.TEXTS, domain="portal")
+    # every page text is in the portal's catalog (domain): no keyed texts left
+    init_pages(app, prefix="/", texts={}, domain="portal")
     app.register_blueprint(pages.blp)
     cli.register(app)
     if app.config.get("TESTING"):

@@ -14,12 +14,12 @@ from portal.catalogue import api, editor_pages, pages, vocabulary
 from portal.catalogue.cache import ContentCache
 from portal.catalogue.search import index_for
 from portal.catalogue.snapshot import SnapshotHolder
-from portal.catalogue.texts import TEXTS
+from portal.catalogue.texts import LABEL_OF
 from shared.errors import register_titles
 from shared.messages import register_translations
 from shared.translations import N_, language_name
 
-__all__ = ["TEXTS", "ensure_schema", "init_app"]
+__all__ = ["ensure_schema", "init_app"]
 
 # code -> its problem title: the English text, translated by the portal's catalog
 TITLES = {
@@ -73,6 +73,7 @@ def init_app(app: Flask, rest: Api) -> None:
             "vocabulary_status": lambda code: (
                 vocabulary.fixed_label("status", code, g.get("language", "en")) or code
             ),
+            "label_of": LABEL_OF,
             # a content language's name in a sentence, as the reader writes it ("en anglais")
             "language_name": lambda code: language_name(code, g.get("language", "en")),
         }

@@ -21,7 +21,7 @@ from portal.catalogue.cache import ContentCache
 from portal.catalogue.forms import LoginRequired, caller, form_errors, proposal_data
 from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
-from shared.pages import text
+from shared.pages import page_texts
 
 bp = Blueprint("catalogue_pages", __name__)
 
@@ -146,7 +146,11 @@ def item(slug: str) -> ResponseReturnValue:
             cache=_cache(),
         )
     except NotFound:
-        hint = text("item.not_found.hint") if principal is None else ""
+        hint = (
+            page_texts().gettext("Some material is reserved for members: sign in to see it.")
+            if principal is None
+            else ""
+        )
         raise NotFound(hint) from None
     view = document.data()
     if view["slug"] != slug:  # reached by id: the address to keep is the slug's

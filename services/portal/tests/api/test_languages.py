@@ -9,7 +9,7 @@ def test_the_home_page_in_portuguese_has_the_layout_from_its_catalog(client):
     assert "Alfândega inteligente" in page  # the layout (shared catalog)
     assert ">Início</a>" in page and ">Catálogo</a>" in page and ">Iniciar sessão</a>" in page
     assert "Não constituem uma classificação." in page
-    assert "customs administrations" in page  # not translated yet: English, per string
+    assert "Um portal comunitário para as administrações aduaneiras" in page  # the portal's catalog
 
 
 def test_the_language_switch_offers_every_other_language_in_its_own_name(client):
