@@ -14,8 +14,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 STILL_WITH_TEXT_MAPS = {
-    "services/assessment/assessment/peers/aggregate.py",
-    "services/assessment/assessment/peers/texts.py",
     "services/portal/portal/catalogue/search.py",
 }
 

@@ -9,21 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from shared.translations import N_
+
 MIN_ADMINISTRATIONS = 5
 """The floor of the k-threshold: an aggregate over fewer administrations is never shown."""
 
-REGIONS: dict[str, dict[str, str]] = {
-    "wca": {"en": "West and Central Africa", "fr": "Afrique occidentale et centrale"},
-    "esa": {"en": "East and Southern Africa", "fr": "Afrique orientale et australe"},
-    "mena": {
-        "en": "North of Africa, Near and Middle East",
-        "fr": "Afrique du Nord, Proche et Moyen-Orient",
-    },
-    "ap": {"en": "Asia/Pacific", "fr": "Asie/Pacifique"},
-    "eur": {"en": "Europe", "fr": "Europe"},
-    "amc": {"en": "Americas and the Caribbean", "fr": "Amériques et Caraïbes"},
+REGIONS: dict[str, str] = {
+    "wca": N_("West and Central Africa"),
+    "esa": N_("East and Southern Africa"),
+    "mena": N_("North of Africa, Near and Middle East"),
+    "ap": N_("Asia/Pacific"),
+    "eur": N_("Europe"),
+    "amc": N_("Americas and the Caribbean"),
 }
-"""The six WCO regions an administration may contribute to, with English and French labels."""
+"""The six WCO regions an administration may contribute to, with their names (for the catalog)."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from assessment.peers import participation, published
 from assessment.peers import schemas as s
 from assessment.peers.texts import ERRORS
 from shared.auth import Role, current_principal, require
-from shared.errors import register_messages
+from shared.errors import register_titles
 
 blp = Blueprint(
     "peers",
@@ -31,7 +31,7 @@ def register(app: Flask, rest: Api) -> None:
     """Check the threshold setting; register the peer-learning API on ``rest``, its page form
     on ``app``."""
     participation.threshold_of(app.config)  # refuses to start below 5
-    register_messages(ERRORS)
+    register_titles(ERRORS, domain="assessment")
     rest.register_blueprint(blp)
     app.register_blueprint(peer_pages.bp)
 

@@ -1,5 +1,5 @@
-"""The peer section of the results page: own scores beside the regional distribution (EN/FR),
-and the coordinator's form to opt the assessment in or out."""
+"""The peer section of the results page: own scores beside the regional distribution, and the
+coordinator's form to opt the assessment in or out."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from assessment.peers import participation, published
 from assessment.peers.aggregate import REGIONS
-from assessment.peers.texts import TEXTS
+from assessment.peers.texts import REMINDER
 from shared.auth import Role, optional_principal
 from shared.errors import ApiError, problem_body
 
@@ -38,7 +38,7 @@ def section(assessment_id: str) -> dict[str, Any] | None:
         )
     error = request.args.get("peer_error")
     return {
-        "texts": TEXTS,
+        "reminder": REMINDER,
         "regions": REGIONS,
         "status": status,
         "comparison": compared,

@@ -29,6 +29,7 @@ from assessment.peers.aggregate import (
     distribute,
     validate_threshold,
 )
+from assessment.peers.texts import in_languages
 from shared.auth import Principal, Role
 from shared.errors import ApiError
 from shared.timestamps import utcnow
@@ -164,7 +165,7 @@ def opt_in_status(assessment: Assessment, row: PeerOptIn | None) -> dict[str, An
         "assessment_id": assessment.id,
         "opted_in": row is not None,
         "region": None if row is None else row.region,
-        "region_name": None if row is None else dict(REGIONS[row.region]),
+        "region_name": None if row is None else in_languages(REGIONS[row.region]),
         "framework": {"key": assessment.framework_key, "version": assessment.framework_version},
         "opted_in_at": None if row is None else row.opted_in_at,
         "can_opt_in": assessment.status == "submitted",

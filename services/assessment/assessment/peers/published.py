@@ -15,7 +15,7 @@ from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache
 from assessment.models import PeerAggregate, PeerOptIn
 from assessment.peers.aggregate import MIN_ADMINISTRATIONS, REGIONS
-from assessment.peers.texts import REMINDER
+from assessment.peers.texts import REMINDER, in_languages
 from shared.auth import Principal
 from shared.errors import ApiError, NotFound
 
@@ -75,13 +75,13 @@ def aggregates(
             ) from None
         return {
             "region": region,
-            "region_name": dict(REGIONS[region]),
+            "region_name": in_languages(REGIONS[region]),
             "framework": {"key": found.key, "version": found.version},
             "threshold": threshold,
             "areas": distributions(
                 session=session, framework=found, region=region, threshold=threshold
             ),
-            "reminder": dict(REMINDER),
+            "reminder": in_languages(REMINDER),
         }
 
 
@@ -141,8 +141,8 @@ def comparison(
             },
             "opted_in_region": opted,
             "region": chosen,
-            "region_name": None if chosen is None else dict(REGIONS[chosen]),
+            "region_name": None if chosen is None else in_languages(REGIONS[chosen]),
             "threshold": threshold,
             "areas": areas,
-            "reminder": dict(REMINDER),
+            "reminder": in_languages(REMINDER),
         }

@@ -7,6 +7,7 @@ import statistics
 import pytest
 
 from assessment.peers.aggregate import REGIONS, distribute, quantile, validate_threshold
+from assessment.peers.texts import in_languages
 
 
 def test_five_scores_give_quartiles_and_median_like_the_inclusive_method():
@@ -47,4 +48,6 @@ def test_distribution_holds_no_individual_values():
 
 def test_six_wco_regions_have_english_and_french_labels():
     assert set(REGIONS) == {"wca", "esa", "mena", "ap", "eur", "amc"}
-    assert all(label["en"] and label["fr"] for label in REGIONS.values())
+    names = [in_languages(name) for name in REGIONS.values()]
+    assert all(set(n) == {"en", "fr"} and n["en"] != n["fr"] for n in names if n["en"] != "Europe")
+    assert in_languages(REGIONS["wca"])["fr"] == "Afrique occidentale et centrale"
