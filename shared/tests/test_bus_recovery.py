@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import signal
 import socket
@@ -91,8 +92,9 @@ def _wait(condition, timeout_s: float = 10.0) -> bool:
     return False
 
 
-def test_a_consumer_creates_its_group_again_after_redis_restarts_empty(server):
-    client = redis.Redis(port=server.port, socket_timeout=2)
+@contextlib.contextmanager
+def _consuming(client: redis.Redis) -> Iterator[tuple[list[int], threading.Thread]]:
+    """Run a consumer of ``test.pinged`` in a thread; yield what it saw and its thread."""
     seen: list[int] = []
     consumer = Consumer(
         client,
@@ -106,19 +108,7 @@ def test_a_consumer_creates_its_group_again_after_redis_restarts_empty(server):
     loop = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
     loop.start()
     try:
-        EventBus(client).publish(STREAM, new_event("test.pinged", source="test", data={"n": 1}))
-        assert _wait(lambda: seen == [1])
-
-        server.kill()  # SIGKILL, nothing on disk: the stream and its group are gone
-        time.sleep(0.3)
-        server.start()
-        assert client.exists(STREAM) == 0
-
-        bus = EventBus(client)
-        assert _wait(lambda: _published(bus, 2)), "could not publish after the restart"
-        assert _wait(lambda: seen == [1, 2]), f"the consumer read nothing after the restart: {seen}"
-        assert loop.is_alive()
-        assert client.xpending(STREAM, "g")["pending"] == 0
+        yield seen, loop
     finally:
         stop.set()
         loop.join(timeout=5)
@@ -133,35 +123,38 @@ def _published(bus: EventBus, n: int) -> bool:
     return True
 
 
+def test_a_consumer_creates_its_group_again_after_redis_restarts_empty(server):
+    client = redis.Redis(port=server.port, socket_timeout=2)
+    with _consuming(client) as (seen, loop):
+        EventBus(client).publish(STREAM, new_event("test.pinged", source="test", data={"n": 1}))
+        assert _wait(lambda: seen == [1])
+
+        server.kill()  # SIGKILL, nothing on disk: the stream and its group are gone
+        time.sleep(0.3)
+        server.start()
+        assert client.exists(STREAM) == 0
+
+        bus = EventBus(client)
+        assert _wait(lambda: _published(bus, 2)), "could not publish after the restart"
+        assert _wait(lambda: seen == [1, 2]), f"the consumer read nothing after the restart: {seen}"
+        assert loop.is_alive()
+        assert client.xpending(STREAM, "g")["pending"] == 0
+
+
 def test_a_consumer_outlives_a_redis_that_stops_answering_for_a_while(server):
     # A frozen or overloaded server makes reads time out (redis.TimeoutError, not a
     # ConnectionError): the loop must wait and go on, not end and leave the process reading nothing.
     # No retries in the client: the first timeout reaches the loop (the services' client retries
     # a few times, then raises the same error).
     client = redis.Redis(port=server.port, socket_timeout=0.5, retry=Retry(NoBackoff(), 0))
-    seen: list[int] = []
-    consumer = Consumer(
-        client,
-        group="g",
-        streams=[STREAM],
-        settings=FAST,
-        handlers={"test.pinged": lambda e: seen.append(e.data["n"])},
-    )
-    consumer.ensure_groups()
-    stop = threading.Event()
-    loop = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
-    loop.start()
-    try:
+    with _consuming(client) as (seen, loop):
         server.pause()
-        time.sleep(1.5)  # several reads time out meanwhile
-        assert loop.is_alive(), "the consumer loop ended on a read timeout"
-        server.resume()
+        try:
+            time.sleep(1.5)  # several reads time out meanwhile
+            assert loop.is_alive(), "the consumer loop ended on a read timeout"
+        finally:
+            server.resume()
         bus = EventBus(client)
         assert _wait(lambda: _published(bus, 1)), "could not publish after the server resumed"
         assert _wait(lambda: seen == [1]), f"the consumer read nothing after the pause: {seen}"
         assert loop.is_alive()
-    finally:
-        server.resume()
-        stop.set()
-        loop.join(timeout=5)
-        client.close()

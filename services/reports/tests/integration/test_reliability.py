@@ -98,13 +98,14 @@ def test_a_receiver_failing_twice_gets_one_signed_delivery_on_the_third_attempt(
         assert session.scalar(select(func.count()).select_from(Notification)) == 2
 
 
-def test_a_worker_killed_mid_build_leaves_the_report_to_a_restarted_worker_once(
-    app, start_worker, submitted_event
-):
-    # A short visibility timeout and restore sweep every second bring the task of a dead worker
-    # back within seconds (production: REPORTS_VISIBILITY_TIMEOUT_S=300).
-    fast_restore = {"REPORTS_VISIBILITY_TIMEOUT_S": "3", "REPORTS_UNACKED_RESTORE_INTERVAL_S": "1"}
-    first = start_worker(pool="prefork", REPORTS_TEST_BUILD_DELAY_S="60", **fast_restore)
+# A short visibility timeout and restore sweep every second bring the task of a dead worker back
+# within seconds (production: REPORTS_VISIBILITY_TIMEOUT_S=300).
+FAST_RESTORE = {"REPORTS_VISIBILITY_TIMEOUT_S": "3", "REPORTS_UNACKED_RESTORE_INTERVAL_S": "1"}
+
+
+def _worker_building(app, start_worker, submitted_event):
+    """Start a worker whose build lasts a minute; return it once the build has started."""
+    worker = start_worker(pool="prefork", REPORTS_TEST_BUILD_DELAY_S="60", **FAST_RESTORE)
     app.extensions["bus"].publish(ASSESSMENT_STREAM, submitted_event())
     assert submissions_consumer(app, name="test-consumer").poll(block_ms=500) == 1
 
@@ -112,18 +113,30 @@ def test_a_worker_killed_mid_build_leaves_the_report_to_a_restarted_worker_once(
         job = _one(app, ReportJob)
         return job if job is not None and job.status == JobStatus.BUILDING else None
 
-    _wait(building, first, "build started")
-    first.kill()
-    killed = _one(app, ReportJob)
-    assert (killed.status, killed.attempts) == ("building", 1)
+    _wait(building, worker, "build started")
+    return worker
 
-    second = start_worker(pool="prefork", **fast_restore)
+
+def _rebuilt_by_another_worker(app, start_worker, what: str) -> ReportJob:
+    """Start a second worker and return the job once it has finished."""
+    second = start_worker(pool="prefork", **FAST_RESTORE)
 
     def finished():
         job = _one(app, ReportJob)
         return job if job.finished else None
 
-    job = _wait(finished, second, "report rebuilt")
+    return _wait(finished, second, what)
+
+
+def test_a_worker_killed_mid_build_leaves_the_report_to_a_restarted_worker_once(
+    app, start_worker, submitted_event
+):
+    first = _worker_building(app, start_worker, submitted_event)
+    first.kill()
+    killed = _one(app, ReportJob)
+    assert (killed.status, killed.attempts) == ("building", 1)
+
+    job = _rebuilt_by_another_worker(app, start_worker, "report rebuilt")
     assert (job.status, job.attempts, job.reason) == ("ready", 2, None)
     with app.extensions["db"].session() as session:
         events = session.scalars(select(OutboxMessage.event_type)).all()
@@ -139,16 +152,7 @@ def test_a_restore_lock_left_by_a_killed_worker_delays_the_redelivery_only_brief
     # A worker SIGKILLed during its restore sweep leaves kombu's lock behind, as set by
     # ``Mutex(client, "unacked_mutex", expire)``; kombu's own expiry (300 s) would hold every
     # redelivery back for five minutes after the visibility timeout.
-    fast_restore = {"REPORTS_VISIBILITY_TIMEOUT_S": "3", "REPORTS_UNACKED_RESTORE_INTERVAL_S": "1"}
-    first = start_worker(pool="prefork", REPORTS_TEST_BUILD_DELAY_S="60", **fast_restore)
-    app.extensions["bus"].publish(ASSESSMENT_STREAM, submitted_event())
-    assert submissions_consumer(app, name="test-consumer").poll(block_ms=500) == 1
-
-    def building():
-        job = _one(app, ReportJob)
-        return job if job is not None and job.status == JobStatus.BUILDING else None
-
-    _wait(building, first, "build started")
+    first = _worker_building(app, start_worker, submitted_event)
     expire_s = celery_settings({**app.config, "REPORTS_UNACKED_RESTORE_INTERVAL_S": 1})[
         "broker_transport_options"
     ]["unacked_mutex_expire"]
@@ -157,13 +161,9 @@ def test_a_restore_lock_left_by_a_killed_worker_delays_the_redelivery_only_brief
     first.kill()
     held_until = time.monotonic() + expire_s
 
-    second = start_worker(pool="prefork", **fast_restore)
-
-    def finished():
-        job = _one(app, ReportJob)
-        return job if job.finished else None
-
-    job = _wait(finished, second, "report rebuilt once the dead worker's lock expired")
+    job = _rebuilt_by_another_worker(
+        app, start_worker, "rebuilt once the dead worker's lock expired"
+    )
     assert time.monotonic() >= held_until - 0.5  # not before: the lock held the sweep back
     assert (job.status, job.attempts, job.reason) == ("ready", 2, None)
 
