@@ -77,9 +77,9 @@ def _extracted(domain: str) -> set[tuple[str | None, str]]:
     return found
 
 
-def test_the_layout_and_the_report_catalogs_are_found_with_plural_messages():
-    assert {"shared", "portal", "reports"} <= set(PACKAGES)
-    assert _plural_messages("reports")
+def test_the_layout_and_the_service_catalogs_are_found_with_plural_messages():
+    assert {"shared", "portal", "assessment", "reports"} <= set(PACKAGES)
+    assert _plural_messages("reports") and _plural_messages("assessment")
 
 
 @pytest.mark.parametrize("domain", sorted(PACKAGES))
