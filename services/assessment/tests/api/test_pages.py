@@ -1,4 +1,4 @@
-"""The assessment pages render for a signed-in signed_in session, in English and French."""
+"""The assessment pages render for a signed-in session, in English, French and Portuguese."""
 
 import pytest
 
@@ -125,3 +125,23 @@ def test_the_team_is_listed_by_name_and_e_mail_not_by_user_id(signed_in, started
     assert "Jean K <span" in team and "&lt;x&gt;" not in team  # an implausible address is dropped
     assert "user-4711" not in team and "user-4712" not in team
     assert '<input id="email" name="email" type="email"' in page and "Courriel (facultatif)" in page
+
+
+def test_the_pages_speak_portuguese_from_the_catalog_with_the_content_in_english(
+    signed_in, indicators
+):
+    b = signed_in()
+    created = b.post("/assessment/new", data={"title": "Avaliação", "csrf_token": "csrf-123"})
+    overview_url = created.headers["Location"]
+    aid = overview_url.rstrip("/").rsplit("/", 1)[-1]
+    overview = b.get(overview_url + "?lang=pt").get_data(as_text=True)
+    assert "Progresso por domínio" in overview and "Submeter a avaliação" in overview
+    dashboard = b.get("/assessment/?lang=pt").get_data(as_text=True)
+    assert "Autoavaliações de preparação" in dashboard and "Em curso" in dashboard
+    area = b.get(f"/assessment/{aid}/areas/data?lang=pt").get_data(as_text=True)
+    assert "Grau de confiança" in area and "Não sei" in area
+    assert "<h1>Data</h1>" in area  # no Portuguese in the content: English
+    imports = b.get(f"/assessment/{aid}/imports?lang=pt").get_data(as_text=True)
+    assert "Respostas em massa: Avaliação" in imports
+    results = b.get(f"/assessment/{aid}/results?lang=pt").get_data(as_text=True)
+    assert "Roteiro" in results and "Perfil de preparação" in results
