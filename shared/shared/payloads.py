@@ -6,6 +6,7 @@ change is a new event type or a new version registered beside the old one.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -29,6 +30,17 @@ class _TimeText(fields.String):
             return to_rfc3339(parse(text))
         except ValueError as exc:
             raise ValidationError("Not a valid RFC 3339 date-time.") from exc
+
+
+class _DateText(fields.String):
+    """A calendar date carried as ISO 8601 text (``2027-06-30``), kept as text once loaded."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = str(super()._deserialize(value, attr, data, **kwargs))
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError as exc:
+            raise ValidationError("Not a valid ISO 8601 date.") from exc
 
 
 class FrameworkRefSchema(_Payload):
@@ -97,6 +109,50 @@ class IndicatorAnswerSchema(_Payload):
     responses = fields.List(fields.Nested(ResponseSchema), load_default=list)
 
 
+class PreviousAssessmentSchema(_Payload):
+    """The earlier assessment a submission is compared with."""
+
+    assessment_id = fields.String(required=True)
+    title = fields.String(load_default="")
+    submitted_at = _TimeText(load_default="")
+
+
+class ProgressActionSchema(_Payload):
+    """An action of the earlier plan addressing an indicator (its owner by name, never an id)."""
+
+    id = fields.String(load_default="")
+    title = fields.String(required=True)
+    status = fields.String(
+        required=True, validate=validate.OneOf(["planned", "in_progress", "done", "dropped"])
+    )
+    owner_name = fields.String(load_default="")
+    target_date = _DateText(load_default=None, allow_none=True)
+    evidence = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(["note", "link", "contribution"]),
+        metadata={"description": "the kind of evidence recorded, if any"},
+    )
+
+
+class IndicatorProgressSchema(_Payload):
+    """One indicator's answer then and now, and the actions taken on it since."""
+
+    indicator = fields.String(required=True)
+    area = fields.String(required=True)
+    level_then = fields.Raw(allow_none=True, load_default=None)
+    level_now = fields.Raw(allow_none=True, load_default=None)
+    change = fields.Float(allow_none=True, load_default=None)
+    actions = fields.List(fields.Nested(ProgressActionSchema), load_default=list)
+
+
+class ProgressSchema(_Payload):
+    """Progress since the previous assessment, per indicator (framework order)."""
+
+    previous = fields.Nested(PreviousAssessmentSchema, required=True)
+    indicators = fields.List(fields.Nested(IndicatorProgressSchema), load_default=list)
+
+
 class AssessmentSubmittedV1(_Payload):
     """``assessment.submitted`` v1: everything a report needs (event-carried state)."""
 
@@ -124,6 +180,9 @@ class AssessmentSubmittedV1(_Payload):
         values=fields.String(validate=validate.OneOf(["en", "fr"])),
         load_default=dict,
     )
+    # Added later (optional): per indicator, the level then and now and the earlier plan's
+    # actions addressing it; absent (None) for a first assessment.
+    progress = fields.Nested(ProgressSchema, load_default=None, allow_none=True)
 
 
 class AssessmentReopenedV1(_Payload):

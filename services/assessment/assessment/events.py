@@ -63,10 +63,14 @@ def submitted_payload(
     *,
     answers: list[dict[str, Any]] | None = None,
     framework_title: dict[str, str] | None = None,
+    progress: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Return the ``assessment.submitted`` payload: everything the report needs to be built."""
+    """Return the ``assessment.submitted`` payload: everything the report needs to be built.
+
+    ``progress`` (since the previous assessment) is carried only when there is one.
+    """
     submitted_at = to_rfc3339(assessment.submitted_at) if assessment.submitted_at else ""
-    return {
+    payload = {
         "assessment_id": assessment.id,
         "administration_id": assessment.administration_id,
         "administration_name": administration_name,
@@ -104,6 +108,9 @@ def submitted_payload(
         "details": results,
         "answers": answers or [],
     }
+    if progress is not None:
+        payload["progress"] = progress
+    return payload
 
 
 def administrations_consumer(app: Flask, *, name: str | None = None) -> Consumer:

@@ -21,6 +21,7 @@ from assessment.access import (
     require_coordinator,
     require_open,
 )
+from assessment.actions import progress as action_progress
 from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache, latest_version
 from assessment.models import Assessment, HistoryEntry, Participant, ScoreSnapshot
@@ -268,6 +269,9 @@ def submit_assessment(
                 ),
                 answers=results.answer_sheet(session, assessment, seen.framework, answers),
                 framework_title=seen.framework.title,
+                progress=action_progress.for_submission(
+                    session, assessment, seen.framework, answers
+                ),
             ),
             assessment.id,
         )

@@ -8,6 +8,7 @@ assessment's framework version when the versions differ, as the results' area de
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -17,10 +18,11 @@ from sqlalchemy.orm import Session
 from assessment import access, planning, results, scoring
 from assessment.actions import rules
 from assessment.actions.models import ActionPlan, PlanAction
+from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache
 from assessment.models import Assessment
 from shared.auth import Principal
-from shared.timestamps import utcnow
+from shared.timestamps import to_rfc3339, utcnow
 
 TAKEN = ("in_progress", "done")
 
@@ -57,16 +59,55 @@ def _previous(session: Session, assessment: Assessment) -> Assessment | None:
 
 
 def _then_answers(
-    session: Session, previous: Assessment, seen: access.Access
+    session: Session, previous: Assessment, framework: Framework
 ) -> dict[str, scoring.Answer]:
     snapshot = results.latest_snapshot(session, previous.id)
     if snapshot is None:
         return {}
     answers = results.deserialize_answers(snapshot.answers)
-    if previous.framework_version != seen.framework.version:
-        mapping = seen.framework.mappings.get(previous.framework_version, {})
+    if previous.framework_version != framework.version:
+        mapping = framework.mappings.get(previous.framework_version, {})
         answers = planning.remap_answers(answers, mapping)
     return answers
+
+
+def _plan_actions(session: Session, previous: Assessment) -> list[PlanAction]:
+    """Return the actions of the earlier assessment's plan, in plan order."""
+    return list(
+        session.scalars(
+            select(PlanAction)
+            .join(ActionPlan, ActionPlan.id == PlanAction.plan_id)
+            .where(ActionPlan.assessment_id == previous.id)
+            .order_by(PlanAction.position, PlanAction.id)
+        )
+    )
+
+
+def _rows(
+    framework: Framework,
+    then: dict[str, Any],
+    now: dict[str, Any],
+    actions: list[PlanAction],
+    describe: Callable[[PlanAction], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Return, in framework order, each indicator with a level then or now or an action."""
+    indicators = []
+    for indicator in framework.indicators:
+        addressing = [a for a in actions if indicator.key in (a.indicators or [])]
+        level_then, level_now = then.get(indicator.key), now.get(indicator.key)
+        if level_then is None and level_now is None and not addressing:
+            continue
+        indicators.append(
+            {
+                "indicator": indicator.key,
+                "area": indicator.area,
+                "level_then": level_then,
+                "level_now": level_now,
+                "change": level_change(level_then, level_now),
+                "actions": [describe(a) for a in addressing],
+            }
+        )
+    return indicators
 
 
 def level_change(then: Any, now: Any) -> float | None:
@@ -107,35 +148,10 @@ def progress(
             session=session, principal=principal, assessment_id=assessment_id, cache=cache
         )
         previous = _previous(session, seen.assessment)
-        then = _values(_then_answers(session, previous, seen)) if previous else {}
+        then = _values(_then_answers(session, previous, seen.framework)) if previous else {}
         now = _values(_now_answers(session, seen))
-        actions: list[PlanAction] = []
-        if previous is not None:
-            actions = list(
-                session.scalars(
-                    select(PlanAction)
-                    .join(ActionPlan, ActionPlan.id == PlanAction.plan_id)
-                    .where(ActionPlan.assessment_id == previous.id)
-                    .order_by(PlanAction.position, PlanAction.id)
-                )
-            )
-        indicators = []
-        for indicator in seen.framework.indicators:
-            addressing = [a for a in actions if indicator.key in (a.indicators or [])]
-            level_then, level_now = then.get(indicator.key), now.get(indicator.key)
-            if level_then is None and level_now is None and not addressing:
-                continue
-            change = level_change(level_then, level_now)
-            indicators.append(
-                {
-                    "indicator": indicator.key,
-                    "area": indicator.area,
-                    "level_then": level_then,
-                    "level_now": level_now,
-                    "change": change,
-                    "actions": [_action(a, day) for a in addressing],
-                }
-            )
+        actions = _plan_actions(session, previous) if previous is not None else []
+        indicators = _rows(seen.framework, then, now, actions, lambda a: _action(a, day))
         return {
             "assessment_id": seen.assessment.id,
             "previous": None
@@ -165,4 +181,51 @@ def summarize(indicators: list[dict[str, Any]]) -> dict[str, int]:
         "declined": sum(1 for c in changes if c < 0),
         "with_actions": sum(1 for row in indicators if row["actions"]),
         "improved_with_actions_taken": sum(1 for row in taken if row["change"] > 0),
+    }
+
+
+def evidence_kind(action: PlanAction) -> str | None:
+    """Return which evidence an action records: a portal contribution, a link, a note, or None."""
+    if action.evidence_contribution_id:
+        return "contribution"
+    if action.evidence_link:
+        return "link"
+    return "note" if (action.evidence_note or "").strip() else None
+
+
+def _event_action(action: PlanAction) -> dict[str, Any]:
+    """Return an action as ``assessment.submitted`` carries it (the owner's name, never an id)."""
+    return {
+        "id": action.id,
+        "title": action.title,
+        "status": action.status,
+        "owner_name": action.owner_name or "",
+        "target_date": action.target_date.isoformat(),
+        "evidence": evidence_kind(action),
+    }
+
+
+def for_submission(
+    session: Session,
+    assessment: Assessment,
+    framework: Framework,
+    answers: dict[str, Any],
+) -> dict[str, Any] | None:
+    """Return the ``progress`` an assessment's submission carries, None for a first assessment.
+
+    ``answers`` are the answers the submission freezes (serialized, as in its score snapshot).
+    """
+    previous = _previous(session, assessment)
+    if previous is None:
+        return None
+    then = _values(_then_answers(session, previous, framework))
+    now = _values(results.deserialize_answers(answers))
+    actions = _plan_actions(session, previous)
+    return {
+        "previous": {
+            "assessment_id": previous.id,
+            "title": previous.title,
+            "submitted_at": to_rfc3339(previous.submitted_at) if previous.submitted_at else "",
+        },
+        "indicators": _rows(framework, then, now, actions, _event_action),
     }
