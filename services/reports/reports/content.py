@@ -25,6 +25,7 @@ from reports.notation import (
     level_name,
     number,
 )
+from reports.progress import ProgressSection, compose_progress
 from shared.charts import Axis, radar_svg
 from shared.i18n import pick
 
@@ -96,6 +97,8 @@ class Report:
     has_progress: bool
     has_resources: bool
     answers: tuple[area_pages.AnswerRow, ...]
+    # Per indicator since the previous assessment (None: a first assessment, or older data).
+    since: ProgressSection | None = None
 
 
 def compose(
@@ -144,6 +147,7 @@ def compose(
         has_progress=isinstance(details.get("progress"), Mapping),
         has_resources=any(view.resources for view in priorities),
         answers=area_pages.answer_rows(areas, details, answers, language),
+        since=compose_progress(data, language, names),
     )
 
 

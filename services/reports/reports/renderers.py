@@ -14,7 +14,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import jinja2
@@ -69,7 +69,8 @@ def pdf(page: bytes) -> bytes:
 
 # -- workbook ----------------------------------------------------------------------------------
 def xlsx(report: Report, moment: datetime) -> bytes:
-    """Return the workbook: scores per area, answers, priorities and roadmap (one sheet each)."""
+    """Return the workbook: scores per area, answers, priorities, roadmap and, after an earlier
+    assessment, progress by indicator (one sheet each)."""
     t = report.texts
     book = Workbook()
     scores = book.active
@@ -79,6 +80,8 @@ def xlsx(report: Report, moment: datetime) -> bytes:
     _table(book.create_sheet(t["sheet.answers"]), *_answers(report))
     _table(book.create_sheet(t["sheet.priorities"]), *_priorities(report))
     _table(book.create_sheet(t["sheet.roadmap"]), *_roadmap(report))
+    if report.since is not None:
+        _since(book.create_sheet(t["sheet.progress"]), report)
     book.properties.creator = "Smart Customs"
     book.properties.title = report.title
     book.properties.language = report.language
@@ -201,6 +204,50 @@ def _roadmap(report: Report) -> tuple[list[str], list[list[Any]]]:
         for p in phase.items
     ]
     return header, rows
+
+
+def _since(sheet: Worksheet, report: Report) -> None:
+    """Fill the progress sheet: one row per action (or per indicator without one)."""
+    t = report.texts
+    since = report.since
+    assert since is not None
+    header = [
+        t["area"],
+        t["indicator"],
+        t["question"],
+        t["level_then"],
+        t["level_now"],
+        t["change"],
+        t["action"],
+        t["status"],
+        t["owner"],
+        t["target_date"],
+        t["evidence"],
+    ]
+    rows: list[list[Any]] = []
+    for area in since.areas:
+        for row in area.indicators:
+            start = [area.name, row.key, row.question, row.then_shown, row.now_shown, row.change]
+            if not row.actions:
+                rows.append([*start, t["no_action"], "", "", None, ""])
+            for action in row.actions:
+                day = date.fromisoformat(action.target_date) if action.target_date else None
+                rows.append(
+                    [
+                        *start,
+                        action.title,
+                        action.status_shown,
+                        action.owner,
+                        day,
+                        action.evidence_shown,
+                    ]
+                )
+    widths = (22, 18, 50, 22, 22, 9, 40, 12, 20, 12, 16)
+    _table(sheet, header, rows, widths=widths, formats={6: "+0.0;-0.0;0", 10: "yyyy-mm-dd"})
+    end = len(rows) + 1
+    for offset, note in enumerate((since.compared, since.summary), start=2):
+        if note:
+            _text(sheet.cell(end + offset, 1), note)
 
 
 def _table(

@@ -71,6 +71,27 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "previous": N_("Previous score"),
     "change": N_("Change"),
     "not_comparable": N_("not comparable"),
+    "by_indicator": N_("By indicator"),
+    "progress_intro": N_(
+        "For each indicator: the answer in the previous assessment and now, the change, and the "
+        "actions of the previous plan that address it."
+    ),
+    "level_then": N_("Then"),
+    "level_now": N_("Now"),
+    "action": N_("Action"),
+    "actions": N_("Actions"),
+    "status": N_("Status"),
+    "owner": N_("Owner"),
+    "target_date": N_("Target date"),
+    "evidence": N_("Evidence"),
+    "no_action": N_("No action planned."),
+    "status.planned": NP_("action status", "planned"),
+    "status.in_progress": NP_("action status", "in progress"),
+    "status.done": NP_("action status", "done"),
+    "status.dropped": NP_("action status", "dropped"),
+    "evidence.note": NP_("evidence", "note"),
+    "evidence.link": NP_("evidence", "link"),
+    "evidence.contribution": NP_("evidence", "portal contribution"),
     "strengths": N_("Strengths"),
     "strengths_intro": N_("The highest answers of the area (level 3 or above)."),
     "no_strengths": N_("No question of this area reached level 3 yet."),
@@ -129,6 +150,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "sheet.answers": N_("Answers"),
     "sheet.priorities": N_("Priorities"),
     "sheet.roadmap": N_("Roadmap"),
+    "sheet.progress": N_("Progress"),
     "phase": N_("Phase"),
     # TRANSLATORS: a colon as the language writes it (French puts a no-break space before it).
     "colon": N_(":"),
@@ -326,3 +348,41 @@ def summary_progress(t: Texts, *, improved: int, declined: int) -> str:
         improved,
         declined=fell,
     )
+
+
+def progress_compared(t: Texts, *, title: str, date: str) -> str:
+    """Return which earlier assessment the progress is measured from."""
+    if title and date:
+        return t.gettext(
+            "Compared with the previous assessment, \u201c%(title)s\u201d, submitted on %(date)s.",
+            title=title,
+            date=date,
+        )
+    if title:
+        return t.gettext(
+            "Compared with the previous assessment, \u201c%(title)s\u201d.", title=title
+        )
+    return t.gettext("Compared with the previous assessment.")
+
+
+def progress_summary(t: Texts, *, up: int, stayed: int, down: int, planned: int, done: int) -> str:
+    """Return how many indicators moved up, stayed and moved down, and how many actions are done."""
+    moved = t.gettext(
+        "Since the previous assessment, %(up)s, %(stayed)s and %(down)s.",
+        up=t.ngettext("%(count)s indicator moved up", "%(count)s indicators moved up", up),
+        stayed=t.ngettext(
+            "%(count)s stayed at the same level", "%(count)s stayed at the same level", stayed
+        ),
+        down=t.ngettext("%(count)s moved down", "%(count)s moved down", down),
+    )
+    if not planned:
+        none = t.gettext("The previous plan had no action for these indicators.")
+        return f"{moved} {none}"
+    actions = t.gettext(
+        "%(planned)s for these indicators; %(done)s.",
+        planned=t.ngettext(
+            "%(count)s action was planned", "%(count)s actions were planned", planned
+        ),
+        done=t.ngettext("%(count)s is done", "%(count)s are done", done),
+    )
+    return f"{moved} {actions}"
