@@ -23,7 +23,7 @@ COPY services/assessment/assessment services/assessment/assessment
 RUN uv sync --frozen --package smartcustoms-assessment --no-dev --no-editable
 # The interface catalogs, compiled beside their .po files (.mo files are not in git; without them
 # each process compiles the .po files in memory on first use).
-RUN for domain in shared; do \
+RUN for domain in shared assessment; do \
         .venv/bin/pybabel -q compile -d "$(.venv/bin/python -c 'import sys; from shared.translations import translations_dir; print(translations_dir(sys.argv[1]))' "$domain")"; \
     done
 

@@ -287,6 +287,22 @@ def test_dockerfile_copies_existing_paths(svc: str) -> None:
             assert (ROOT / source).exists(), f"{dockerfile.name}: COPY source {source} missing"
 
 
+@pytest.mark.parametrize("svc", SERVICES)
+def test_dockerfile_compiles_every_catalog_the_image_speaks_from(svc: str) -> None:
+    # A domain left out is not an error at run time: each process compiles its .po files in
+    # memory on first use, in every replica. The image compiles them once, at build.
+    text = (ROOT / "deploy" / "docker" / f"{svc}.Dockerfile").read_text(encoding="utf-8")
+    found = re.search(r"RUN for domain in ([\w ]+); do", text)
+    assert found, f"{svc}.Dockerfile compiles no catalog"
+    with_catalogs = {
+        domain
+        for domain, package in (("shared", ROOT / "shared" / "shared"),
+                                (svc, ROOT / "services" / svc / svc))
+        if (package / "translations").is_dir()
+    }  # fmt: skip
+    assert set(found.group(1).split()) == with_catalogs
+
+
 def test_commands_refer_to_real_code(services: dict[str, dict[str, Any]]) -> None:
     for name, service in services.items():
         argv = _command(service)
