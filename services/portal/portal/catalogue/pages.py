@@ -19,6 +19,7 @@ from portal.catalogue import schemas as s
 from portal.catalogue.audience import Audience, audience_for, is_member
 from portal.catalogue.cache import ContentCache
 from portal.catalogue.forms import LoginRequired, caller, form_errors, proposal_data
+from portal.forums.pages import item_threads
 from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
 from shared.pages import page_texts
@@ -155,7 +156,9 @@ def item(slug: str) -> ResponseReturnValue:
     view = document.data()
     if view["slug"] != slug:  # reached by id: the address to keep is the slug's
         return redirect(url_for(".item", slug=view["slug"]), 301)
-    response = current_app.make_response(render_template("portal/item.html", item=view))
+    threads = item_threads(principal, view["id"])
+    page = render_template("portal/item.html", item=view, threads=threads)
+    response = current_app.make_response(page)
     response.headers["Content-Language"] = view["language"]
     return response
 

@@ -2,7 +2,7 @@
 in English or French, replies quoting one another, edits within a window, and the editors'
 moderation.
 
-``init_app`` registers the French messages and the API.
+``init_app`` registers the French messages, the API and the members' pages.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from portal.forums import api
+from portal.forums import api, pages
 from portal.forums.texts import DOMAIN, MESSAGES_FR, RATE_LIMITED, TITLES
 from shared.errors import register_titles
 from shared.messages import register_translations
@@ -20,7 +20,7 @@ __all__ = ["init_app"]
 
 
 def init_app(app: Flask, rest: Api) -> None:
-    """Register the forums' texts and API on the portal app."""
+    """Register the forums' texts, API and pages on the portal app."""
     register_titles(TITLES, domain=DOMAIN)
     # Tighter than every write's limit: a member posts a few messages a minute, not hundreds.
     app.extensions["portal.forum_posts"] = WriteLimiter(
@@ -32,3 +32,4 @@ def init_app(app: Flask, rest: Api) -> None:
     )
     register_translations(MESSAGES_FR)
     rest.register_blueprint(api.blp)
+    app.register_blueprint(pages.bp)

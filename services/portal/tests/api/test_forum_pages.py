@@ -1,0 +1,267 @@
+"""The members' forum pages: categories with thread counts, a category's threads by language,
+starting a thread, a thread with quoting, replies, edits and reports; the editors' moderation
+controls and log; the threads about a catalogue item on its page. In English and French, for
+signed-in members only."""
+
+import re
+
+import pytest
+
+from portal.forums.models import ForumPost, ForumReport, ForumThread
+
+from .conftest import item_data
+
+CSRF = "csrf-test-token"
+THREADS = "/api/v1/portal/forums/threads"
+
+
+@pytest.fixture
+def browser(app, people):
+    """Return a test client signed in with the session cookie as one of ``people``."""
+
+    def as_person(who: str, language: str = "en"):
+        client = app.test_client()
+        header = people[who].get("Authorization")
+        if header:
+            client.set_cookie("sc_session", header.removeprefix("Bearer "))
+        client.set_cookie("sc_csrf", CSRF)
+        client.set_cookie("lang", language)
+        return client
+
+    return as_person
+
+
+@pytest.fixture
+def thread(client, people):
+    """Return a function opening a thread over the API (the demo coordinator by default)."""
+
+    def open_thread(who="member", **fields):
+        data = {
+            "category": "ai",
+            "title": "Moteurs de risque pour le fret",
+            "language": "fr",
+            "body": "Qui utilise **l'apprentissage automatique** sur les manifestes ?",
+            **fields,
+        }
+        response = client.post(THREADS, json=data, headers=people[who])
+        assert response.status_code == 201, response.json
+        return response.json
+
+    return open_thread
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_and_clients_are_refused(browser, app):
+    for path in ("/forums", "/forums/categories/ai", "/forums/new", "/forums/moderation-log"):
+        anonymous = browser("anonymous").get(path)
+        assert anonymous.status_code == 302, path
+        assert anonymous.location == f"/login?next={path}"
+    sent = browser("anonymous").post("/forums/threads", data={"csrf_token": CSRF})
+    assert sent.status_code == 302 and sent.location.startswith("/login?next=/forums/threads")
+
+
+def test_the_categories_show_by_technology_and_by_topic_with_thread_counts(browser, thread):
+    thread()
+    thread(title="Second")
+    page = text(browser("respondent", "fr").get("/forums"))
+    technologies = page[page.index('id="categories-technology"') : page.index('id="kind-topic"')]
+    assert "Forums" in page and "Par technologie" in page and "Par thème" in page
+    assert re.search(r"/forums/categories/ai\">[^<]+</a>\s*<span class=\"count\">2 fils", page)
+    assert "Chaîne de blocs" in technologies or "blockchain" in technologies
+    assert "0 fil<" in page  # a real plural: "0 fil" in French, "0 threads" in English
+    english = text(browser("respondent").get("/forums"))
+    assert "By technology" in english and "2 threads" in english and "0 threads" in english
+
+
+def test_a_category_lists_its_threads_filtered_by_language(browser, thread, people, client):
+    thread()
+    thread(title="Risk engines in English", language="en")
+    member = browser("member", "fr")
+    everything = text(member.get("/forums/categories/ai"))
+    assert "2 fils" in everything and "Moteurs de risque pour le fret" in everything
+    assert "Risk engines in English" in everything and "Demo Coordinator" in everything
+    assert "0 réponse" in everything and "Toutes les langues" in everything
+    french = text(member.get("/forums/categories/ai?language=fr"))
+    assert "Moteurs de risque" in french and "Risk engines in English" not in french
+    assert "1 fil" in french
+    assert member.get("/forums/categories/nothing-here").status_code == 404
+
+
+def test_a_member_starts_a_thread_in_french_from_the_category_page(browser, app):
+    member = browser("member", "fr")
+    form = text(member.get("/forums/categories/cloud"))
+    assert "Lancer un fil" in form and 'name="csrf_token"' in form
+    sent = member.post(
+        "/forums/threads",
+        data={
+            "csrf_token": CSRF,
+            "category": "cloud",
+            "title": "Nuage souverain",
+            "language": "fr",
+            "body": "Un *hébergement* national ?<script>alert(1)</script>",
+            "item": "",
+        },
+    )
+    assert sent.status_code == 303, text(sent)
+    page = text(member.get(sent.location))
+    assert "Nuage souverain" in page and "<em>hébergement</em>" in page
+    assert "<script>alert" not in page and "Demo Coordinator" in page
+    with app.extensions["db"].session() as session:
+        assert session.query(ForumThread).filter_by(title="Nuage souverain").one().language == "fr"
+
+
+def test_a_thread_form_missing_its_title_is_refused_with_the_fields_to_fix(browser):
+    refused = browser("member", "fr").post(
+        "/forums/threads",
+        data={"csrf_token": CSRF, "category": "ai", "title": "", "language": "fr", "body": "x"},
+    )
+    assert refused.status_code == 422
+    assert "Ce message n'a pas été envoyé" in text(refused) and "title" in text(refused)
+
+
+def test_a_form_without_the_csrf_token_is_refused(browser):
+    refused = browser("member").post(
+        "/forums/threads",
+        data={"category": "ai", "title": "T", "language": "en", "body": "x"},
+    )
+    assert refused.status_code == 403
+
+
+def test_a_member_quotes_a_post_and_the_reply_shows_whom_it_answers(browser, thread, app):
+    started = thread()
+    thread_id = started["thread"]["id"]
+    first = started["posts"][0]["id"]
+    other = browser("respondent", "fr")
+    quoting = text(other.get(f"/forums/threads/{thread_id}?quote={first}"))
+    assert f'name="quoted_post_id" value="{first}"' in quoting
+    assert "&gt; Qui utilise **l&#39;apprentissage automatique**" in quoting
+    assert "Citation de Demo Coordinator" in quoting
+    sent = other.post(
+        f"/forums/threads/{thread_id}/posts",
+        data={
+            "csrf_token": CSRF,
+            "body": "> Qui utilise\n\nNous, depuis 2024.",
+            "quoted_post_id": first,
+        },
+    )
+    assert sent.status_code == 303 and "#post-" in sent.location
+    page = text(browser("member", "fr").get(f"/forums/threads/{thread_id}"))
+    assert "En réponse à" in page and f'href="#post-{first}">Demo Coordinator' in page
+    assert "<blockquote>" in page and "Nous, depuis 2024." in page and "1 réponse" in page
+    with app.extensions["db"].session() as session:
+        assert session.query(ForumPost).filter_by(quoted_post_id=first).count() == 1
+
+
+def test_a_locked_thread_shows_no_reply_form_and_refuses_a_reply(browser, thread, client, people):
+    thread_id = thread()["thread"]["id"]
+    locked = client.post(
+        f"{THREADS}/{thread_id}/moderation", json={"action": "lock"}, headers=people["editor"]
+    )
+    assert locked.status_code == 200
+    member = browser("member")
+    page = text(member.get(f"/forums/threads/{thread_id}"))
+    assert "This thread is locked: it takes no more replies." in page
+    assert 'id="reply-form"' not in page and "?quote=" not in page
+    refused = member.post(
+        f"/forums/threads/{thread_id}/posts", data={"csrf_token": CSRF, "body": "Still here"}
+    )
+    assert refused.status_code == 409 and "The thread is locked" in text(refused)
+    french = text(browser("member", "fr").get(f"/forums/threads/{thread_id}"))
+    assert "Ce fil est verrouillé" in french
+
+
+def test_editors_see_the_moderation_controls_and_members_do_not(browser, thread):
+    thread_id = thread()["thread"]["id"]
+    member = text(browser("member").get(f"/forums/threads/{thread_id}"))
+    assert "Lock the thread" not in member and "Hide this post" not in member
+    assert 'id="moderation"' not in member and "Report this post" not in member  # own post
+    assert "Report this post" in text(browser("respondent").get(f"/forums/threads/{thread_id}"))
+    editor = text(browser("editor").get(f"/forums/threads/{thread_id}"))
+    assert "Lock the thread" in editor and "Hide this post" in editor
+    assert "Move the thread" in editor and "Hide the thread" in editor
+    assert browser("member").get("/forums/moderation-log").status_code == 403
+
+
+def test_an_editor_hides_and_moves_a_thread_and_the_log_names_the_editor(browser, thread, app):
+    thread_id = thread()["thread"]["id"]
+    editor = browser("editor", "fr")
+    moved = editor.post(
+        f"/forums/threads/{thread_id}/moderation",
+        data={"csrf_token": CSRF, "action": "move", "category": "cloud", "reason": "Hors sujet"},
+    )
+    assert moved.status_code == 303
+    assert "Fait : le journal de modération le garde." in text(editor.get(moved.location))
+    hidden = editor.post(
+        f"/forums/threads/{thread_id}/moderation", data={"csrf_token": CSRF, "action": "hide"}
+    )
+    assert hidden.status_code == 303
+    assert browser("member").get(f"/forums/threads/{thread_id}").status_code == 404
+    assert "Masqué" in text(editor.get("/forums/categories/cloud"))
+    log = text(editor.get("/forums/moderation-log"))
+    assert "2 actes de modération" in log and "Demo Editor" in log
+    assert "ai -&gt; cloud" in log and "Hors sujet" in log
+    assert "0 moderation acts" in text(browser("editor").get("/forums/moderation-log?target=x"))
+
+
+def test_an_author_edits_a_post_within_the_window_and_it_shows_edited(browser, thread):
+    started = thread()
+    thread_id, post_id = started["thread"]["id"], started["posts"][0]["id"]
+    member = browser("member")
+    form = text(member.get(f"/forums/threads/{thread_id}?edit={post_id}"))
+    assert f'action="/forums/threads/{thread_id}/posts/{post_id}/edit"' in form
+    assert f"?edit={post_id}" not in text(browser("respondent").get(f"/forums/threads/{thread_id}"))
+    sent = member.post(
+        f"/forums/threads/{thread_id}/posts/{post_id}/edit",
+        data={"csrf_token": CSRF, "body": "Corrected **text**"},
+    )
+    assert sent.status_code == 303
+    page = text(member.get(f"/forums/threads/{thread_id}"))
+    assert "<strong>text</strong>" in page and 'class="badge edited">edited<' in page
+    refused = browser("respondent").post(
+        f"/forums/threads/{thread_id}/posts/{post_id}/edit",
+        data={"csrf_token": CSRF, "body": "Not mine"},
+    )
+    assert refused.status_code == 403
+
+
+def test_a_member_reports_a_post_once(browser, thread, app):
+    started = thread()
+    thread_id, post_id = started["thread"]["id"], started["posts"][0]["id"]
+    other = browser("respondent", "fr")
+    path = f"/forums/threads/{thread_id}/posts/{post_id}/report"
+    sent = other.post(path, data={"csrf_token": CSRF, "reason": "Publicité"})
+    assert sent.status_code == 303
+    assert "Merci : les éditeurs vont regarder ce message." in text(other.get(sent.location))
+    again = other.post(path, data={"csrf_token": CSRF, "reason": "Encore"})
+    assert again.status_code == 409 and "vous avez déjà signalé ce message" in text(again)
+    with app.extensions["db"].session() as session:
+        assert session.query(ForumReport).count() == 1
+
+
+def test_the_item_page_lists_its_threads_and_offers_to_discuss_it(browser, content, client, people):
+    item = content.published(item_data("Scanner study", "Étude scanner", technologies=["ai"]))
+    member = browser("member", "fr")
+    before = text(member.get(f"/catalogue/{item['slug']}"))
+    assert "Aucune discussion de cet élément" in before
+    assert f'href="/forums/new?item={item["slug"]}"' in before
+    form = text(member.get(f"/forums/new?item={item['slug']}"))
+    assert f'name="item" value="{item["slug"]}"' in form and '<option value="ai" selected' in form
+    sent = member.post(
+        "/forums/threads",
+        data={
+            "csrf_token": CSRF,
+            "category": "ai",
+            "title": "Parlons du scanner",
+            "language": "fr",
+            "body": "Des retours ?",
+            "item": item["slug"],
+        },
+    )
+    assert sent.status_code == 303, text(sent)
+    after = text(member.get(f"/catalogue/{item['slug']}"))
+    assert "Parlons du scanner" in after and "0 réponse" in after
+    assert "Étude scanner" in text(member.get(sent.location))
+    assert "Discussions" not in text(browser("anonymous").get(f"/catalogue/{item['slug']}"))
