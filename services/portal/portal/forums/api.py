@@ -103,18 +103,32 @@ class Thread(MethodView):
     """One thread."""
 
     @require(*MEMBERS)
-    @blp.response(200, s.ThreadPageSchema)
-    def get(self, thread_id: str) -> Any:
-        """Read a thread with its posts (hidden ones for editors only)."""
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, s.ThreadPageSchema, headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any], thread_id: str) -> Any:
+        """Read a thread with one page of its posts in order (hidden ones for editors only)."""
         with _db().session() as session:
-            return threads.get_thread(
-                session=session, principal=current_principal(), thread_id=thread_id
+            found = threads.get_thread(
+                session=session, principal=current_principal(), thread_id=thread_id, **query
             )
+        _, status, headers = paged(found["posts"], total=found["total"], query=query)
+        return found, status, headers
 
 
 @blp.route("/threads/<thread_id>/posts")
 class Replies(MethodView):
-    """The replies of a thread."""
+    """The posts of a thread."""
+
+    @require(*MEMBERS)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, s.PostSchema(many=True), headers=PAGE_HEADERS)
+    def get(self, query: dict[str, Any], thread_id: str) -> Any:
+        """List a thread's posts in order, one page at a time (hidden ones for editors only)."""
+        with _db().session() as session:
+            rows, total = threads.list_posts(
+                session=session, principal=current_principal(), thread_id=thread_id, **query
+            )
+        return paged(rows, total=total, query=query)
 
     @require(*MEMBERS)
     @blp.arguments(s.ReplyInSchema)

@@ -39,7 +39,11 @@ class ForumThread(Base):
     """A thread of a category, in English or French, optionally about a catalogue item."""
 
     __tablename__ = "forum_threads"
-    __table_args__ = (Index("ix_forum_threads_category_last", "category_key", "last_post_at"),)
+    # The thread lists' order (the latest activity first, then the id), of a category or of all.
+    __table_args__ = (
+        Index("ix_forum_threads_category_recent", "category_key", "last_post_at", "id"),
+        Index("ix_forum_threads_recent", "last_post_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
     category_key: Mapped[str] = mapped_column(
@@ -62,7 +66,8 @@ class ForumPost(Base):
     """A post of a thread (its first post opens it): Markdown, kept with its sanitized HTML."""
 
     __tablename__ = "forum_posts"
-    __table_args__ = (Index("ix_forum_posts_thread_created", "thread_id", "created_at"),)
+    # A thread's posts in their order (the time of posting, then the id): a page reads no more.
+    __table_args__ = (Index("ix_forum_posts_thread_order", "thread_id", "created_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
     thread_id: Mapped[str] = mapped_column(
@@ -73,7 +78,7 @@ class ForumPost(Base):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     quoted_post_id: Mapped[str | None] = mapped_column(
-        String(36), ForeignKey("forum_posts.id", ondelete="SET NULL"), nullable=True
+        String(36), ForeignKey("forum_posts.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

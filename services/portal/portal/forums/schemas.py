@@ -129,7 +129,7 @@ class PostSchema(Schema):
 
 
 class ThreadPageSchema(Schema):
-    """A thread with its posts in order."""
+    """A thread with its posts in order (one page of them through the API)."""
 
     thread = fields.Nested(ThreadSchema)
     posts = fields.List(fields.Nested(PostSchema))

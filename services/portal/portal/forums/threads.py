@@ -1,5 +1,5 @@
 """Use cases of forum threads: the categories, the list of threads (by category and language),
-starting a thread with its first post, and reading a thread with its posts.
+starting a thread with its first post, and reading a thread with its posts (paged).
 
 Members never see a hidden thread or a hidden post; editors see both, marked hidden.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from portal.catalogue.rendering import to_html
@@ -17,7 +17,7 @@ from portal.forums.models import ForumCategory, ForumPost, ForumThread
 from portal.models import ContentItem
 from shared.auth import Principal
 from shared.errors import ApiError, NotFound
-from shared.paging import fetch_page
+from shared.paging import DEFAULT_PAGE_SIZE, fetch_page
 from shared.throttle import WriteLimiter
 from shared.timestamps import utcnow
 
@@ -34,7 +34,8 @@ def list_threads(
 ) -> tuple[list[ForumThread], int]:
     """Return one page of threads, the most recently active first, and the total."""
     require_member(principal)
-    query = select(ForumThread).order_by(ForumThread.last_post_at.desc(), ForumThread.id)
+    # Both keys descending: the indexes on (category, last post, id) read it backwards, unsorted.
+    query = select(ForumThread).order_by(ForumThread.last_post_at.desc(), ForumThread.id.desc())
     if not moderates(principal):
         query = query.where(ForumThread.hidden.is_(False))
     if filters.get("category"):
@@ -116,10 +117,9 @@ def visible_thread(session: Session, principal: Principal, thread_id: str) -> Fo
     return thread
 
 
-def get_thread(*, session: Session, principal: Principal, thread_id: str) -> dict[str, Any]:
-    """Return a thread with its posts in order (hidden posts only for editors)."""
-    require_member(principal)
-    thread = visible_thread(session, principal, thread_id)
+def _posts_query(thread: ForumThread, principal: Principal) -> Select[Any]:
+    """Return the query of a thread's posts in order (hidden ones only for editors); the order
+    is total (time of posting, then id), so pages never overlap nor skip a post."""
     query = (
         select(ForumPost)
         .where(ForumPost.thread_id == thread.id)
@@ -127,4 +127,50 @@ def get_thread(*, session: Session, principal: Principal, thread_id: str) -> dic
     )
     if not moderates(principal):
         query = query.where(ForumPost.hidden.is_(False))
-    return {"thread": thread, "posts": list(session.scalars(query))}
+    return query
+
+
+def list_posts(
+    *, session: Session, principal: Principal, thread_id: str, page: int, page_size: int
+) -> tuple[list[ForumPost], int]:
+    """Return one page of a thread's posts in order and how many the caller sees in all."""
+    require_member(principal)
+    thread = visible_thread(session, principal, thread_id)
+    rows, total, _ = fetch_page(
+        session, _posts_query(thread, principal), page=page, page_size=page_size
+    )
+    return rows, total
+
+
+def get_thread(
+    *,
+    session: Session,
+    principal: Principal,
+    thread_id: str,
+    page: int | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> dict[str, Any]:
+    """Return a thread with its posts in order (hidden posts only for editors): all of them, or
+    one page of them when ``page`` is given, with ``total``, how many the caller sees in all."""
+    require_member(principal)
+    thread = visible_thread(session, principal, thread_id)
+    query = _posts_query(thread, principal)
+    if page is None:
+        posts = list(session.scalars(query))
+        return {"thread": thread, "posts": posts, "total": len(posts)}
+    posts, total, _ = fetch_page(session, query, page=page, page_size=page_size)
+    return {"thread": thread, "posts": posts, "total": total}
+
+
+def quoted_posts(
+    *, session: Session, principal: Principal, posts: list[ForumPost]
+) -> dict[str, ForumPost]:
+    """Return the posts that ``posts`` quote, by id, in one statement (a quoted post may be on
+    another page); a quoted post hidden from the caller is left out."""
+    wanted = {post.quoted_post_id for post in posts if post.quoted_post_id is not None}
+    if not wanted:
+        return {}
+    query = select(ForumPost).where(ForumPost.id.in_(sorted(wanted)))
+    if not moderates(principal):
+        query = query.where(ForumPost.hidden.is_(False))
+    return {post.id: post for post in session.scalars(query)}

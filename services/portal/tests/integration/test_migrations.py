@@ -18,7 +18,7 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-HEAD = "0005"
+HEAD = "0006"
 ROW = {
     "id": "adm-1",
     "name": "Douanes",
@@ -163,4 +163,40 @@ def test_the_forums_revision_seeds_the_categories_keeps_the_rows_and_downgrades(
     with engine.connect() as connection:
         (kept,) = connection.execute(select(Administration.__table__)).mappings()
     assert kept["name"] == ROW["name"]
+    engine.dispose()
+
+
+def _indexes(engine, table):
+    return {i["name"]: i["column_names"] for i in inspect(engine).get_indexes(table)}
+
+
+def test_the_forum_indexes_revision_orders_posts_and_threads_keeps_the_rows_and_downgrades(
+    database_url,
+):
+    migrations.upgrade(SCHEMA, database_url, "0005")
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO forum_threads (id, category_key, title, language, author_id, "
+            "author_name, locked, hidden, created_at, last_post_at) VALUES ('t-1', 'ai', "
+            "'Risk', 'en', 'u-1', 'Ana', false, false, '2026-03-01 09:30:00+00:00', "
+            "'2026-03-01 09:30:00+00:00')"
+        )
+    assert migrations.upgrade(SCHEMA, database_url, "0006").after == ("0006",)
+    threads, posts = _indexes(engine, "forum_threads"), _indexes(engine, "forum_posts")
+    assert threads["ix_forum_threads_category_recent"] == ["category_key", "last_post_at", "id"]
+    assert threads["ix_forum_threads_recent"] == ["last_post_at", "id"]
+    assert posts["ix_forum_posts_thread_order"] == ["thread_id", "created_at", "id"]
+    assert posts["ix_forum_posts_quoted_post_id"] == ["quoted_post_id"]
+    assert "ix_forum_threads_category_last" not in threads
+    assert "ix_forum_posts_thread_created" not in posts
+    migrations.downgrade(SCHEMA, database_url, "0005")
+    threads, posts = _indexes(engine, "forum_threads"), _indexes(engine, "forum_posts")
+    assert threads["ix_forum_threads_category_last"] == ["category_key", "last_post_at"]
+    assert posts["ix_forum_posts_thread_created"] == ["thread_id", "created_at"]
+    assert not {"ix_forum_threads_category_recent", "ix_forum_threads_recent"} & set(threads)
+    assert not {"ix_forum_posts_thread_order", "ix_forum_posts_quoted_post_id"} & set(posts)
+    with engine.connect() as connection:
+        kept = connection.exec_driver_sql("SELECT id, title FROM forum_threads").all()
+    assert [tuple(row) for row in kept] == [("t-1", "Risk")]
     engine.dispose()
