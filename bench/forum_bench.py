@@ -223,6 +223,7 @@ def targets(thread_ids: list[str], args: argparse.Namespace) -> dict[str, list[s
     """Return each measured request's paths (rotated over) by name."""
     page_size = args.page_size
     last_page = -(-len(thread_ids) // page_size)
+    deep = max(1, args.long_posts // page_size * 9 // 10)
     ordinary = [t for t in thread_ids if t != LONG_THREAD]
     rotated = ordinary[:: max(1, len(ordinary) // 50)][:50]
     return {
@@ -240,6 +241,9 @@ def targets(thread_ids: list[str], args: argparse.Namespace) -> dict[str, list[s
                 f"thread read, {args.long_posts:,} posts": [f"{FORUMS}/threads/{LONG_THREAD}"],
                 "its posts (API), page 1": [
                     f"{FORUMS}/threads/{LONG_THREAD}/posts?page_size={page_size}"
+                ],
+                f"its posts (API), page {deep}": [
+                    f"{FORUMS}/threads/{LONG_THREAD}/posts?page={deep}&page_size={page_size}"
                 ],
             }
             if args.long_posts
@@ -319,6 +323,8 @@ def bench_database_kind(kind: str, args: argparse.Namespace, redis_url: str) -> 
             headers = sign_in(client)
             stats = Statements(app.extensions["db"].engine)
             paths = targets(thread_ids, args)
+            for rotation in paths.values():  # the first request also reads revocations
+                client.get(rotation[0], headers=headers)
             shapes = {name: shape(client, headers, p[0], stats) for name, p in paths.items()}
             load_before = os.getloadavg()[0]
             times = measure(client, headers, paths, args)
