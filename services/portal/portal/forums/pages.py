@@ -24,6 +24,7 @@ from portal.forums.models import LANGUAGES, ForumPost
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import ApiError, NotFound, problem_body
+from shared.paging import MAX_PAGE
 
 bp = Blueprint("forum_pages", __name__)
 
@@ -199,13 +200,35 @@ def start() -> ResponseReturnValue:
     return redirect(url_for(".thread", thread_id=thread_id), 303)
 
 
+def _read_thread(session: Any, principal: Principal, thread_id: str) -> tuple[Any, int, int]:
+    """Return the thread with the page of posts asked (``page=last``: the last one), the page
+    and the number of pages."""
+    asked = request.values.get("page", "")
+    page = int(asked) if asked.isdigit() and 0 < int(asked) <= MAX_PAGE else 1
+    found = threads.get_thread(
+        session=session, principal=principal, thread_id=thread_id, page=page, page_size=PAGE_SIZE
+    )
+    pages = max(1, -(-found["total"] // PAGE_SIZE))
+    if asked == "last" and pages > page:
+        page = pages
+        found = threads.get_thread(
+            session=session,
+            principal=principal,
+            thread_id=thread_id,
+            page=page,
+            page_size=PAGE_SIZE,
+        )
+    return found, page, pages
+
+
 def _thread_page(
     thread_id: str, principal: Principal, form: Any, errors: dict[str, Any], status: int = 200
 ) -> ResponseReturnValue:
     with _db().session() as session:
-        found = threads.get_thread(session=session, principal=principal, thread_id=thread_id)
+        found, page, pages = _read_thread(session, principal, thread_id)
         thread = views.thread_view(found["thread"])
-        by_id: dict[str, ForumPost] = {p.id: p for p in found["posts"]}
+        quoted = threads.quoted_posts(session=session, principal=principal, posts=found["posts"])
+        by_id: dict[str, ForumPost] = {**quoted, **{p.id: p for p in found["posts"]}}
         window = int(current_app.config["PORTAL_FORUM_EDIT_WINDOW_S"])
         shown = [
             views.post_view(p, principal=principal, posts=by_id, window_s=window)
@@ -219,6 +242,9 @@ def _thread_page(
         "portal/forums/thread.html",
         thread=thread,
         posts=shown,
+        replies=max(0, found["total"] - 1),
+        page=page,
+        pages=pages,
         category=_category(thread["category"], principal),
         categories=_categories(principal) if editor else [],
         item=_item(principal, thread["item_id"] or ""),
@@ -250,8 +276,11 @@ def _refused(
     return _thread_page(thread_id, principal, request.form, _errors(refused), status)
 
 
-def _back(thread_id: str, done: str, anchor: str = "") -> ResponseReturnValue:
-    target = url_for(".thread", thread_id=thread_id, done=done)
+def _back(thread_id: str, done: str, anchor: str = "", page: str = "") -> ResponseReturnValue:
+    """Return to the thread's page the form was sent from (or ``page``)."""
+    sent = page or request.form.get("page", "")
+    kept = sent if sent == "last" or (sent.isdigit() and sent != "1") else None
+    target = url_for(".thread", thread_id=thread_id, page=kept, done=done)
     return redirect(f"{target}#{anchor}" if anchor else target, 303)
 
 
@@ -272,7 +301,7 @@ def reply(thread_id: str) -> ResponseReturnValue:
             post_id = post.id
     except (ValidationError, ApiError) as refused:
         return _refused(thread_id, principal, refused)
-    return _back(thread_id, "replied", f"post-{post_id}")
+    return _back(thread_id, "replied", f"post-{post_id}", page="last")
 
 
 @bp.post("/forums/threads/<thread_id>/posts/<post_id>/edit")

@@ -4,10 +4,14 @@ controls and log; the threads about a catalogue item on its page. In English and
 signed-in members only."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
+from portal.forums import pages as forum_pages
 from portal.forums.models import ForumPost, ForumReport, ForumThread
+from shared.timestamps import utcnow
 
 from .conftest import item_data
 
@@ -265,3 +269,70 @@ def test_the_item_page_lists_its_threads_and_offers_to_discuss_it(browser, conte
     assert "Parlons du scanner" in after and "0 réponse" in after
     assert "Étude scanner" in text(member.get(sent.location))
     assert "Discussions" not in text(browser("anonymous").get(f"/catalogue/{item['slug']}"))
+
+
+def test_a_long_thread_comes_in_pages_and_a_reply_lands_on_the_last(browser, thread, monkeypatch):
+    monkeypatch.setattr(forum_pages, "PAGE_SIZE", 2)
+    started = thread()
+    thread_id, first = started["thread"]["id"], started["posts"][0]["id"]
+    member = browser("respondent", "fr")
+    for number in range(3):
+        sent = member.post(
+            f"/forums/threads/{thread_id}/posts",
+            data={"csrf_token": CSRF, "body": f"Réponse {number}", "quoted_post_id": first},
+        )
+        assert sent.status_code == 303
+    assert "page=last" in sent.location
+    last = text(member.get(sent.location))
+    assert "Page 2 sur 2" in last and "Réponse 2" in last and "Réponse 0" not in last
+    assert f'href="#post-{first}">Demo Coordinator' in last  # the quoted post is on page 1
+    assert "3 réponses" in last
+    first_page = text(member.get(f"/forums/threads/{thread_id}"))
+    assert "Page 1 sur 2" in first_page and "Réponse 0" in first_page
+    assert "Réponse 1" not in first_page
+
+
+def test_a_hidden_post_is_gone_for_members_and_marked_for_editors(browser, thread, client, people):
+    started = thread()
+    thread_id = started["thread"]["id"]
+    reply = client.post(
+        f"{THREADS}/{thread_id}/posts", json={"body": "Achetez ici"}, headers=people["respondent"]
+    )
+    assert reply.status_code == 201
+    editor = browser("editor")
+    hidden = editor.post(
+        f"/forums/threads/{thread_id}/posts/{reply.json['id']}/moderation",
+        data={"csrf_token": CSRF, "action": "hide", "page": "1"},
+    )
+    assert hidden.status_code == 303 and f"#post-{reply.json['id']}" in hidden.location
+    assert "Achetez ici" not in text(browser("member").get(f"/forums/threads/{thread_id}"))
+    page = text(editor.get(f"/forums/threads/{thread_id}"))
+    assert "Achetez ici" in page and "Hidden from members" in page
+    assert "Show this post again" in page
+
+
+def test_the_edit_link_is_gone_once_the_window_is_over(browser, thread, app):
+    started = thread()
+    thread_id, post_id = started["thread"]["id"], started["posts"][0]["id"]
+    with app.extensions["db"].session(write=True) as session, session.begin():
+        session.execute(
+            update(ForumPost)
+            .where(ForumPost.id == post_id)
+            .values(created_at=utcnow() - timedelta(hours=2))
+        )
+    member = browser("member")
+    assert f"edit={post_id}" not in text(member.get(f"/forums/threads/{thread_id}"))
+    refused = member.post(
+        f"/forums/threads/{thread_id}/posts/{post_id}/edit",
+        data={"csrf_token": CSRF, "body": "Too late"},
+    )
+    assert refused.status_code == 403 and "The time to edit this post is over" in text(refused)
+
+
+def test_the_pages_speak_portuguese_too(browser, thread):
+    thread_id = thread()["thread"]["id"]
+    member = browser("member", "pt")
+    assert "Por tecnologia" in text(member.get("/forums"))
+    page = text(member.get(f"/forums/threads/{thread_id}"))
+    assert "Publicar a resposta" in page
+    assert "0 resposta" in page and "0 respostas" not in page  # CLDR: 0 is singular in pt
