@@ -1,72 +1,162 @@
-"""French versions of the messages that explain a refusal (a problem's ``detail`` and ``errors``).
+"""The messages that explain a refusal (a problem's ``detail`` and ``errors``), translated.
 
 Validation messages are written once, in English, where they are raised (marshmallow's own, the
-platform's, a service's); this catalogue holds their French versions, so a problem answers in
-the language of the request without every ``raise`` carrying both. A message may hold
-placeholders (``"unknown areas: {areas}"``): the values found in the English text are put into
-the French one. A message with no French version stays as it is.
+platform's, a service's). A module registers the English templates it raises, marked with ``N_``
+so ``make i18n`` puts them in its domain's catalog
+(``register_messages("assessment", [N_("unknown areas: {areas}")])``); a problem then answers in
+the language of the request without every ``raise`` carrying each language. A template may hold
+``{name}`` placeholders: the rendered English message is matched back to its template (exactly,
+else by the most specific pattern) and the values found in it are put into the translation. The
+translation comes from the registering domain's catalog, else the shared one; a message with no
+translation (or no template) stays in English.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-_PLACEHOLDER = re.compile(r"\{(\w+)(?:![rsa])?\}")
+from shared.i18n import DEFAULT, SUPPORTED
+from shared.translations import N_, texts_for
 
-# English -> French, with no placeholders: looked up directly.
-_EXACT: dict[str, str] = {}
-# English with placeholders -> (its pattern, French with the same placeholders); tried most
-# specific first (the most fixed text), so "at most {n} chars" wins over "at most {n}".
-_TEMPLATES: dict[str, tuple[re.Pattern[str], str]] = {}
-_PATTERNS: list[tuple[re.Pattern[str], str]] = []
+SHARED_DOMAIN = "shared"
+# A ``{name}`` placeholder, with an optional conversion (``{input!r}``) or format (``{n:d}``).
+PLACEHOLDER = re.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
 
 
-def _pattern(english: str) -> re.Pattern[str]:
-    parts, position = [], 0
-    for match in _PLACEHOLDER.finditer(english):
+@dataclass
+class _Template:
+    """A registered English template: its pattern, the domains whose catalogs translate it."""
+
+    english: str
+    pattern: re.Pattern[str] | None
+    domains: list[str] = field(default_factory=list)
+    french: str | None = None  # the old path (``register_translations``), see there
+
+
+# English template -> what translates it. Templates without placeholders are looked up directly;
+# the others are tried most specific first (the most fixed text), so "at most {n} chars" wins
+# over "at most {n}".
+_TEMPLATES: dict[str, _Template] = {}
+_PATTERNS: list[_Template] = []
+
+
+def placeholders(text: str) -> set[str]:
+    """Return the names of the ``{name}`` placeholders of ``text``."""
+    return set(PLACEHOLDER.findall(text))
+
+
+def _pattern(english: str) -> re.Pattern[str] | None:
+    """Return the pattern matching ``english`` rendered, or None when it has no placeholder."""
+    if not PLACEHOLDER.search(english):
+        return None
+    parts, position, seen = [], 0, set()
+    for match in PLACEHOLDER.finditer(english):
+        name = match.group(1)
         parts.append(re.escape(english[position : match.start()]))
-        parts.append(f"(?P<{match.group(1)}>.+?)")
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+        seen.add(name)
         position = match.end()
     parts.append(re.escape(english[position:]))
     return re.compile("".join(parts), re.DOTALL)
 
 
+def _template(english: str) -> _Template:
+    if not english.strip():
+        raise ValueError("a message template cannot be empty")
+    if english not in _TEMPLATES:
+        _TEMPLATES[english] = _Template(english, _pattern(english))
+    return _TEMPLATES[english]
+
+
+def _check(english: str, translation: str, where: str) -> None:
+    """Refuse a translation that uses a placeholder its English template does not give."""
+    extra = placeholders(translation) - placeholders(english)
+    if extra:
+        raise ValueError(f"{where}: {translation!r} uses {sorted(extra)}, which {english!r} lacks")
+
+
+def _sort_patterns() -> None:
+    with_names = [t for t in _TEMPLATES.values() if t.pattern is not None]
+    with_names.sort(key=lambda t: len(PLACEHOLDER.sub("", t.english)), reverse=True)
+    _PATTERNS[:] = with_names
+
+
+def register_messages(domain: str, messages: Iterable[str]) -> None:
+    """Add English templates (``N_``) that the ``domain`` catalog, else the shared one, translates.
+
+    Each translation, in every supported language, is checked to use no placeholder its English
+    template lacks.
+    """
+    for english in messages:
+        template = _template(english)
+        if domain not in template.domains:
+            template.domains.append(domain)
+        for language in SUPPORTED:
+            if language != DEFAULT:
+                _check(english, _catalog_text(template, language), f"{domain}/{language}")
+    _sort_patterns()
+
+
 def register_translations(french: Mapping[str, str]) -> None:
-    """Add French versions of English messages (``{name}`` placeholders carried over)."""
+    """TEMPORARY old path: add French versions of English messages from an English->French dict.
+
+    Still used only by the portal (``MESSAGES_FR`` of catalogue, contributions, directory,
+    assistance, forums) and reports modules until their messages move to their catalogs
+    (``register_messages``); a message registered this way has no Portuguese, its reader gets
+    the English. Remove once no module calls it.
+    """
     for english, text in french.items():
-        names = set(_PLACEHOLDER.findall(english))
-        extra = set(_PLACEHOLDER.findall(text)) - names
-        if extra:
-            raise ValueError(f"{text!r} uses {sorted(extra)}, which {english!r} does not give")
+        _check(english, text, "fr")
         if not text.strip():
             raise ValueError(f"{english!r} needs a French version")
-        if names:
-            _TEMPLATES[english] = (_pattern(english), _PLACEHOLDER.sub(r"{\1}", text))
-        else:
-            _EXACT[english] = text
-    fixed = {english: len(_PLACEHOLDER.sub("", english)) for english in _TEMPLATES}
-    _PATTERNS[:] = [_TEMPLATES[e] for e in sorted(_TEMPLATES, key=fixed.__getitem__, reverse=True)]
+        _template(english).french = text
+    _sort_patterns()
+
+
+def _catalog_text(template: _Template, language: str) -> str:
+    """Return the catalog translation of ``template`` (its English when none translates it)."""
+    domains = (*template.domains, SHARED_DOMAIN)
+    return texts_for(language, *dict.fromkeys(domains)).gettext(template.english)
+
+
+def _find(message: str) -> tuple[_Template, dict[str, str]] | None:
+    """Return the template ``message`` was written from and the values of its placeholders."""
+    exact = _TEMPLATES.get(message)
+    if exact is not None and exact.pattern is None:
+        return exact, {}
+    for template in _PATTERNS:
+        assert template.pattern is not None
+        match = template.pattern.fullmatch(message)
+        if match:
+            return template, match.groupdict()
+    return None
 
 
 def translate(message: str, language: str) -> str:
-    """Return ``message`` in ``language`` (as it is when English or not in the catalogue)."""
-    if language != "fr":
+    """Return ``message`` in ``language`` (as it is when English or when nothing translates it)."""
+    if language == DEFAULT:
         return message
-    exact = _EXACT.get(message)
-    if exact is not None:
-        return exact
-    for pattern, text in _PATTERNS:
-        match = pattern.fullmatch(message)
-        if match:
-            return text.format(**match.groupdict())
-    return message
+    found = _find(message)
+    if found is None:
+        return message
+    template, values = found
+    if template.french is not None and language == "fr":
+        text = template.french
+    elif template.domains:
+        text = _catalog_text(template, language)
+    else:
+        return message
+    if text == template.english:  # untranslated: the English as it was written
+        return message
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
 
 
 def translate_errors(errors: Any, language: str) -> Any:
     """Return field errors (nested mappings and lists of messages) with each message translated."""
-    if language != "fr":
+    if language == DEFAULT:
         return errors
     if isinstance(errors, str):
         return translate(errors, language)
@@ -77,103 +167,71 @@ def translate_errors(errors: Any, language: str) -> Any:
     return errors
 
 
-_RANGE_OPERATORS = {
-    "greater than or equal to": "supérieur ou égal à",
-    "greater than": "strictement supérieur à",
-    "less than or equal to": "inférieur ou égal à",
-    "less than": "strictement inférieur à",
-}
-
-
-def _range_messages() -> dict[str, str]:
-    """marshmallow's ``Range`` messages, whose operators are filled in before ``{min}``."""
-    lows = {k: v for k, v in _RANGE_OPERATORS.items() if k.startswith("greater")}
-    highs = {k: v for k, v in _RANGE_OPERATORS.items() if k.startswith("less")}
-    messages = {}
-    for low, bas in lows.items():
-        messages[f"Must be {low} {{min}}."] = f"Doit être {bas} {{min}}."
-        for high, haut in highs.items():
-            messages[f"Must be {low} {{min}} and {high} {{max}}."] = (
-                f"Doit être {bas} {{min}} et {haut} {{max}}."
-            )
-    for high, haut in highs.items():
-        messages[f"Must be {high} {{max}}."] = f"Doit être {haut} {{max}}."
-    return messages
-
-
 # marshmallow's default messages (fields and validators), then the shared library's own.
-MARSHMALLOW_FR: dict[str, str] = {
-    "Missing data for required field.": "Champ obligatoire manquant.",
-    "Field may not be null.": "Ce champ ne peut pas être nul.",
-    "Invalid value.": "Valeur invalide.",
-    "Invalid type.": "Type invalide.",
-    "Invalid input type.": "Type de données invalide.",
-    "Invalid input.": "Saisie invalide.",
-    "Unknown field.": "Champ inconnu.",
-    "Not a valid list.": "Ce n'est pas une liste valide.",
-    "Not a valid tuple.": "Ce n'est pas un n-uplet valide.",
-    "Not a valid string.": "Ce n'est pas une chaîne de caractères valide.",
-    "Not a valid utf-8 string.": "Ce n'est pas une chaîne UTF-8 valide.",
-    "Not a valid UUID.": "Ce n'est pas un UUID valide.",
-    "Not a valid number.": "Ce n'est pas un nombre valide.",
-    "Number too large.": "Nombre trop grand.",
-    "Not a valid integer.": "Ce n'est pas un nombre entier valide.",
-    "Special numeric values (nan or infinity) are not permitted.": (
-        "Les valeurs numériques spéciales (nan ou infini) ne sont pas admises."
-    ),
-    "Not a valid boolean.": "Ce n'est pas un booléen valide.",
-    "Not a valid datetime.": "Ce n'est pas une date et heure valide.",
-    "Not a valid naive datetime.": "Ce n'est pas une date et heure sans fuseau valide.",
-    "Not a valid aware datetime.": "Ce n'est pas une date et heure avec fuseau valide.",
-    "Not a valid time.": "Ce n'est pas une heure valide.",
-    "Not a valid date.": "Ce n'est pas une date valide.",
-    "Not a valid period of time.": "Ce n'est pas une durée valide.",
-    "Not a valid mapping type.": "Ce n'est pas un objet valide.",
-    "Not a valid URL.": "Ce n'est pas une URL valide.",
-    "Not a valid email address.": "Ce n'est pas une adresse électronique valide.",
-    "Not a valid IP address.": "Ce n'est pas une adresse IP valide.",
-    "Not a valid IPv4 address.": "Ce n'est pas une adresse IPv4 valide.",
-    "Not a valid IPv6 address.": "Ce n'est pas une adresse IPv6 valide.",
-    "Not a valid IP interface.": "Ce n'est pas une interface IP valide.",
-    "Not a valid IPv4 interface.": "Ce n'est pas une interface IPv4 valide.",
-    "Not a valid IPv6 interface.": "Ce n'est pas une interface IPv6 valide.",
-    "{input!r} cannot be formatted as a timedelta.": "{input} n'est pas une durée.",
-    "String does not match expected pattern.": "Ne correspond pas au format attendu.",
-    "Length must be between {min} and {max}.": (
-        "La longueur doit être comprise entre {min} et {max}."
-    ),
-    "Length must be {equal}.": "La longueur doit être de {equal}.",
-    "Longer than maximum length {max}.": "Dépasse la longueur maximale de {max}.",
-    "Shorter than minimum length {min}.": "N'atteint pas la longueur minimale de {min}.",
-    '"{input}" cannot be formatted as a {obj_type}.': "« {input} » n'est pas un(e) {obj_type}.",
-    "Must be one of: {choices}.": "Doit être l'une des valeurs : {choices}.",
-    "Must be equal to {other}.": "Doit être égal à {other}.",
-    "One or more of the choices you made was not in: {choices}.": (
-        "Au moins un des choix ne figure pas parmi : {choices}."
-    ),
-    "One or more of the choices you made was in: {values}.": (
-        "Au moins un des choix figure parmi les valeurs exclues : {values}."
-    ),
-    **_range_messages(),
+MARSHMALLOW_MESSAGES = [
+    N_("Missing data for required field."),
+    N_("Field may not be null."),
+    N_("Invalid value."),
+    N_("Invalid type."),
+    N_("Invalid input type."),
+    N_("Invalid input."),
+    N_("Unknown field."),
+    N_("Not a valid list."),
+    N_("Not a valid tuple."),
+    N_("Not a valid string."),
+    N_("Not a valid utf-8 string."),
+    N_("Not a valid UUID."),
+    N_("Not a valid number."),
+    N_("Number too large."),
+    N_("Not a valid integer."),
+    N_("Special numeric values (nan or infinity) are not permitted."),
+    N_("Not a valid boolean."),
+    N_("Not a valid datetime."),
+    N_("Not a valid naive datetime."),
+    N_("Not a valid aware datetime."),
+    N_("Not a valid time."),
+    N_("Not a valid date."),
+    N_("Not a valid period of time."),
+    N_("Not a valid mapping type."),
+    N_("Not a valid URL."),
+    N_("Not a valid email address."),
+    N_("Not a valid IP address."),
+    N_("Not a valid IPv4 address."),
+    N_("Not a valid IPv6 address."),
+    N_("Not a valid IP interface."),
+    N_("Not a valid IPv4 interface."),
+    N_("Not a valid IPv6 interface."),
+    N_("{input!r} cannot be formatted as a timedelta."),
+    N_("String does not match expected pattern."),
+    N_("Length must be between {min} and {max}."),
+    N_("Length must be {equal}."),
+    N_("Longer than maximum length {max}."),
+    N_("Shorter than minimum length {min}."),
+    N_('"{input}" cannot be formatted as a {obj_type}.'),
+    N_("Must be one of: {choices}."),
+    N_("Must be equal to {other}."),
+    N_("One or more of the choices you made was not in: {choices}."),
+    N_("One or more of the choices you made was in: {values}."),
+    # marshmallow's ``Range``, whose operators are filled in before ``{min}`` and ``{max}``
+    N_("Must be greater than or equal to {min}."),
+    N_("Must be greater than {min}."),
+    N_("Must be less than or equal to {max}."),
+    N_("Must be less than {max}."),
+    N_("Must be greater than or equal to {min} and less than or equal to {max}."),
+    N_("Must be greater than or equal to {min} and less than {max}."),
+    N_("Must be greater than {min} and less than or equal to {max}."),
+    N_("Must be greater than {min} and less than {max}."),
     # the shared library's own
-    "Contains a control character ({code}) at position {at}.": (
-        "Contient un caractère de contrôle ({code}) à la position {at}."
-    ),
-    "Contains an unpaired surrogate ({code}) at position {at}.": (
-        "Contient un demi-caractère de substitution isolé ({code}) à la position {at}."
-    ),
-    "Must be on one line (no line break).": "Doit tenir sur une ligne (sans saut de ligne).",
-    (
+    N_("Contains a control character ({code}) at position {at}."),
+    N_("Contains an unpaired surrogate ({code}) at position {at}."),
+    N_("Must be on one line (no line break)."),
+    N_(
         "Too many writes from this caller: wait for Retry-After seconds; to send many answers, use "
         "POST /api/v1/assessment/assessments/{assessment_id}/bulk-answers"
-    ): (
-        "Trop d'écritures de cet appelant : attendez Retry-After secondes ; pour envoyer de "
-        "nombreuses réponses, utilisez "
-        "POST /api/v1/assessment/assessments/{assessment_id}/bulk-answers"
     ),
-    "at most {count} chars": "au plus {count} caractères",
-    "use an Authorization: Bearer token": "utilisez un jeton « Authorization: Bearer »",
-    "token keys unavailable": "les clés de vérification des jetons sont indisponibles",
-}
+    N_("at most {count} chars"),
+    N_("use an Authorization: Bearer token"),
+    N_("token keys unavailable"),
+]
 
-register_translations(MARSHMALLOW_FR)
+register_messages(SHARED_DOMAIN, MARSHMALLOW_MESSAGES)

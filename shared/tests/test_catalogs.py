@@ -2,9 +2,10 @@
 
 A catalog is ``<package>/translations/<lang>/LC_MESSAGES/messages.po`` (see shared.translations).
 These tests fail when a marked string is missing from a catalog or lacks its French text, when a
-catalog has fuzzy or obsolete entries, when a placeholder differs between the English and the
-translation, and when a plural message does not render for 0, 1, 2 and 5. A language beyond
-English and French (``COMPLETE``) may leave a text untranslated: it shows in English.
+catalog has fuzzy or obsolete entries, when a placeholder (``%(name)s`` or ``{name}``) differs
+between the English and the translation, and when a plural message does not render for 0, 1, 2
+and 5. A language beyond English and French (``COMPLETE``) may leave a text untranslated: it
+shows in English.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ KEYWORDS = {
 }
 # French must translate everything; another language may leave texts to English.
 TRANSLATED = [lang for lang in COMPLETE if lang != "en"]
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")
+# ``%(name)s`` (gettext) and ``{name}`` (the refusal messages of shared.messages, marked
+# python-brace-format); ``{input!r}`` and ``{input}`` are the same placeholder.
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
 COUNTS = (0, 1, 2, 5)
 
 
@@ -63,7 +66,8 @@ def _key(message: Message) -> tuple[str | None, str]:
 
 
 def _placeholders(text: str) -> list[str]:
-    return sorted(PLACEHOLDER.findall(text))
+    found = PLACEHOLDER.finditer(text)
+    return sorted(f"{{{m[2]}}}" if m[2] else (m[1] or m[0]) for m in found)
 
 
 def _extracted(domain: str) -> set[tuple[str | None, str]]:

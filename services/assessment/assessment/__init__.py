@@ -20,9 +20,9 @@ from assessment.config import GROUPS, SERVICE, settings, stored_workbook_secret
 from assessment.frameworks import FrameworkCache, sync_repository_frameworks
 from assessment.migrations import SCHEMA
 from assessment.peers import api as peers_api
-from assessment.texts import MESSAGES_FR
+from assessment.texts import MESSAGES
 from shared.errors import register_titles
-from shared.messages import register_translations
+from shared.messages import register_messages
 from shared.metrics import register_event_gauges
 from shared.migration_commands import upgrade_app
 from shared.migrations import refuse_if_behind
@@ -59,11 +59,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("ASSESSMENT_WORKBOOK_SECRET"):
         app.config["ASSESSMENT_WORKBOOK_SECRET"] = stored_workbook_secret()
     register_titles(ERRORS, domain="assessment")
-    register_translations(MESSAGES_FR)
+    register_messages("assessment", MESSAGES)
     register_titles(actions_texts.ERRORS, domain="assessment")
-    register_translations(actions_texts.MESSAGES_FR)
+    register_messages("assessment", actions_texts.MESSAGES)
     register_titles(assistance_texts.ERRORS, domain="assessment")
-    register_translations(assistance_texts.MESSAGES_FR)
+    register_messages("assessment", assistance_texts.MESSAGES)
     app.extensions["frameworks"] = FrameworkCache()
     register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
     app.extensions["assessment.facts"] = AssessmentFacts()

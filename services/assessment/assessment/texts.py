@@ -38,48 +38,29 @@ RADAR_VALUE = N_("Level")
 RADAR_TARGET = N_("Target")
 
 
-# French versions of the messages the service's refusals carry (``shared.messages``).
-MESSAGES_FR = {
-    "only a coordinator starts an assessment": "seul un coordinateur lance une évaluation",
-    "an administration is required": "une administration est requise",
-    "unknown areas: {areas}": "domaines inconnus : {areas}",
-    "the assessment changed meanwhile: save again": (
-        "l'évaluation a changé entre-temps : enregistrez à nouveau"
-    ),
-    "Must be a level from 1 to 5, 'dont_know' or 'not_applicable'.": (
-        "Doit être un niveau de 1 à 5, « dont_know » ou « not_applicable »."
-    ),
-    "must be an object": "doit être un objet",
-    "use lower-case letters, digits, . _ -": "utilisez des minuscules, des chiffres, . _ -",
-    "describe exactly the levels 1 to 5": "décrivez exactement les niveaux 1 à 5",
-    "duplicate keys: {keys}": "clés en double : {keys}",
-    "{case}: unknown areas {areas}": "{case} : domaines inconnus {areas}",
-    "from {version}: unknown indicators {indicators}": (
-        "depuis {version} : indicateurs inconnus {indicators}"
-    ),
-    "name exactly five levels, 1 to 5": "nommez exactement cinq niveaux, de 1 à 5",
-    "unknown reference {reference}: no framework {framework} {version}": (
-        "référence inconnue {reference} : aucun référentiel {framework} {version}"
-    ),
-    "unknown reference {reference}: {framework} {version} has no area {area}": (
-        "référence inconnue {reference} : {framework} {version} n'a pas de domaine {area}"
-    ),
-    "malformed reference {reference}: write <framework>@<version>/<area>": (
-        "référence mal formée {reference} : écrivez <référentiel>@<version>/<domaine>"
-    ),
-    "{reference}: a framework cannot reuse its own area": (
-        "{reference} : un référentiel ne peut pas réutiliser son propre domaine"
-    ),
-    "{reference}: the module has no indicators {indicators}": (
-        "{reference} : le module ne contient pas les indicateurs {indicators}"
-    ),
-    "{reference}: indicators must be a non-empty list of indicator keys": (
-        "{reference} : indicators doit être une liste non vide de clés d'indicateurs"
-    ),
-    "{reference}: unknown fields {fields}": "{reference} : champs inconnus {fields}",
-    "reference not resolved: publish the framework it points to first": (
-        "référence non résolue : publiez d'abord le référentiel auquel elle renvoie"
-    ),
-    "reference cycle: {cycle}": "références circulaires : {cycle}",
-    "not offered as pre-filled: {indicators}": "non proposées comme préremplies : {indicators}",
-}
+# The English templates of the messages the service's refusals carry (``shared.messages``), which
+# the assessment catalog translates.
+MESSAGES: list[str] = [
+    N_("only a coordinator starts an assessment"),
+    N_("an administration is required"),
+    N_("unknown areas: {areas}"),
+    N_("the assessment changed meanwhile: save again"),
+    N_("Must be a level from 1 to 5, 'dont_know' or 'not_applicable'."),
+    N_("must be an object"),
+    N_("use lower-case letters, digits, . _ -"),
+    N_("describe exactly the levels 1 to 5"),
+    N_("duplicate keys: {keys}"),
+    N_("{case}: unknown areas {areas}"),
+    N_("from {version}: unknown indicators {indicators}"),
+    N_("name exactly five levels, 1 to 5"),
+    N_("unknown reference {reference}: no framework {framework} {version}"),
+    N_("unknown reference {reference}: {framework} {version} has no area {area}"),
+    N_("malformed reference {reference}: write <framework>@<version>/<area>"),
+    N_("{reference}: a framework cannot reuse its own area"),
+    N_("{reference}: the module has no indicators {indicators}"),
+    N_("{reference}: indicators must be a non-empty list of indicator keys"),
+    N_("{reference}: unknown fields {fields}"),
+    N_("reference not resolved: publish the framework it points to first"),
+    N_("reference cycle: {cycle}"),
+    N_("not offered as pre-filled: {indicators}"),
+]

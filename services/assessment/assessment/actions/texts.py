@@ -1,4 +1,4 @@
-"""Problem titles of the action plans (for the catalog) and their messages' French versions."""
+"""Problem titles of the action plans and the English templates of their messages (catalog)."""
 
 from __future__ import annotations
 
@@ -13,26 +13,18 @@ ERRORS: dict[str, str] = {
     "no_previous_assessment": N_("This assessment has no earlier assessment to compare with"),
 }
 
-MESSAGES_FR: dict[str, str] = {
-    "only a coordinator changes the action plan": ("seul un coordinateur modifie le plan d'action"),
-    "respondents see the actions they own": (
-        "les répondants voient les actions dont ils sont responsables"
-    ),
-    "an owner changes only the status and the evidence": (
-        "un responsable ne modifie que le statut et les éléments de preuve"
-    ),
-    "this assessment has no action plan yet": "cette évaluation n'a pas encore de plan d'action",
-    "not a user of this administration's assessments": (
-        "pas un utilisateur des évaluations de cette administration"
-    ),
-    "unknown indicators: {keys}": "indicateurs inconnus : {keys}",
-    "unknown recommendations: {keys}": "recommandations inconnues : {keys}",
-    "not priorities: {keys}": "pas des priorités : {keys}",
-    "must be a level from {low} to {high}": "doit être un niveau de {low} à {high}",
-    "must be an http or https address (no spaces)": (
-        "doit être une adresse http ou https (sans espace)"
-    ),
-    "a note, a link or a portal contribution is required": (
-        "une note, un lien ou une contribution du portail est requis"
-    ),
-}
+# The English templates of the messages the service's refusals carry (``shared.messages``), which
+# the assessment catalog translates.
+MESSAGES: list[str] = [
+    N_("only a coordinator changes the action plan"),
+    N_("respondents see the actions they own"),
+    N_("an owner changes only the status and the evidence"),
+    N_("this assessment has no action plan yet"),
+    N_("not a user of this administration's assessments"),
+    N_("unknown indicators: {keys}"),
+    N_("unknown recommendations: {keys}"),
+    N_("not priorities: {keys}"),
+    N_("must be a level from {low} to {high}"),
+    N_("must be an http or https address (no spaces)"),
+    N_("a note, a link or a portal contribution is required"),
+]

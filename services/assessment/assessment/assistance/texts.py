@@ -1,4 +1,4 @@
-"""Problem titles of assistance requests (for the catalog) and their messages' French versions."""
+"""Problem titles of assistance requests and the English templates of their messages (catalog)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ ERRORS: dict[str, str] = {
     "assistance_request_sent": N_("The request is sent: only the operators change it now"),
 }
 
-MESSAGES_FR: dict[str, str] = {
-    "only a coordinator drafts and sends assistance requests": (
-        "seul un coordinateur rédige et envoie les demandes d'assistance"
-    ),
-}
+# The English templates of the messages the service's refusals carry (``shared.messages``), which
+# the assessment catalog translates.
+MESSAGES: list[str] = [
+    N_("only a coordinator drafts and sends assistance requests"),
+]

@@ -262,3 +262,28 @@ def test_refusals_explain_themselves_in_french(client, auth, started, indicators
     )
     assert targets.status_code == 422
     assert targets.json["errors"] == {"targets": ["domaines inconnus : space"]}
+
+
+def test_refusals_explain_themselves_in_portuguese(client, auth, started, indicators):
+    _invite(client, auth, started)
+    portuguese = {**_respondent(auth), "Accept-Language": "pt"}
+    url = f"{BASE}/assessments/{started}/answers"
+    out = client.put(f"{url}/{indicators['data'][0]}", json={"value": 6}, headers=portuguese)
+    assert out.status_code == 422
+    assert out.headers["Content-Language"] == "pt"
+    assert out.json["errors"] == {
+        "value": ["Deve ser um nível de 1 a 5, «dont_know» ou «not_applicable»."]
+    }
+    targets = client.patch(
+        f"{BASE}/assessments/{started}",
+        json={"targets": {"space": 3}, "title": 5},
+        headers={**auth(), "Accept-Language": "pt"},
+    )
+    assert targets.status_code == 422
+    assert targets.json["errors"] == {"title": ["Não é uma cadeia de caracteres válida."]}
+    areas = client.patch(
+        f"{BASE}/assessments/{started}",
+        json={"targets": {"space": 3}},
+        headers={**auth(), "Accept-Language": "pt"},
+    )
+    assert areas.json["errors"] == {"targets": ["domínios desconhecidos: space"]}
