@@ -389,6 +389,25 @@ def moderation_log() -> ResponseReturnValue:
     )
 
 
+@bp.get("/forums/reports")
+def reports() -> ResponseReturnValue:
+    """The members' reports of posts, the latest first (editors)."""
+    principal = _member()
+    page = _page()
+    with _db().session() as session:
+        rows, total = moderation.list_reports(
+            session=session, principal=principal, page=page, page_size=LOG_PAGE_SIZE
+        )
+        shown = views.report_views(session, rows)
+    return render_template(
+        "portal/forums/reports.html",
+        reports=shown,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // LOG_PAGE_SIZE)),
+    )
+
+
 def item_threads(principal: Principal | None, item_id: str) -> list[dict[str, Any]] | None:
     """Return the threads about a catalogue item for its page (None: the reader has no forums)."""
     if principal is None:

@@ -70,6 +70,27 @@ def quote_text(post: ForumPost) -> str:
     return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
 
 
+def _names(session: Session, ids: set[str]) -> dict[str, str]:
+    found = session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    return {user_id: name for user_id, name in found}
+
+
+def report_views(session: Session, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the reported posts with the reporters' and the authors' names instead of ids."""
+    names = _names(
+        session, {r["reporter_id"] for r in reports} | {r["post_author_id"] for r in reports}
+    )
+    return [
+        {
+            **report,
+            "created_at": as_utc(report["created_at"]),
+            "reporter_name": names.get(report["reporter_id"], ""),
+            "post_author_name": names.get(report["post_author_id"], ""),
+        }
+        for report in reports
+    ]
+
+
 def log_views(session: Session, lines: list[ForumModeration]) -> list[dict[str, Any]]:
     """Return moderation log lines with the editors' names instead of their ids."""
     ids = {line.actor_id for line in lines}

@@ -336,3 +336,18 @@ def test_the_pages_speak_portuguese_too(browser, thread):
     page = text(member.get(f"/forums/threads/{thread_id}"))
     assert "Publicar a resposta" in page
     assert "0 resposta" in page and "0 respostas" not in page  # CLDR: 0 is singular in pt
+
+
+def test_editors_read_the_reported_posts_with_names(browser, thread):
+    started = thread()
+    thread_id, post_id = started["thread"]["id"], started["posts"][0]["id"]
+    sent = browser("respondent").post(
+        f"/forums/threads/{thread_id}/posts/{post_id}/report",
+        data={"csrf_token": CSRF, "reason": "Off topic"},
+    )
+    assert sent.status_code == 303
+    page = text(browser("editor", "fr").get("/forums/reports"))
+    assert "1 signalement" in page and "Demo Respondent" in page and "Demo Coordinator" in page
+    assert "Off topic" in page and f'href="/forums/threads/{thread_id}#post-{post_id}"' in page
+    assert browser("member").get("/forums/reports").status_code == 403
+    assert browser("anonymous").get("/forums/reports").status_code == 302
