@@ -117,11 +117,11 @@ def visible_thread(session: Session, principal: Principal, thread_id: str) -> Fo
     return thread
 
 
-def _posts_query(thread: ForumThread, principal: Principal) -> Select[Any]:
+def _posts_query(thread: ForumThread, principal: Principal, column: Any = ForumPost) -> Select[Any]:
     """Return the query of a thread's posts in order (hidden ones only for editors); the order
     is total (time of posting, then id), so pages never overlap nor skip a post."""
     query = (
-        select(ForumPost)
+        select(column)
         .where(ForumPost.thread_id == thread.id)
         .order_by(ForumPost.created_at, ForumPost.id)
     )
@@ -136,10 +136,24 @@ def list_posts(
     """Return one page of a thread's posts in order and how many the caller sees in all."""
     require_member(principal)
     thread = visible_thread(session, principal, thread_id)
-    rows, total, _ = fetch_page(
-        session, _posts_query(thread, principal), page=page, page_size=page_size
+    return _page_of_posts(session, thread, principal, page=page, page_size=page_size)
+
+
+def _page_of_posts(
+    session: Session, thread: ForumThread, principal: Principal, *, page: int, page_size: int
+) -> tuple[list[ForumPost], int]:
+    """Return one page of a thread's posts and the total: the page's ids and the count from one
+    narrow statement (the count visits every post of the thread, so it does not carry their
+    bodies), then those posts by id."""
+    ids, total, _ = fetch_page(
+        session, _posts_query(thread, principal, ForumPost.id), page=page, page_size=page_size
     )
-    return rows, total
+    if not ids:
+        return [], total
+    found = {
+        post.id: post for post in session.scalars(select(ForumPost).where(ForumPost.id.in_(ids)))
+    }
+    return [found[post_id] for post_id in ids if post_id in found], total
 
 
 def get_thread(
@@ -158,7 +172,7 @@ def get_thread(
     if page is None:
         posts = list(session.scalars(query))
         return {"thread": thread, "posts": posts, "total": len(posts)}
-    posts, total, _ = fetch_page(session, query, page=page, page_size=page_size)
+    posts, total = _page_of_posts(session, thread, principal, page=page, page_size=page_size)
     return {"thread": thread, "posts": posts, "total": total}
 
 
