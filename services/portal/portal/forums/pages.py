@@ -200,11 +200,20 @@ def start() -> ResponseReturnValue:
     return redirect(url_for(".thread", thread_id=thread_id), 303)
 
 
+def _page_of_post(session: Any, principal: Principal, thread_id: str, post_id: str) -> int:
+    """Return the page of the thread that shows ``post_id`` (1 when the reader does not see it)."""
+    found = threads.get_thread(session=session, principal=principal, thread_id=thread_id)
+    ids = [post.id for post in found["posts"]]
+    return ids.index(post_id) // PAGE_SIZE + 1 if post_id in ids else 1
+
+
 def _read_thread(session: Any, principal: Principal, thread_id: str) -> tuple[Any, int, int]:
-    """Return the thread with the page of posts asked (``page=last``: the last one), the page
-    and the number of pages."""
+    """Return the thread with the page of posts asked (``page=last``: the last one; ``post=``:
+    the page showing that post), the page and the number of pages."""
     asked = request.values.get("page", "")
     page = int(asked) if asked.isdigit() and 0 < int(asked) <= MAX_PAGE else 1
+    if request.args.get("post") and not asked:
+        page = _page_of_post(session, principal, thread_id, request.args["post"])
     found = threads.get_thread(
         session=session, principal=principal, thread_id=thread_id, page=page, page_size=PAGE_SIZE
     )

@@ -290,6 +290,9 @@ def test_a_long_thread_comes_in_pages_and_a_reply_lands_on_the_last(browser, thr
     first_page = text(member.get(f"/forums/threads/{thread_id}"))
     assert "Page 1 sur 2" in first_page and "Réponse 0" in first_page
     assert "Réponse 1" not in first_page
+    posts = re.findall(r'id="post-([0-9a-f-]{36})"', last)
+    jumped = text(member.get(f"/forums/threads/{thread_id}?post={posts[-1]}"))
+    assert "Page 2 sur 2" in jumped and "Réponse 2" in jumped
 
 
 def test_a_hidden_post_is_gone_for_members_and_marked_for_editors(browser, thread, client, people):
@@ -348,6 +351,9 @@ def test_editors_read_the_reported_posts_with_names(browser, thread):
     assert sent.status_code == 303
     page = text(browser("editor", "fr").get("/forums/reports"))
     assert "1 signalement" in page and "Demo Respondent" in page and "Demo Coordinator" in page
-    assert "Off topic" in page and f'href="/forums/threads/{thread_id}#post-{post_id}"' in page
+    assert (
+        "Off topic" in page
+        and f'href="/forums/threads/{thread_id}?post={post_id}#post-{post_id}"' in page
+    )
     assert browser("member").get("/forums/reports").status_code == 403
     assert browser("anonymous").get("/forums/reports").status_code == 302
