@@ -191,7 +191,7 @@ def _wants_page() -> bool:
     """Return whether a browser asked for a page (not an API) that can render the layout."""
     if not _has_request() or request.path.startswith(("/api/", "/.well-known/")):
         return False
-    if "catalog" not in current_app.extensions:
+    if "text_domains" not in current_app.extensions:  # no layout: init_pages was not called
         return False
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "text/html"

@@ -75,23 +75,3 @@ def pick(texts: Mapping[str, str], language: str) -> str:
         if text:
             return text
     return next((text for text in texts.values() if text), "")
-
-
-class Catalog:
-    """User-facing texts by key, each in English and French at least (checked when built)."""
-
-    def __init__(self, *catalogs: Mapping[str, Mapping[str, str]]) -> None:
-        self.texts: dict[str, Mapping[str, str]] = {}
-        for catalog in catalogs:
-            for key, texts in catalog.items():
-                missing = [lang for lang in COMPLETE if not texts.get(lang)]
-                if missing:
-                    raise ValueError(f"text {key!r} lacks {', '.join(missing)}")
-                self.texts[key] = texts
-
-    def text(self, key: str, language: str, **params: object) -> str:
-        """Return the text ``key`` in ``language`` with ``params`` filled in."""
-        texts = self.texts.get(key)
-        if texts is None:
-            return key
-        return pick(texts, language).format(**params) if params else pick(texts, language)

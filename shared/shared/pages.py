@@ -9,7 +9,6 @@ another service being up. Templates translate with the Jinja i18n extension (``g
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,25 +19,17 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared.auth import CSRF_COOKIE, optional_principal
-from shared.i18n import SUPPORTED, Catalog, pick
+from shared.i18n import SUPPORTED, pick
 from shared.translations import Texts, texts_for
 
 _HERE = Path(__file__).parent
 
 
-def init_pages(
-    app: Flask,
-    *,
-    prefix: str,
-    texts: Mapping[str, Mapping[str, str]],
-    domain: str | None = None,
-) -> Catalog:
+def init_pages(app: Flask, *, prefix: str, domain: str | None = None) -> None:
     """Enable the shared layout and texts for ``app``'s pages served under ``prefix``.
 
     ``domain`` is the package whose catalogs translate the service's pages (before ``shared``).
     """
-    catalog = Catalog(texts)
-    app.extensions["catalog"] = catalog
     domains = (domain, "shared") if domain else ("shared",)
     app.extensions["text_domains"] = domains
     _install_gettext(app)
@@ -65,7 +56,6 @@ def init_pages(
             "principal": optional_principal(),
             "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
             "static_base": static_base,
-            "_": lambda key, **params: catalog.text(key, language, **params),
             "tr": lambda texts: pick(texts, language) if texts else "",
         }
 
@@ -76,7 +66,6 @@ def init_pages(
 
     blueprint.add_url_rule(f"{static_base}/<path:filename>", "shared_static", shared_static)
     app.register_blueprint(blueprint)
-    return catalog
 
 
 @dataclass(frozen=True)
@@ -113,9 +102,3 @@ def page_texts() -> Texts:
     """Return the catalogs and formats of the current request's language."""
     domains = current_app.extensions.get("text_domains", ("shared",))
     return texts_for(g.get("language", "en"), *domains)
-
-
-def text(key: str, **params: object) -> str:
-    """Return a page text in the current request's language."""
-    catalog: Catalog = current_app.extensions["catalog"]
-    return catalog.text(key, g.get("language", "en"), **params)

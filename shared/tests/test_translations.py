@@ -137,7 +137,7 @@ def test_the_layout_is_translated_from_the_shared_catalog(probe_app):
     )
     from shared.pages import init_pages
 
-    init_pages(probe_app, prefix="/probe", texts={})
+    init_pages(probe_app, prefix="/probe")
     french = client.get("/probe-page?lang=fr").get_data(as_text=True)
     assert "Se connecter" in french and "Douane intelligente" in french
     assert 'hreflang="en"' in french and ">English</a>" in french

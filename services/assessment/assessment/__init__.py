@@ -73,7 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     peers_api.register(app, rest)
     rest.register_blueprint(actions_api.blp)
     rest.register_blueprint(assistance_api.blp)
-    init_pages(app, prefix="/assessment", texts={}, domain="assessment")
+    init_pages(app, prefix="/assessment", domain="assessment")
     app.register_blueprint(pages.bp)
     app.register_blueprint(bulk_pages.bp)
     app.register_blueprint(action_pages.bp)

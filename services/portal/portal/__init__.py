@@ -95,7 +95,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     forums.init_app(app, rest)
     register_event_gauges(app.extensions["metrics"], app.extensions["redis"], SERVICE, GROUPS)
     # every page text is in the portal's catalog (domain): no keyed texts left
-    init_pages(app, prefix="/", texts={}, domain="portal")
+    init_pages(app, prefix="/", domain="portal")
     app.register_blueprint(pages.blp)
     cli.register(app)
     if app.config.get("TESTING"):

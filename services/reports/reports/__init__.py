@@ -56,7 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(api.notifications_blp)
     sse.register(app, rest)
     webhook_api.register(rest)
-    init_pages(app, prefix="/reports", texts={}, domain="reports")
+    init_pages(app, prefix="/reports", domain="reports")
     app.register_blueprint(pages.bp)
     metrics.register(app)
     cli.register(app)
