@@ -14,7 +14,7 @@ from reports.config import SERVICE, settings
 from reports.migrations import SCHEMA
 from reports.storage import store_from_config
 from shared.errors import register_titles
-from shared.messages import register_translations
+from shared.messages import register_messages
 from shared.migration_commands import upgrade_app
 from shared.migrations import refuse_if_behind
 from shared.pages import init_pages
@@ -23,20 +23,19 @@ from shared.web import create_service_app
 
 ERRORS = {"administration_required": N_("Only members of an administration can do this")}
 
-# French versions of the messages the service's refusals carry (``shared.messages``).
-MESSAGES_FR = {
-    "at most {count} endpoints": "au plus {count} adresses",
-    "live notifications are unavailable": "les notifications en direct sont indisponibles",
-    "the URL must start with http:// or https://": "l'URL doit commencer par http:// ou https://",
-    "the URL has no host": "l'URL n'indique aucun hôte",
-    "the URL must not hold credentials": "l'URL ne doit pas contenir d'identifiants",
-    "the URL's port is invalid": "le port de l'URL est invalide",
-    "host {host} does not resolve: {reason}": "l'hôte {host} ne se résout pas : {reason}",
-    "host {host} has no address": "l'hôte {host} n'a pas d'adresse",
-    "host {host} resolves to a non-public address {address}": (
-        "l'hôte {host} pointe vers une adresse non publique {address}"
-    ),
-}
+# The English templates of this module's refusal messages (``shared.messages``), translated
+# by the reports catalog.
+MESSAGES: list[str] = [
+    N_("at most {count} endpoints"),
+    N_("live notifications are unavailable"),
+    N_("the URL must start with http:// or https://"),
+    N_("the URL has no host"),
+    N_("the URL must not hold credentials"),
+    N_("the URL's port is invalid"),
+    N_("host {host} does not resolve: {reason}"),
+    N_("host {host} has no address"),
+    N_("host {host} resolves to a non-public address {address}"),
+]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -49,7 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         test_config=test_config,
     )
     register_titles(ERRORS, domain="reports")
-    register_translations(MESSAGES_FR)
+    register_messages("reports", MESSAGES)
     app.extensions["reports.store"] = store_from_config(app.config)
     celery_init_app(app)
     rest.register_blueprint(api.blp)

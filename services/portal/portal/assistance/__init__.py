@@ -12,9 +12,9 @@ from flask import Flask
 from flask_smorest import Api
 
 from portal.assistance import api
-from portal.assistance.texts import DOMAIN, MESSAGES_FR, TITLES
+from portal.assistance.texts import DOMAIN, MESSAGES, TITLES
 from shared.errors import register_titles
-from shared.messages import register_translations
+from shared.messages import register_messages
 
 __all__ = ["init_app"]
 
@@ -22,5 +22,5 @@ __all__ = ["init_app"]
 def init_app(app: Flask, rest: Api) -> None:
     """Register the assistance queue's texts and API on the portal app."""
     register_titles(TITLES, domain=DOMAIN)
-    register_translations(MESSAGES_FR)
+    register_messages("portal", MESSAGES)
     rest.register_blueprint(api.blp)

@@ -1,5 +1,5 @@
 """Problem titles of the assistance queue and the expertise registry (English, marked for the
-portal's gettext catalog) and the French versions of their refusal messages."""
+portal's gettext catalog) and the English templates of their refusal messages (same catalog)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,9 @@ TITLES: dict[str, str] = {
     "invalid_status": N_("The request needs a status"),
 }
 
-MESSAGES_FR: dict[str, str] = {
-    "only the platform's operators see assistance requests": (
-        "seuls les opérateurs de la plateforme voient les demandes d'assistance"
-    ),
-    "only a coordinator changes the administration's offer": (
-        "seul un coordinateur modifie l'offre de l'administration"
-    ),
-}
+# The English templates of this module's refusal messages (``shared.messages``), translated
+# by the portal catalog.
+MESSAGES: list[str] = [
+    N_("only the platform's operators see assistance requests"),
+    N_("only a coordinator changes the administration's offer"),
+]

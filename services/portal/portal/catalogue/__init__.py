@@ -16,7 +16,7 @@ from portal.catalogue.search import index_for
 from portal.catalogue.snapshot import SnapshotHolder
 from portal.catalogue.texts import LABEL_OF
 from shared.errors import register_titles
-from shared.messages import register_translations
+from shared.messages import register_messages
 from shared.translations import N_, language_name
 
 __all__ = ["ensure_schema", "init_app"]
@@ -37,24 +37,23 @@ TITLES = {
     "term_exists": N_("This vocabulary already has a term with this code"),
 }
 
-# French versions of the messages the catalogue's refusals carry (``shared.messages``).
-MESSAGES_FR = {
-    "lowercase words joined by -": "des mots en minuscules reliés par -",
-    "longer than {size} kB": "plus long que {size} ko",
-    "an http(s) URL or a path starting with /": "une URL http(s) ou un chemin commençant par /",
-    "missing: {languages}": "manquant : {languages}",
-    "already used: {slug}": "déjà utilisée : {slug}",
-    "an item in '{status}' cannot be edited": (
-        "un contenu à l'état « {status} » n'est pas modifiable"
-    ),
-    "the item is at version {version}": "le contenu est à la version {version}",
-}
+# The English templates of this module's refusal messages (``shared.messages``), translated
+# by the portal catalog.
+MESSAGES: list[str] = [
+    N_("lowercase words joined by -"),
+    N_("longer than {size} kB"),
+    N_("an http(s) URL or a path starting with /"),
+    N_("missing: {languages}"),
+    N_("already used: {slug}"),
+    N_("an item in '{status}' cannot be edited"),
+    N_("the item is at version {version}"),
+]
 
 
 def init_app(app: Flask, rest: Api) -> None:
     """Attach the catalogue's adapters (search index, cache), error texts and API."""
     register_titles(TITLES, domain="portal")
-    register_translations(MESSAGES_FR)
+    register_messages("portal", MESSAGES)
     database = app.extensions["db"]
     app.extensions["portal.search"] = index_for(database.engine.dialect.name)
     app.extensions["portal.cache"] = ContentCache(

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from shared.errors import register_titles
-from shared.messages import register_translations
+from shared.messages import register_messages
 from shared.translations import N_
 
 __all__ = ["init_app"]
@@ -25,43 +25,28 @@ TITLES = {
     "no_change_requested": N_("No change was requested of this contribution"),
 }
 
-MESSAGES_FR = {
-    "the file is larger than {size} MiB": "le fichier dépasse {size} Mio",
-    "the file is larger than {size} KiB": "le fichier dépasse {size} Kio",
-    "the file is larger than {size} bytes": "le fichier dépasse {size} octets",
-    "send the file as multipart/form-data": "envoyez le fichier en multipart/form-data",
-    "only members of an administration contribute": (
-        "seuls les membres d'une administration contribuent"
-    ),
-    "only the contributor sends new versions": (
-        "seul l'auteur de la contribution envoie de nouvelles versions"
-    ),
-    "a title in English or French is needed": "un titre en anglais ou en français est nécessaire",
-    "a summary needs a title in its language": "un résumé demande un titre dans sa langue",
-    "a new version answers a change request; this contribution is {status}": (
-        "une nouvelle version répond à une demande de modification ; cette contribution est "
-        "à l'état {status}"
-    ),
-    "changes are requested of an item in review": (
-        "les modifications se demandent pour un contenu en relecture"
-    ),
-    "the file is empty": "le fichier est vide",
-    "binary content of an unknown type": "contenu binaire d'un type inconnu",
-    "text that is not UTF-8": "texte qui n'est pas en UTF-8",
-    "markup or script (HTML, SVG, XML, JavaScript)": (
-        "balisage ou script (HTML, SVG, XML, JavaScript)"
-    ),
-    "an Office document with macros": "un document Office avec des macros",
-    "a zip archive that is not an Office document": (
-        "une archive zip qui n'est pas un document Office"
-    ),
-    "a zip archive that is not a Word, Excel or PowerPoint document": (
-        "une archive zip qui n'est pas un document Word, Excel ou PowerPoint"
-    ),
-    "a zip archive with an oversized [Content_Types].xml": (
-        "une archive zip dont le [Content_Types].xml est trop grand"
-    ),
-}
+# The English templates of this module's refusal messages (``shared.messages``), translated
+# by the portal catalog.
+MESSAGES: list[str] = [
+    N_("the file is larger than {size} MiB"),
+    N_("the file is larger than {size} KiB"),
+    N_("the file is larger than {size} bytes"),
+    N_("send the file as multipart/form-data"),
+    N_("only members of an administration contribute"),
+    N_("only the contributor sends new versions"),
+    N_("a title in English or French is needed"),
+    N_("a summary needs a title in its language"),
+    N_("a new version answers a change request; this contribution is {status}"),
+    N_("changes are requested of an item in review"),
+    N_("the file is empty"),
+    N_("binary content of an unknown type"),
+    N_("text that is not UTF-8"),
+    N_("markup or script (HTML, SVG, XML, JavaScript)"),
+    N_("an Office document with macros"),
+    N_("a zip archive that is not an Office document"),
+    N_("a zip archive that is not a Word, Excel or PowerPoint document"),
+    N_("a zip archive with an oversized [Content_Types].xml"),
+]
 
 
 def init_app(app: Flask, rest: Api) -> None:
@@ -70,7 +55,7 @@ def init_app(app: Flask, rest: Api) -> None:
     from portal.files import store_from_config
 
     register_titles(TITLES, domain="portal")
-    register_translations(MESSAGES_FR)
+    register_messages("portal", MESSAGES)
     app.extensions["portal.files"] = store_from_config(app.config)
     rest.register_blueprint(api.blp)
     app.register_blueprint(pages.bp)

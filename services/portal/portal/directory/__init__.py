@@ -10,9 +10,9 @@ from flask import Flask
 from flask_smorest import Api
 
 from portal.directory import api
-from portal.directory.texts import DOMAIN, MESSAGES_FR, TITLES
+from portal.directory.texts import DOMAIN, MESSAGES, TITLES
 from shared.errors import register_titles
-from shared.messages import register_translations
+from shared.messages import register_messages
 
 __all__ = ["init_app"]
 
@@ -20,5 +20,5 @@ __all__ = ["init_app"]
 def init_app(app: Flask, rest: Api) -> None:
     """Register the directory's texts and API on the portal app."""
     register_titles(TITLES, domain=DOMAIN)
-    register_translations(MESSAGES_FR)
+    register_messages("portal", MESSAGES)
     rest.register_blueprint(api.blp)

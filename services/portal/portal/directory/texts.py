@@ -1,5 +1,5 @@
 """Problem titles of the contact point directory (English, marked for the portal's gettext
-catalog) and the French versions of its refusal messages."""
+catalog) and the English templates of its refusal messages (same catalog)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,9 @@ TITLES: dict[str, str] = {
     "unknown_region": N_("The region is not one of the portal's regions"),
 }
 
-MESSAGES_FR: dict[str, str] = {
-    "only a coordinator keeps the contact points": (
-        "seul un coordinateur tient à jour les points de contact"
-    ),
-    "a contact point corrects only their name, languages, e-mail and phone": (
-        "un point de contact ne corrige que son nom, ses langues, son courriel et son téléphone"
-    ),
-}
+# The English templates of this module's refusal messages (``shared.messages``), translated
+# by the portal catalog.
+MESSAGES: list[str] = [
+    N_("only a coordinator keeps the contact points"),
+    N_("a contact point corrects only their name, languages, e-mail and phone"),
+]

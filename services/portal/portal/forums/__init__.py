@@ -2,7 +2,7 @@
 in English or French, replies quoting one another, edits within a window, and the editors'
 moderation.
 
-``init_app`` registers the French messages, the API and the members' pages.
+``init_app`` registers the refusal messages, the API and the members' pages.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from flask import Flask
 from flask_smorest import Api
 
 from portal.forums import api, pages
-from portal.forums.texts import DOMAIN, MESSAGES_FR, RATE_LIMITED, TITLES
+from portal.forums.texts import DOMAIN, MESSAGES, RATE_LIMITED, TITLES
 from shared.errors import register_titles
-from shared.messages import register_translations
+from shared.messages import register_messages
 from shared.throttle import WriteLimiter
 
 __all__ = ["init_app"]
@@ -30,6 +30,6 @@ def init_app(app: Flask, rest: Api) -> None:
         window_s=app.config["PORTAL_FORUM_POSTS_WINDOW_S"],
         detail=RATE_LIMITED,
     )
-    register_translations(MESSAGES_FR)
+    register_messages("portal", MESSAGES)
     rest.register_blueprint(api.blp)
     app.register_blueprint(pages.bp)

@@ -1,5 +1,5 @@
-"""Problem titles of the forums (English, marked for the portal's gettext catalog) and the French
-versions of their refusal messages (a problem's ``detail`` and ``errors``)."""
+"""Problem titles of the forums and the English templates of their refusal messages (a problem's
+``detail`` and ``errors``), both marked for the portal's gettext catalog."""
 
 from __future__ import annotations
 
@@ -17,27 +17,19 @@ TITLES: dict[str, str] = {
 
 RATE_LIMITED = "Too many forum posts from this caller: wait for Retry-After seconds"
 
-MESSAGES_FR: dict[str, str] = {
-    "the forums are for members of an administration, editors and operators": (
-        "les forums sont réservés aux membres d'une administration, aux éditeurs et aux opérateurs"
-    ),
-    "the thread is locked: it takes no more replies or edits": (
-        "le fil est verrouillé : il n'accepte plus de réponses ni de modifications"
-    ),
-    "only its author edits a post": "seul son auteur modifie un message",
-    "a post can be edited only within {minutes} minutes of posting": (
-        "un message ne peut être modifié que dans les {minutes} minutes suivant sa publication"
-    ),
-    "unknown category": "catégorie inconnue",
-    "not a post of this thread": "ce n'est pas un message de ce fil",
-    "not a published catalogue item": "ce n'est pas un élément publié du catalogue",
-    "only editors moderate the forums": "seuls les éditeurs modèrent les forums",
-    "a category already has this key": "une catégorie a déjà cette clé",
-    "you already reported this post": "vous avez déjà signalé ce message",
-    "a move names the category the thread goes to": (
-        "un déplacement indique la catégorie où va le fil"
-    ),
-    "Too many forum posts from this caller: wait for Retry-After seconds": (
-        "Trop de messages de forum de cet appelant : attendez Retry-After secondes"
-    ),
-}
+# The English templates of this module's refusal messages (``shared.messages``), translated
+# by the portal catalog.
+MESSAGES: list[str] = [
+    N_("the forums are for members of an administration, editors and operators"),
+    N_("the thread is locked: it takes no more replies or edits"),
+    N_("only its author edits a post"),
+    N_("a post can be edited only within {minutes} minutes of posting"),
+    N_("unknown category"),
+    N_("not a post of this thread"),
+    N_("not a published catalogue item"),
+    N_("only editors moderate the forums"),
+    N_("a category already has this key"),
+    N_("you already reported this post"),
+    N_("a move names the category the thread goes to"),
+    N_("Too many forum posts from this caller: wait for Retry-After seconds"),
+]

@@ -131,6 +131,10 @@ def test_bad_threads_are_refused_with_a_problem_in_english_and_french(client, pe
     french = client.post(THREADS, json=data, headers={**people["member"], "Accept-Language": "fr"})
     assert french.json["title"] == "La catégorie ne fait pas partie des catégories des forums"
     assert french.json["errors"] == {"category": ["catégorie inconnue"]}
+    portuguese = client.post(
+        THREADS, json=data, headers={**people["member"], "Accept-Language": "pt"}
+    )
+    assert portuguese.json["errors"] == {"category": ["categoria desconhecida"]}
     huge = client.post(
         THREADS, json={**data, "category": "ai", "body": "x" * 20_001}, headers=people["member"]
     )

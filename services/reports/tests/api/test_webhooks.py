@@ -84,6 +84,20 @@ def test_bad_registrations_are_refused_and_nothing_is_stored(client, auth, app, 
         assert session.scalars(select(WebhookEndpoint)).all() == []
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "the URL must start with http:// or https://"),
+        ("fr", "l'URL doit commencer par http:// ou https://"),
+        ("pt", "o URL tem de começar por http:// ou https://"),
+    ],
+)
+def test_a_refused_url_is_explained_in_the_readers_language(client, auth, language, message):
+    response = _register(client, auth, {"url": "ftp://x.example/"}, **{"Accept-Language": language})
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["url"] == [message]
+
+
 def test_only_coordinators_of_an_administration_manage_webhooks(client, auth):
     assert client.get(URL).status_code == 401
     assert client.get(URL, headers=auth(roles=("respondent",))).status_code == 403
