@@ -62,7 +62,8 @@ def test_a_reply_notifies_the_threads_author_and_not_the_replier(
         time.sleep(0.25)
     (notification,) = told
     assert notification["code"] == "forum_quoted"
-    assert notification["url"] == f"/forums/threads/{thread_id}"
+    reply_id = replied.json()["id"]
+    assert notification["url"] == f"/forums/threads/{thread_id}?post={reply_id}#post-{reply_id}"
     assert notification["title"] == "Votre message a été cité"
     assert notification["body"] == (
         f"{replier_name} a cité votre message dans la discussion "

@@ -50,6 +50,8 @@ ACTION_PAGE = "/assessment/my-actions"
 # wherever they sign in from.
 FORUM_CODES = frozenset({"forum_replied", "forum_quoted", "forum_mentioned"})
 FORUM_PAGE = "/forums/threads/{thread_id}"
+# The portal opens the page of the thread holding ``post`` and the anchor scrolls to it.
+FORUM_POST = "?post={post_id}#post-{post_id}"
 NO_ADMINISTRATION = ""
 
 
@@ -206,7 +208,11 @@ def link(notification: Notification) -> str | None:
         return ACTION_PAGE
     if notification.code in FORUM_CODES:
         thread_id = str((notification.params or {}).get("thread_id") or "")
-        return FORUM_PAGE.format(thread_id=quote(thread_id, safe="")) if thread_id else None
+        if not thread_id:
+            return None
+        page = FORUM_PAGE.format(thread_id=quote(thread_id, safe=""))
+        post_id = str((notification.params or {}).get("post_id") or "")
+        return page + FORUM_POST.format(post_id=quote(post_id, safe="")) if post_id else page
     import_id = str((notification.params or {}).get("import_id") or "")
     if notification.code not in IMPORT_CODES.values() or not import_id:
         return None

@@ -94,7 +94,7 @@ def test_the_recipient_sees_it_in_their_language_with_the_link_to_the_thread(cli
     (english,) = client.get(URL, headers=author).json["items"]
     assert (english["code"], english["url"], english["report_id"]) == (
         "forum_replied",
-        "/forums/threads/thr-1",
+        "/forums/threads/thr-1?post=post-2#post-post-2",
         None,
     )
     assert english["title"] == "New reply in your thread"
@@ -140,7 +140,8 @@ def test_the_notifications_page_lists_it_with_the_link_to_the_thread(client, mak
     record(reply(thread_title="<script>alert(1)</script>"))
     client.set_cookie("sc_session", make_token("author-1", "adm-1", ("respondent",)))
     page = client.get("/reports/?lang=fr").get_data(as_text=True)
-    assert '<a href="/forums/threads/thr-1">Nouvelle réponse dans votre discussion</a>' in page
+    link = '<a href="/forums/threads/thr-1?post=post-2#post-post-2">'
+    assert f"{link}Nouvelle réponse dans votre discussion</a>" in page
     assert "« &lt;script&gt;alert(1)&lt;/script&gt; »" in page
     assert "<script>alert(1)" not in page
     client.set_cookie("sc_session", make_token("replier-1", "adm-1", ("respondent",)))
@@ -173,7 +174,7 @@ def test_the_live_stream_pushes_it_to_the_recipient_only(client, auth, app):
     assert (fields["event"], fields["id"]) == ("notification", created[0].id)
     assert (data["code"], data["url"], data["unread"]) == (
         "forum_replied",
-        "/forums/threads/thr-1",
+        "/forums/threads/thr-1?post=post-2#post-post-2",
         1,
     )
     assert data["title"] == "Nouvelle réponse dans votre discussion"

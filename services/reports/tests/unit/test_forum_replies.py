@@ -109,6 +109,7 @@ def test_a_replier_without_a_name_is_a_member():
     assert body == "Un membre a répondu dans votre discussion « AI for risk targeting »."
 
 
-def test_a_forum_notification_leads_to_the_threads_page_in_the_portal():
-    assert link(_notification()) == "/forums/threads/thr%2F1"
+def test_a_forum_notification_leads_to_the_reply_on_the_threads_page_in_the_portal():
+    assert link(_notification()) == "/forums/threads/thr%2F1?post=post-2#post-post-2"
+    assert link(_notification(post_id="")) == "/forums/threads/thr%2F1"
     assert link(_notification(thread_id="")) is None
