@@ -33,7 +33,6 @@ class _Template:
     english: str
     pattern: re.Pattern[str] | None
     domains: list[str] = field(default_factory=list)
-    french: str | None = None  # the old path (``register_translations``), see there
 
 
 # English template -> what translates it. Templates without placeholders are looked up directly;
@@ -100,22 +99,6 @@ def register_messages(domain: str, messages: Iterable[str]) -> None:
     _sort_patterns()
 
 
-def register_translations(french: Mapping[str, str]) -> None:
-    """TEMPORARY old path: add French versions of English messages from an English->French dict.
-
-    Still used only by the portal (``MESSAGES_FR`` of catalogue, contributions, directory,
-    assistance, forums) and reports modules until their messages move to their catalogs
-    (``register_messages``); a message registered this way has no Portuguese, its reader gets
-    the English. Remove once no module calls it.
-    """
-    for english, text in french.items():
-        _check(english, text, "fr")
-        if not text.strip():
-            raise ValueError(f"{english!r} needs a French version")
-        _template(english).french = text
-    _sort_patterns()
-
-
 def _catalog_text(template: _Template, language: str) -> str:
     """Return the catalog translation of ``template`` (its English when none translates it)."""
     domains = (*template.domains, SHARED_DOMAIN)
@@ -143,12 +126,7 @@ def translate(message: str, language: str) -> str:
     if found is None:
         return message
     template, values = found
-    if template.french is not None and language == "fr":
-        text = template.french
-    elif template.domains:
-        text = _catalog_text(template, language)
-    else:
-        return message
+    text = _catalog_text(template, language)
     if text == template.english:  # untranslated: the English as it was written
         return message
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from marshmallow import fields, validate
 
-from shared.messages import register_messages, register_translations, translate, translate_errors
+from shared.messages import register_messages, translate, translate_errors
 
 _PO_HEADER = """msgid ""
 msgstr ""
@@ -127,17 +127,6 @@ def test_a_catalog_translation_cannot_invent_a_placeholder(probe_domain):
     domain = probe_domain({"pt": {"probe at most {n}": "sonda no máximo {m}"}})
     with pytest.raises(ValueError, match=r"uses \['m'\]"):
         register_messages(domain, ["probe at most {n}"])
-
-
-def test_the_old_french_tables_still_translate_into_french_only():
-    register_translations({"legacy probe {n}": "ancienne sonde {n}"})
-    assert translate("legacy probe 2", "fr") == "ancienne sonde 2"
-    assert translate("legacy probe 2", "pt") == "legacy probe 2"
-
-
-def test_an_old_french_version_cannot_invent_a_placeholder():
-    with pytest.raises(ValueError, match=r"uses \['m'\]"):
-        register_translations({"legacy at most {n}": "au plus {m}"})
 
 
 def _marshmallow_messages():
