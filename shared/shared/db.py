@@ -148,6 +148,18 @@ class DriverStatement:
 
 
 SQLITE_BUSY_TIMEOUT_S = 30
+# Guards each WriteQueue's first use in a process (its lock and file): two threads taking their
+# first turn at once must not each make their own. A child forked while a thread held it gets a
+# free one.
+_FIRST_USE = threading.Lock()
+
+
+def _free_first_use_in_child() -> None:
+    global _FIRST_USE
+    _FIRST_USE = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_free_first_use_in_child)
 
 
 class WriteQueue:
@@ -170,9 +182,13 @@ class WriteQueue:
     def acquire(self) -> None:
         """Wait for our turn (a thread of this process waits at most ``timeout_s``)."""
         if self._pid != os.getpid():  # first use, or a forked child: a lock of its own
-            self._threads = threading.Lock()
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            self._pid = os.getpid()
+            with _FIRST_USE:
+                # Checked again under the lock: two threads racing here once made two locks
+                # and two files, and the second one's flock then waited forever for the first.
+                if self._pid != os.getpid():
+                    self._threads = threading.Lock()
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                    self._pid = os.getpid()
         if not self._threads.acquire(timeout=self.timeout_s):
             raise sqlite3.OperationalError("database is locked")
         try:

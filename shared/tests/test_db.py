@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 
@@ -127,6 +128,43 @@ def test_a_forked_child_waits_for_its_parents_turn_to_end(tmp_path):
     assert receiver.poll(10)
     child.join(timeout=10)
     assert child.exitcode == 0
+
+
+def test_threads_taking_their_first_turn_at_once_share_one_queue(tmp_path, monkeypatch):
+    # The event process's consumers all write as soon as it starts. A slow first open widens the
+    # window in which they once each made a lock and a file of their own: one thread's flock then
+    # waited forever for another's, and every writer of the process after it failed "locked".
+    real_open = os.open
+
+    def slow_open(*args, **kwargs):
+        time.sleep(0.05)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(os, "open", slow_open)
+    queue = WriteQueue(str(tmp_path / "lock"), timeout_s=5)
+    start = threading.Barrier(6)
+    holding, most, done = [0], [0], []
+    guard = threading.Lock()
+
+    def writer() -> None:
+        start.wait()
+        queue.acquire()
+        with guard:
+            holding[0] += 1
+            most[0] = max(most[0], holding[0])
+        time.sleep(0.01)
+        with guard:
+            holding[0] -= 1
+        queue.release()
+        done.append(True)
+
+    threads = [threading.Thread(target=writer, daemon=True) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(done) == 6, "a writer never got its turn"
+    assert most[0] == 1, "two writers held the queue at once"
 
 
 def test_a_writer_that_waits_too_long_fails_as_sqlite_would(tmp_path):
