@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models import Base
 from shared.timestamps import UtcDateTime, utcnow
@@ -83,6 +83,23 @@ class ForumPost(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The members the post mentions, loaded with the posts in one more statement per read.
+    mentions: Mapped[list[ForumMention]] = relationship(
+        lazy="selectin", order_by="ForumMention.position", cascade="all, delete-orphan"
+    )
+
+
+class ForumMention(Base):
+    """A member a post mentions, with the name they had then, in the order the replier gave."""
+
+    __tablename__ = "forum_mentions"
+
+    post_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("forum_posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ForumModeration(Base):

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import events
 from portal.catalogue.rendering import to_html
 from portal.forums.access import moderates, require_member
-from portal.forums.models import ForumPost, ForumThread
+from portal.forums.models import ForumMention, ForumPost, ForumThread
 from portal.forums.threads import new_post, visible_thread
-from shared.auth import Principal
+from portal.models import User
+from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
 from shared.throttle import WriteLimiter
 from shared.timestamps import as_utc, to_rfc3339, utcnow
@@ -22,6 +24,38 @@ NOT_OWN = "only its author edits a post"
 WINDOW_OVER = "a post can be edited only within {minutes} minutes of posting"
 # Announced for the reports service's in-app notifications (the thread's and the quoted author).
 REPLIED = "forum.post_replied"
+UNKNOWN_MENTION = "not an active member of the forums: {ids}"
+MENTIONED_TWICE = "each person is mentioned once"
+
+
+def _reads_forums(user: User) -> bool:
+    """Return whether ``user`` may read the forums (as ``access.require_member`` decides)."""
+    roles = set(user.roles)
+    if roles & {Role.EDITOR, Role.OPERATOR}:
+        return True
+    return user.administration_id is not None and Role.CLIENT not in roles
+
+
+def mentioned_members(session: Session, ids: list[str]) -> list[ForumMention]:
+    """Return the mentions of ``ids`` in their order, or a 422 problem naming the ids that are
+    not active users allowed to read the forums."""
+    if len(set(ids)) != len(ids):
+        raise ApiError(422, "unknown_mention", errors={"mentions": [MENTIONED_TWICE]})
+    if not ids:
+        return []
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+    refused = [
+        i for i in ids if i not in users or not users[i].active or not _reads_forums(users[i])
+    ]
+    if refused:
+        raise ApiError(
+            422,
+            "unknown_mention",
+            errors={"mentions": [UNKNOWN_MENTION.format(ids=", ".join(refused))]},
+        )
+    return [
+        ForumMention(user_id=i, name=users[i].display_name, position=n) for n, i in enumerate(ids)
+    ]
 
 
 def _locked(thread: ForumThread) -> None:
@@ -37,9 +71,10 @@ def reply(
     body: str,
     limiter: WriteLimiter,
     quoted_post_id: str | None = None,
+    mentions: list[str] | tuple[str, ...] = (),
 ) -> ForumPost:
-    """Add a reply to a thread that is not locked, optionally quoting one of its posts (counted
-    by the posting limit)."""
+    """Add a reply to a thread that is not locked, optionally quoting one of its posts and
+    mentioning members (counted by the posting limit)."""
     require_member(principal)
     limiter.hit(principal.subject)
     with session.begin():
@@ -58,6 +93,7 @@ def reply(
                     "unknown_quoted_post",
                     errors={"quoted_post_id": ["not a post of this thread"]},
                 )
+        named = mentioned_members(session, list(mentions))
         now = utcnow()
         post = new_post(
             thread=thread,
@@ -65,6 +101,7 @@ def reply(
             body=body,
             quoted_post_id=quoted_post_id,
             created_at=now,
+            mentions=named,
         )
         session.add(post)
         thread.last_post_at = now
@@ -77,9 +114,13 @@ def replied_payload(
     thread: ForumThread, post: ForumPost, quoted: ForumPost | None
 ) -> dict[str, object]:
     """Return the ``forum.post_replied`` payload: whom to tell are the thread's author and the
-    quoted post's author, never the replier."""
+    quoted post's author, never the replier; ``mentioned`` are the members the reply mentions,
+    less the replier and anyone already in ``notify`` (one notification per person and reply)."""
     notify = {thread.author_id, *([quoted.author_id] if quoted is not None else [])}
     notify.discard(post.author_id)
+    mentioned = [
+        m.user_id for m in post.mentions if m.user_id not in notify and m.user_id != post.author_id
+    ]
     return {
         "post_id": post.id,
         "thread_id": thread.id,
@@ -93,6 +134,7 @@ def replied_payload(
         "quoted_author_id": quoted.author_id if quoted is not None else None,
         "replied_at": to_rfc3339(post.created_at),
         "notify": sorted(notify),
+        "mentioned": mentioned,
     }
 
 

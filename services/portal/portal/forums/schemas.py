@@ -14,6 +14,7 @@ from shared.timestamps import Timestamp
 
 MAX_BODY = 20_000
 ID = validate.Length(min=1, max=36)
+MAX_MENTIONS = 10
 
 
 def _body(**kwargs: Any) -> fields.String:
@@ -88,6 +89,12 @@ class ReplyInSchema(InputSchema):
 
     body = _body(required=True)
     quoted_post_id = fields.String(load_default=None, allow_none=True, validate=ID)
+    mentions = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        load_default=list,
+        validate=validate.Length(max=MAX_MENTIONS),
+        metadata={"description": "Ids of members to tell (unique, at most 10)"},
+    )
 
 
 class PostEditSchema(InputSchema):
@@ -112,6 +119,13 @@ class ThreadSchema(Schema):
     last_post_at = Timestamp()
 
 
+class MentionSchema(Schema):
+    """A member a post mentions, by the name they had then."""
+
+    id = fields.String(attribute="user_id")
+    name = fields.String()
+
+
 class PostSchema(Schema):
     """A post: its Markdown and its sanitized HTML; ``edited`` once its author changed it."""
 
@@ -126,6 +140,7 @@ class PostSchema(Schema):
     edited_at = Timestamp(allow_none=True)
     edited = fields.Function(lambda post: post.edited_at is not None)
     hidden = fields.Boolean()
+    mentions = fields.List(fields.Nested(MentionSchema))
 
 
 class ThreadPageSchema(Schema):

@@ -13,6 +13,7 @@ TITLES: dict[str, str] = {
     "thread_locked": N_("The thread is locked"),
     "edit_window_closed": N_("The time to edit this post is over"),
     "unknown_item": N_("The item is not a published catalogue item"),
+    "unknown_mention": N_("A mentioned person is not a member of the forums"),
 }
 
 RATE_LIMITED = "Too many forum posts from this caller: wait for Retry-After seconds"
@@ -32,4 +33,6 @@ MESSAGES: list[str] = [
     N_("you already reported this post"),
     N_("a move names the category the thread goes to"),
     N_("Too many forum posts from this caller: wait for Retry-After seconds"),
+    N_("not an active member of the forums: {ids}"),
+    N_("each person is mentioned once"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from portal.catalogue.rendering import to_html
 from portal.forums.access import moderates, require_member
@@ -65,6 +65,7 @@ def _published_item(session: Session, item_id: str) -> ContentItem:
 
 def new_post(*, thread: ForumThread, principal: Principal, body: str, **fields: Any) -> ForumPost:
     """Return a post of ``thread`` by the caller, its Markdown sanitized as items' are."""
+    fields.setdefault("mentions", [])
     return ForumPost(
         thread_id=thread.id,
         author_id=principal.subject,
@@ -184,7 +185,12 @@ def quoted_posts(
     wanted = {post.quoted_post_id for post in posts if post.quoted_post_id is not None}
     if not wanted:
         return {}
-    query = select(ForumPost).where(ForumPost.id.in_(sorted(wanted)))
+    # Only their ids and authors are shown: their mentions are not read.
+    query = (
+        select(ForumPost)
+        .where(ForumPost.id.in_(sorted(wanted)))
+        .options(lazyload(ForumPost.mentions))
+    )
     if not moderates(principal):
         query = query.where(ForumPost.hidden.is_(False))
     return {post.id: post for post in session.scalars(query)}

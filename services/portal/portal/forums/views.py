@@ -61,6 +61,7 @@ def post_view(
         and utcnow() - as_utc(post.created_at) <= timedelta(seconds=window_s),
         "quoted": {"id": quoted.id, "author_name": quoted.author_name} if quoted else None,
         "quoted_missing": bool(post.quoted_post_id) and quoted is None,
+        "mentions": [m.name for m in post.mentions],
     }
 
 

@@ -18,7 +18,7 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-HEAD = "0006"
+HEAD = "0007"
 ROW = {
     "id": "adm-1",
     "name": "Douanes",
