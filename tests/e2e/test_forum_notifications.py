@@ -80,3 +80,36 @@ def test_a_reply_notifies_the_threads_author_and_not_the_replier(
         timeout=10,
     )
     assert read.status_code == 404
+
+
+def test_a_mentioned_bystander_is_told_they_were_mentioned(
+    gateway_url: str, sign_in: Callable[..., dict[str, str]]
+) -> None:
+    author = sign_in("coordinator@demo.example")
+    replier = sign_in("coordinator@other.example")
+    bystander = sign_in("respondent@demo.example")
+    portal = f"{gateway_url}/api/v1/portal"
+    bystander_id = requests.get(f"{portal}/me", headers=bystander, timeout=10).json()["sub"]
+    opened = requests.post(
+        f"{portal}/forums/threads",
+        json={"category": "ai", "title": "Mentions", "language": "en", "body": "Anyone?"},
+        headers=author,
+        timeout=10,
+    )
+    assert opened.status_code == 201, opened.text
+    thread_id = opened.json()["thread"]["id"]
+    replied = requests.post(
+        f"{portal}/forums/threads/{thread_id}/posts",
+        json={"body": "Ask our respondent.", "mentions": [bystander_id]},
+        headers=replier,
+        timeout=10,
+    )
+    assert replied.status_code == 201, replied.text
+    deadline = time.monotonic() + 60
+    while not (told := _forum_notifications(gateway_url, bystander, thread_id)):
+        assert time.monotonic() < deadline, "no notification after 60 s"
+        time.sleep(0.25)
+    assert [n["code"] for n in told] == ["forum_mentioned"]
+    assert [n["code"] for n in _forum_notifications(gateway_url, author, thread_id)] == [
+        "forum_replied"
+    ]
