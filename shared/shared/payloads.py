@@ -366,7 +366,8 @@ class ForumPostRepliedV1(_Payload):
 
     ``notify`` holds the user ids to tell: the thread's author and, when the reply quotes a
     post, that post's author; never the replier. ``mentioned`` (optional, added later) holds the
-    users the reply names with ``@name`` (never the replier); a consumer tells them too. Forums
+    users the reply mentions (the ids its author gave, less the replier and those in ``notify``);
+    a consumer tells them too. Forums
     are for signed-in members only: a consumer shows the title and names to the ids in
     ``notify`` and ``mentioned`` and to no one else.
     """

@@ -95,10 +95,13 @@ def _published(system: FaultSystem, service: str, event_type: str) -> int:
 
 def _submitted_events(system: FaultSystem, assessment_id: str) -> int:
     """Count the ``assessment.submitted`` outbox rows of one assessment."""
+    # By the event's own assessment id: a later submission's payload names this one too (as the
+    # previous assessment its progress is measured from).
     rows = system.postgres.rows(
         "assessment",
-        "SELECT count(*) FROM outbox WHERE event_type = 'assessment.submitted' AND payload LIKE %s",
-        f"%{assessment_id}%",
+        "SELECT count(*) FROM outbox WHERE event_type = 'assessment.submitted'"
+        " AND payload::jsonb #>> '{data,assessment_id}' = %s",
+        assessment_id,
     )
     return int(rows[0][0])  # type: ignore[call-overload]
 
