@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -111,3 +113,19 @@ def sign_in(gateway_url: str) -> Callable[..., dict[str, str]]:
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     return headers
+
+
+@pytest.fixture(scope="session")
+def wait_for() -> Callable[..., Any]:
+    """Return ``wait(fetch, timeout_s=60, pause_s=0.25)``: ``fetch()``'s first truthy value."""
+
+    def wait(fetch: Callable[[], Any], timeout_s: float = 60.0, pause_s: float = 0.25) -> Any:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            value = fetch()
+            if value:
+                return value
+            time.sleep(pause_s)
+        raise AssertionError(f"nothing after {timeout_s} s")
+
+    return wait

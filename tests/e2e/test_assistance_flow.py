@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -14,18 +15,10 @@ import requests
 pytestmark = pytest.mark.gateway
 
 
-def _wait_for(fetch, timeout_s: float = 60.0, pause_s: float = 0.25):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = fetch()
-        if value:
-            return value
-        time.sleep(pause_s)
-    raise AssertionError(f"nothing after {timeout_s} s")
-
-
 def test_a_request_goes_to_the_operators_and_their_answer_comes_back(
-    gateway_url: str, sign_in: Callable[..., dict[str, str]]
+    gateway_url: str,
+    sign_in: Callable[..., dict[str, str]],
+    wait_for: Callable[..., Any],
 ) -> None:
     coordinator = sign_in("coordinator@demo.example")
     operator = sign_in("operator@demo.example")
@@ -93,7 +86,7 @@ def test_a_request_goes_to_the_operators_and_their_answer_comes_back(
         )
         return found.json() if found.status_code == 200 else None
 
-    detail = _wait_for(queued)
+    detail = wait_for(queued)
     assert detail["case"]["indicators"][0]["indicator"] == gap["indicator"]
     assert detail["case"]["administration_name"] == "Demo Customs Administration"
     volunteer = next(
@@ -120,7 +113,7 @@ def test_a_request_goes_to_the_operators_and_their_answer_comes_back(
         body = mine.json()
         return body if body["status"] == "matched" else None
 
-    back = _wait_for(answered_back)
+    back = wait_for(answered_back)
     assert back["operator_note"] == "Une administration pair propose un mentorat."
     assert back["matches"][0]["name"] == "Other Customs Administration"
     assert (

@@ -5,8 +5,8 @@ level then and now and the action, its owner named, never an id."""
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -15,18 +15,10 @@ from openpyxl import load_workbook
 pytestmark = pytest.mark.gateway
 
 
-def _wait_for(fetch, timeout_s: float = 60.0, pause_s: float = 0.25):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = fetch()
-        if value:
-            return value
-        time.sleep(pause_s)
-    raise AssertionError(f"nothing after {timeout_s} s")
-
-
 def test_the_next_assessments_report_shows_the_progress_and_the_actions_taken(
-    gateway_url: str, sign_in: Callable[..., dict[str, str]]
+    gateway_url: str,
+    sign_in: Callable[..., dict[str, str]],
+    wait_for: Callable[..., Any],
 ) -> None:
     coordinator = sign_in("coordinator@demo.example")
     api = f"{gateway_url}/api/v1/assessment"
@@ -93,7 +85,7 @@ def test_the_next_assessments_report_shows_the_progress_and_the_actions_taken(
         items = listed if isinstance(listed, list) else listed.get("items", [])
         return next((r for r in items if r["status"] == "ready"), None)
 
-    report = _wait_for(ready_report)
+    report = wait_for(ready_report)
     page = requests.get(
         f"{reports_api}/reports/{report['id']}/files/html", headers=coordinator, timeout=10
     )

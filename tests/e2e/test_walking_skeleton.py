@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import subprocess
-import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -17,18 +17,10 @@ import requests
 pytestmark = pytest.mark.gateway
 
 
-def _wait_for(fetch, timeout_s: float = 60.0, pause_s: float = 0.25):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = fetch()
-        if value:
-            return value
-        time.sleep(pause_s)
-    raise AssertionError(f"nothing after {timeout_s} s")
-
-
 def test_submit_to_notification_and_download_through_the_gateway(
-    gateway_url: str, sign_in: Callable[..., dict[str, str]]
+    gateway_url: str,
+    sign_in: Callable[..., dict[str, str]],
+    wait_for: Callable[..., Any],
 ) -> None:
     coordinator = sign_in("coordinator@demo.example")
     api = f"{gateway_url}/api/v1/assessment"
@@ -64,7 +56,7 @@ def test_submit_to_notification_and_download_through_the_gateway(
         items = listed if isinstance(listed, list) else listed.get("items", [])
         return next((r for r in items if r["status"] == "ready"), None)
 
-    report = _wait_for(ready_report)
+    report = wait_for(ready_report)
     download = requests.get(
         f"{reports_api}/reports/{report['id']}/files/html", headers=coordinator, timeout=10
     )
@@ -92,7 +84,7 @@ def test_submit_to_notification_and_download_through_the_gateway(
         mine = [item for item in body["items"] if report["id"] in str(item) or aid in str(item)]
         return (body, mine) if mine else None
 
-    notifications, mine = _wait_for(notified)
+    notifications, mine = wait_for(notified)
     assert notifications["unread"] >= 1
     assert all(item.get("read_at") is None for item in mine)
 
