@@ -85,7 +85,9 @@ def _threads(principal: Principal, filters: dict[str, Any], page: int, size: int
         rows, total = threads.list_threads(
             session=session, principal=principal, filters=filters, page=page, page_size=size
         )
-        replies = views.reply_counts(session, principal, [t.id for t in rows])
+        replies = threads.reply_counts(
+            session=session, principal=principal, thread_ids=[t.id for t in rows]
+        )
         return [{**views.thread_view(t), "replies": replies[t.id]} for t in rows], total
 
 

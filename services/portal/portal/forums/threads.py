@@ -6,9 +6,9 @@ Members never see a hidden thread or a hidden post; editors see both, marked hid
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from portal.catalogue.rendering import to_html
@@ -20,6 +20,9 @@ from shared.errors import ApiError, NotFound
 from shared.paging import DEFAULT_PAGE_SIZE, fetch_page
 from shared.throttle import WriteLimiter
 from shared.timestamps import utcnow
+
+# Any SELECT over forum posts (whole posts, or some of their columns).
+AnySelect = TypeVar("AnySelect", bound=Select)  # type: ignore[type-arg]
 
 PUBLISHED = "published"
 
@@ -118,6 +121,26 @@ def visible_thread(session: Session, principal: Principal, thread_id: str) -> Fo
     return thread
 
 
+def visible_posts(query: AnySelect, principal: Principal) -> AnySelect:
+    """Return ``query`` without the hidden posts, unless the caller moderates the forums."""
+    return query if moderates(principal) else query.where(ForumPost.hidden.is_(False))
+
+
+def reply_counts(
+    *, session: Session, principal: Principal, thread_ids: list[str]
+) -> dict[str, int]:
+    """Return each thread's number of replies the reader sees (its first post is no reply)."""
+    query = (
+        select(ForumPost.thread_id, func.count())
+        .where(ForumPost.thread_id.in_(thread_ids))
+        .group_by(ForumPost.thread_id)
+    )
+    counts: dict[str, int] = {
+        str(thread_id): int(n) for thread_id, n in session.execute(visible_posts(query, principal))
+    }
+    return {thread_id: max(0, counts.get(thread_id, 0) - 1) for thread_id in thread_ids}
+
+
 def _posts_query(thread: ForumThread, principal: Principal, column: Any = ForumPost) -> Select[Any]:
     """Return the query of a thread's posts in order (hidden ones only for editors); the order
     is total (time of posting, then id), so pages never overlap nor skip a post."""
@@ -126,9 +149,7 @@ def _posts_query(thread: ForumThread, principal: Principal, column: Any = ForumP
         .where(ForumPost.thread_id == thread.id)
         .order_by(ForumPost.created_at, ForumPost.id)
     )
-    if not moderates(principal):
-        query = query.where(ForumPost.hidden.is_(False))
-    return query
+    return visible_posts(query, principal)
 
 
 def list_posts(
@@ -191,6 +212,4 @@ def quoted_posts(
         .where(ForumPost.id.in_(sorted(wanted)))
         .options(lazyload(ForumPost.mentions))
     )
-    if not moderates(principal):
-        query = query.where(ForumPost.hidden.is_(False))
-    return {post.id: post for post in session.scalars(query)}
+    return {post.id: post for post in session.scalars(visible_posts(query, principal))}

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.forums.access import moderates
 from portal.forums.models import ForumCategory, ForumModeration, ForumPost, ForumThread
 from portal.models import User
 from shared.auth import Principal
@@ -116,16 +115,3 @@ def log_views(session: Session, lines: list[ForumModeration]) -> list[dict[str, 
         }
         for line in lines
     ]
-
-
-def reply_counts(session: Session, principal: Principal, thread_ids: list[str]) -> dict[str, int]:
-    """Return each thread's number of replies the reader sees (its first post is no reply)."""
-    query = (
-        select(ForumPost.thread_id, func.count())
-        .where(ForumPost.thread_id.in_(thread_ids))
-        .group_by(ForumPost.thread_id)
-    )
-    if not moderates(principal):
-        query = query.where(ForumPost.hidden.is_(False))
-    counts = dict(session.execute(query).all())
-    return {thread_id: max(0, counts.get(thread_id, 0) - 1) for thread_id in thread_ids}
