@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -22,6 +23,18 @@ class Worker:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def wait_for(self, predicate, what: str, timeout_s: float = 30.0):
+        """Return ``predicate()``'s first truthy value; fail with the log if the worker dies or
+        nothing comes within ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            found = predicate()
+            if found:
+                return found
+            assert self.alive(), self.log()
+            time.sleep(0.1)
+        pytest.fail(f"{what}: nothing within {timeout_s:.0f}s\n{self.log()}")
 
     def kill(self) -> None:
         """SIGKILL the whole worker at once: no warm shutdown, no chance to requeue anything."""

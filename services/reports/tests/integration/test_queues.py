@@ -3,7 +3,6 @@ name (ADR 0011): read from the real Redis lists, and run by real workers, one pe
 
 import json
 import signal
-import time
 
 import pytest
 from sqlalchemy import select
@@ -62,17 +61,6 @@ def test_one_queue_for_both_is_refused(service_config):
         create_app({**service_config, "REPORTS_DELIVERY_QUEUE": "reports"})
 
 
-def _wait(predicate, worker, what):
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        assert worker.alive(), worker.log()
-        time.sleep(0.1)
-    pytest.fail(f"{what}: nothing within {WAIT_S}s\n{worker.log()}")
-
-
 def _one(app, model):
     with app.extensions["db"].session() as session:
         return session.scalar(select(model))
@@ -111,7 +99,7 @@ def test_a_build_worker_builds_while_deliveries_wait_for_their_own_worker(
         found = _one(app, ReportJob)
         return found if found.finished else None
 
-    assert _wait(built, builder, "report built").status == "ready"
+    assert builder.wait_for(built, "report built").status == "ready"
     assert len(receiver.requests) == 0  # the build worker never takes a delivery
     assert [name for name, _ in _queued(redis_client, DELIVERIES)] == [DELIVER_WEBHOOK]
 
@@ -121,7 +109,7 @@ def test_a_build_worker_builds_while_deliveries_wait_for_their_own_worker(
         delivery = _one(app, WebhookDelivery)
         return delivery if delivery.status != "pending" else None
 
-    delivery = _wait(finished, deliverer, "webhook delivered")
+    delivery = deliverer.wait_for(finished, "webhook delivered")
     # the retry after the 500 came back to the delivery queue: its worker took it
     assert (delivery.status, delivery.attempts) == ("delivered", 2)
     assert len(receiver.requests) == 2
@@ -134,7 +122,7 @@ def test_a_delivery_worker_stopped_mid_delivery_finishes_it_then_exits_leaving_n
     receiver = webhook_receiver([204], delay_s=3)  # a slow receiver
     _queue_a_delivery(app, client, auth, receiver.url)
     worker = start_worker(queues=DELIVERIES, REPORTS_WEBHOOK_ALLOW_PRIVATE="true")
-    _wait(lambda: receiver.requests, worker, "delivery started")
+    worker.wait_for(lambda: receiver.requests, "delivery started")
     worker.process.send_signal(signal.SIGTERM)  # warm shutdown, as for a build
     assert worker.process.wait(timeout=WAIT_S) == 0, worker.log()
     delivery = _one(app, WebhookDelivery)
@@ -150,8 +138,8 @@ def test_a_delivery_worker_stopped_while_a_retry_waits_hands_the_retry_back_to_i
     _queue_a_delivery(app, client, auth, receiver.url)
     settings = {"REPORTS_WEBHOOK_ALLOW_PRIVATE": "true", "REPORTS_WEBHOOK_BACKOFF_S": "10"}
     first = start_worker(queues=DELIVERIES, **settings)
-    _wait(lambda: receiver.requests, first, "first attempt")
-    _wait(lambda: redis_client.hlen("unacked") == 1, first, "retry held by the worker")
+    first.wait_for(lambda: receiver.requests, "first attempt")
+    first.wait_for(lambda: redis_client.hlen("unacked") == 1, "retry held by the worker")
     first.process.send_signal(signal.SIGTERM)
     assert first.process.wait(timeout=WAIT_S) == 0, first.log()
     # not lost with the worker: back on the delivery queue, for the next worker
@@ -163,5 +151,5 @@ def test_a_delivery_worker_stopped_while_a_retry_waits_hands_the_retry_back_to_i
         delivery = _one(app, WebhookDelivery)
         return delivery if delivery.status != "pending" else None
 
-    delivery = _wait(finished, second, "webhook delivered by the next worker")
+    delivery = second.wait_for(finished, "webhook delivered by the next worker")
     assert (delivery.status, delivery.attempts) == ("delivered", 2)

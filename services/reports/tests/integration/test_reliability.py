@@ -28,17 +28,6 @@ pytestmark = pytest.mark.integration
 WAIT_S = 30
 
 
-def _wait(predicate, worker, what):
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        assert worker.alive(), worker.log()
-        time.sleep(0.1)
-    pytest.fail(f"{what}: nothing within {WAIT_S}s\n{worker.log()}")
-
-
 def _one(app, model):
     with app.extensions["db"].session() as session:
         return session.scalar(select(model))
@@ -78,7 +67,7 @@ def test_a_receiver_failing_twice_gets_one_signed_delivery_on_the_third_attempt(
         delivery = _one(app, WebhookDelivery)
         return delivery if delivery is not None and delivery.status != "pending" else None
 
-    delivery = _wait(finished, worker, "webhook delivered")
+    delivery = worker.wait_for(finished, "webhook delivered")
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 3, 204)
     time.sleep(1.0)  # no fourth POST after success
     assert len(receiver.requests) == 3
@@ -113,7 +102,7 @@ def _worker_building(app, start_worker, submitted_event):
         job = _one(app, ReportJob)
         return job if job is not None and job.status == JobStatus.BUILDING else None
 
-    _wait(building, worker, "build started")
+    worker.wait_for(building, "build started")
     return worker
 
 
@@ -125,7 +114,7 @@ def _rebuilt_by_another_worker(app, start_worker, what: str) -> ReportJob:
         job = _one(app, ReportJob)
         return job if job.finished else None
 
-    return _wait(finished, second, what)
+    return second.wait_for(finished, what)
 
 
 def test_a_worker_killed_mid_build_leaves_the_report_to_a_restarted_worker_once(
@@ -182,7 +171,7 @@ def test_a_worker_stopped_mid_build_finishes_the_report_then_exits_leaving_nothi
         job = _one(app, ReportJob)
         return job if job is not None and job.status == JobStatus.BUILDING else None
 
-    _wait(building, worker, "build started")
+    worker.wait_for(building, "build started")
     worker.process.send_signal(signal.SIGTERM)
     assert worker.process.wait(timeout=WAIT_S) == 0, worker.log()
     job = _one(app, ReportJob)
