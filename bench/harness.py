@@ -24,7 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -112,6 +112,33 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         default=default_redis_url(),
         help="Redis the service connects to (default: REDIS_URL or 127.0.0.1:6379)",
     )
+
+
+def add_database_kind_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--postgres-url`` and ``--redis-url`` for a bench run on each database kind."""
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+        help="PostgreSQL server: a fresh database is created there and dropped afterwards",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=default_redis_url(),
+        help="Redis server (a free database 9-15 on it is claimed and emptied)",
+    )
+
+
+def bench_each_database_kind(
+    args: argparse.Namespace, bench_kind: Callable[[str, argparse.Namespace, str], list[Line]]
+) -> list[Line]:
+    """Run ``bench_kind`` for each kind of ``args.databases`` on one claimed Redis database."""
+    lines: list[Line] = []
+    with claimed_redis_database(args.redis_url, ttl_s=3600) as redis_url:
+        for kind in args.databases.split(","):
+            lines += bench_kind(kind.strip(), args, redis_url)
+    return lines
 
 
 def default_redis_url() -> str:

@@ -46,8 +46,8 @@ from harness import (  # noqa: E402  (beside this file)
     Line,
     NginxPlatform,
     WrkResult,
-    claimed_redis_database,
-    default_redis_url,
+    add_database_kind_arguments,
+    bench_each_database_kind,
     exit_on_sigterm,
     fresh_database,
     load_average,
@@ -651,18 +651,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per run")
     parser.add_argument("--connections", type=int, default=16, help="connections under load")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (median)")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get(
-            "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-        ),
-        help="PostgreSQL server: a fresh database is created there and dropped afterwards",
-    )
-    parser.add_argument(
-        "--redis-url",
-        default=default_redis_url(),
-        help="Redis server (a free database 9-15 on it is claimed and emptied)",
-    )
+    add_database_kind_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -670,11 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; return 0 when every target is met."""
     args = parse_args(argv)
     exit_on_sigterm()
-    lines: list[Line] = []
-    with claimed_redis_database(args.redis_url, ttl_s=3600) as redis_url:
-        for kind in args.databases.split(","):
-            lines += bench_database_kind(kind.strip(), args, redis_url)
-    return print_verdict(lines)
+    return print_verdict(bench_each_database_kind(args, bench_database_kind))
 
 
 if __name__ == "__main__":
