@@ -17,7 +17,6 @@ from marshmallow import Schema, fields
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from shared.i18n import pick
 from shared.messages import translate, translate_errors
 from shared.translations import N_, texts_for
 
@@ -48,8 +47,6 @@ _TITLES: dict[str, str] = {
     "internal_error": N_("An unexpected error occurred"),
     "service_unavailable": N_("The service is unavailable"),
 }
-# Codes a service registers with its own English and French titles (register_messages).
-_MESSAGES: dict[str, dict[str, str]] = {}
 # Codes a service registers with an English title marked N_ in its own catalog (register_titles):
 # code -> (the title, the service's gettext domain).
 _DOMAIN_TITLES: dict[str, tuple[str, str]] = {}
@@ -69,14 +66,6 @@ _CODE_BY_STATUS = {
     500: "internal_error",
     503: "service_unavailable",
 }
-
-
-def register_messages(messages: Mapping[str, Mapping[str, str]]) -> None:
-    """Add a service's error codes with their English and French titles."""
-    for code, texts in messages.items():
-        if "en" not in texts or "fr" not in texts:
-            raise ValueError(f"error code {code!r} needs both an English and a French title")
-        _MESSAGES[code] = dict(texts)
 
 
 class ApiError(Exception):
@@ -149,9 +138,6 @@ def register_titles(titles: Mapping[str, str], *, domain: str) -> None:
 
 def _title(code: str, language: str) -> str:
     """Return the title of ``code`` in ``language`` (a service's own, else the shared catalog's)."""
-    registered = _MESSAGES.get(code)
-    if registered is not None:
-        return pick(registered, language)
     if code in _DOMAIN_TITLES:
         title, domain = _DOMAIN_TITLES[code]
         return texts_for(language, domain, "shared").gettext(title)
