@@ -50,8 +50,8 @@ MESSAGES: list[str] = [
 
 
 def init_app(app: Flask, rest: Api) -> None:
-    """Attach the file store (``PORTAL_FILE_STORE``), the error texts and the API."""
-    from portal.contributions import api, pages
+    """Attach the file store (``PORTAL_FILE_STORE``), the error texts, the API and the pages."""
+    from portal.contributions import api, pages, review_pages
     from portal.files import store_from_config
 
     register_titles(TITLES, domain="portal")
@@ -59,3 +59,4 @@ def init_app(app: Flask, rest: Api) -> None:
     app.extensions["portal.files"] = store_from_config(app.config)
     rest.register_blueprint(api.blp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(review_pages.bp)
