@@ -385,6 +385,64 @@ class ForumPostRepliedV1(_Payload):
     replied_at = _TimeText(required=True)
     notify = fields.List(fields.String(), load_default=list)
     mentioned = fields.List(fields.String(), load_default=list)
+    # Added later (optional): e-mail addresses and languages of the users in ``notify`` and
+    # ``mentioned`` that have them (user id -> value), for the reports service's optional
+    # e-mail digest of forum notifications.
+    notify_emails = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    notify_languages = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=validate.OneOf(["en", "fr", "pt"])),
+        load_default=dict,
+    )
+
+
+PEER_REGIONS = ("wca", "esa", "mena", "ap", "eur", "amc")
+
+
+class PeerAreaDistributionSchema(_Payload):
+    """One area's published regional distribution: three cut points, nothing else (no count,
+    no administration, no individual value)."""
+
+    area = fields.String(required=True)
+    first_quartile = fields.Float(required=True)
+    median = fields.Float(required=True)
+    third_quartile = fields.Float(required=True)
+
+
+class PeerAggregatePublishedV1(_Payload):
+    """``peer_aggregate.published`` v1: a region's aggregate for a framework version, as members
+    may see it (only the areas published: 5 administrations or more). It names no administration
+    and carries no count: the state after the change, replacing any earlier copy."""
+
+    region = fields.String(required=True, validate=validate.OneOf(PEER_REGIONS))
+    framework = fields.Nested(FrameworkRefSchema, required=True)
+    areas = fields.List(
+        fields.Nested(PeerAreaDistributionSchema), required=True, validate=validate.Length(min=1)
+    )
+    computed_at = _TimeText(required=True)
+
+
+class PeerAggregateWithdrawnV1(_Payload):
+    """``peer_aggregate.withdrawn`` v1: a region's aggregate fell below the threshold (or lost
+    every participant) and is no longer shown; a copy of it is dropped."""
+
+    region = fields.String(required=True, validate=validate.OneOf(PEER_REGIONS))
+    framework = fields.Nested(FrameworkRefSchema, required=True)
+    computed_at = _TimeText(required=True)
+
+
+class PeerParticipationChangedV1(_Payload):
+    """``peer_participation.opted_in`` / ``peer_participation.opted_out`` v1: an administration
+    opted one of its own assessments in to a region's aggregate, or out (``region`` then null).
+
+    Its own choice only, so that its own report shows the distribution as its results page does;
+    a consumer uses it for that administration's documents and never shows it to another.
+    """
+
+    assessment_id = fields.String(required=True)
+    administration_id = fields.String(required=True)
+    region = fields.String(required=True, allow_none=True, validate=validate.OneOf(PEER_REGIONS))
+    framework = fields.Nested(FrameworkRefSchema, required=True)
 
 
 class TestPingV1(_Payload):
@@ -411,6 +469,10 @@ REGISTRY: dict[str, tuple[int, type[Schema]]] = {
     "action.due_soon": (1, ActionReminderV1),
     "action.overdue": (1, ActionReminderV1),
     "forum.post_replied": (1, ForumPostRepliedV1),
+    "peer_aggregate.published": (1, PeerAggregatePublishedV1),
+    "peer_aggregate.withdrawn": (1, PeerAggregateWithdrawnV1),
+    "peer_participation.opted_in": (1, PeerParticipationChangedV1),
+    "peer_participation.opted_out": (1, PeerParticipationChangedV1),
     "test.pinged": (1, TestPingV1),
 }
 

@@ -3,8 +3,10 @@
 ``build_files(data, language, resources=...)`` gives the HTML, PDF and XLSX of one report:
 ``reports.content`` works out what the report says (checking the data: an impossible figure is a
 ``ReportDataError``, never a misleading report), ``reports.renderers`` lays it out. The PDF is
-rendered from the very HTML of the HTML file. The output depends only on the data, the language
-and the resources, so a rebuild gives the same files and the same checksums.
+rendered from the very HTML of the HTML file. ``reports.peer_section`` adds the scores beside
+the regional distribution when the data carries one (the job looks it up at build time). The
+output depends only on the data, the language and the resources, so a rebuild gives the same
+files and the same checksums.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from reports.notation import (
     level_name,
     parse_moment,
 )
+from reports.peer_section import compose_peer_section
 from shared.text import printable
 
 __all__ = [
@@ -71,11 +74,12 @@ def build_files(
     # Text stored before the text rule, or sent by an older version, must not break a format.
     data, resources = _printable(data), _printable(resources)
     report = compose(data, language, resources=resources, public_url=public_url)
-    page = renderers.html(report)
+    peers = compose_peer_section(data, language, report.areas)
+    page = renderers.html(report, peers=peers)
     made: dict[str, Callable[[], bytes]] = {
         HTML: lambda: page,
         PDF: lambda: renderers.pdf(page),  # the very HTML of the HTML file
-        XLSX: lambda: renderers.xlsx(report, _moment(data)),
+        XLSX: lambda: renderers.xlsx(report, _moment(data), peers=peers),
     }
     return [_file(data, language, fmt, made[fmt]()) for fmt in formats]
 

@@ -18,6 +18,7 @@ IMPORTS_GROUP = "reports-imports"
 ADMINISTRATIONS_GROUP = "reports-administrations"
 ACTIONS_GROUP = "reports-actions"
 FORUMS_GROUP = "reports-forums"
+PEERS_GROUP = "reports-peers"
 
 
 def settings() -> dict[str, Any]:

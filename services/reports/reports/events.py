@@ -4,7 +4,9 @@ of the portal's ``content.*`` (group ``reports-content``: the read model of reso
 portal's ``administration.*`` (group ``reports-administrations``: the read model of names), of
 the assessment service's ``answer_import.finished`` (group ``reports-imports``) and of its action
 plan reminders ``action.due_soon``/``action.overdue`` (group ``reports-actions``), and of the
-portal's forum replies ``forum.post_replied`` (group ``reports-forums``).
+portal's forum replies ``forum.post_replied`` (group ``reports-forums``), and of the assessment
+service's peer learning ``peer_aggregate.*``/``peer_participation.*`` (group ``reports-peers``:
+the read model of published regional distributions).
 
 Handlers are closures over the app's adapters, so a consumer works without an app context (the
 tests call ``poll()`` directly); the use cases live in ``reports.jobs`` and
@@ -29,6 +31,7 @@ from reports import (
     jobs,
     mail,
     notifications,
+    peer_aggregates,
     resources,
     webhooks,
 )
@@ -42,6 +45,7 @@ from reports.config import (
     IMPORTS_GROUP,
     JOBS_GROUP,
     NOTIFICATIONS_GROUP,
+    PEERS_GROUP,
     PORTAL_STREAM,
     STREAM,
 )
@@ -234,6 +238,24 @@ def administrations_consumer(app: Flask, *, name: str | None = None) -> Consumer
     )
 
 
+def peers_consumer(app: Flask, *, name: str | None = None) -> Consumer:
+    """Return the consumer that keeps the read model of published peer aggregates and opt-ins."""
+    database = app.extensions["db"]
+
+    def on_peer(event: CloudEvent) -> None:
+        with database.session(write=True) as session:
+            peer_aggregates.apply_peer_event(event, session=session)
+
+    return Consumer(
+        app.extensions["redis"],
+        group=PEERS_GROUP,
+        streams=[ASSESSMENT_STREAM],
+        handlers=_patient(app, dict.fromkeys(peer_aggregates.PEER_EVENTS, on_peer)),
+        name=name,
+        settings=_settings(app),
+    )
+
+
 def consumers(app: Flask) -> list[Consumer]:
     """Return every consumer the event process runs."""
     return [
@@ -244,4 +266,5 @@ def consumers(app: Flask) -> list[Consumer]:
         administrations_consumer(app),
         actions_consumer(app),
         forums_consumer(app),
+        peers_consumer(app),
     ]

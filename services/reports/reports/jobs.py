@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, String, cast, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from reports import testhooks
+from reports import peer_aggregates, testhooks
 from reports.administrations import known_name
 from reports.builder import RenderedFile, ReportDataError, build_files
 from reports.config import SERVICE, STREAM
@@ -133,6 +133,7 @@ def build_report(
             session, job.administration_id, announced=data.get("administration_name")
         )
         catalogue = suggestible_resources(session)
+        data[peer_aggregates.DATA_KEY] = peer_aggregates.distribution_for(session, data)
     testhooks.pause_mid_build()  # test hook: 0 s unless REPORTS_TEST_BUILD_DELAY_S is set
     try:
         rendered = build(data, language, resources=catalogue, public_url=public_url)
@@ -172,6 +173,7 @@ def rebuild_files(
             session, job.administration_id, announced=data.get("administration_name")
         )
         catalogue = suggestible_resources(session)
+        data[peer_aggregates.DATA_KEY] = peer_aggregates.distribution_for(session, data)
     rendered = build(data, language, resources=catalogue, public_url=public_url)
     with session.begin():
         job = _locked(session, job_id)

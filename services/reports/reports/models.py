@@ -236,3 +236,33 @@ class Resource(Base):
 
 class AdministrationName(AdministrationNameMixin, Base):
     """The reports service's copy of one administration's name (fed by ``administration.*``)."""
+
+
+class PeerAggregateCopy(Base):
+    """The reports service's copy of one published regional peer aggregate (fed by
+    ``peer_aggregate.*``): per area only the cut points; ``areas`` is None once withdrawn."""
+
+    __tablename__ = "peer_aggregates"
+
+    region: Mapped[str] = mapped_column(String(16), primary_key=True)
+    framework_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    framework_version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    areas: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    computed_at: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_time: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class PeerParticipation(Base):
+    """Whether one assessment is opted in to a regional aggregate, and to which region (fed by
+    ``peer_participation.*``; ``region`` is None once opted out)."""
+
+    __tablename__ = "peer_participations"
+
+    assessment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    administration_id: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_time: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)

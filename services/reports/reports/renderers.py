@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.content import Report
 from reports.notation import colon
+from reports.peer_section import PeerSection
 from shared.text import FORMULA_START
 
 _CORE_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>")
@@ -42,10 +43,10 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def html(report: Report) -> bytes:
+def html(report: Report, *, peers: PeerSection | None = None) -> bytes:
     """Return the report as one self-contained HTML page (styles and chart inline)."""
     template = _environment().get_template("report.html")
-    page = template.render(r=report, t=report.texts, colon=colon(report.language))
+    page = template.render(r=report, t=report.texts, colon=colon(report.language), peers=peers)
     return page.encode("utf-8")
 
 
@@ -68,9 +69,9 @@ def pdf(page: bytes) -> bytes:
 
 
 # -- workbook ----------------------------------------------------------------------------------
-def xlsx(report: Report, moment: datetime) -> bytes:
-    """Return the workbook: scores per area, answers, priorities, roadmap and, after an earlier
-    assessment, progress by indicator (one sheet each)."""
+def xlsx(report: Report, moment: datetime, *, peers: PeerSection | None = None) -> bytes:
+    """Return the workbook: scores per area, answers, priorities, roadmap, after an earlier
+    assessment progress by indicator and, when published, the regional distribution."""
     t = report.texts
     book = Workbook()
     scores = book.active
@@ -82,6 +83,8 @@ def xlsx(report: Report, moment: datetime) -> bytes:
     _table(book.create_sheet(t["sheet.roadmap"]), *_roadmap(report))
     if report.since is not None:
         _since(book.create_sheet(t["sheet.progress"]), report)
+    if peers is not None:
+        _peers(book.create_sheet(peers.texts["sheet"]), report, peers)
     book.properties.creator = "Smart Customs"
     book.properties.title = report.title
     book.properties.language = report.language
@@ -248,6 +251,35 @@ def _since(sheet: Worksheet, report: Report) -> None:
     for offset, note in enumerate((since.compared, since.summary), start=2):
         if note:
             _text(sheet.cell(end + offset, 1), note)
+
+
+def _peers(sheet: Worksheet, report: Report, peers: PeerSection) -> None:
+    """Fill the regional distribution sheet: per area the own score beside the cut points."""
+    t = peers.texts
+    header = [
+        report.texts["area"],
+        t["your_score"],
+        t["first_quartile"],
+        t["median"],
+        t["third_quartile"],
+    ]
+    rows: list[list[Any]] = [
+        [
+            area.name,
+            _round(area.own),
+            *(
+                [area.first_quartile, area.median, area.third_quartile]
+                if area.published
+                else [t["not_enough"], None, None]
+            ),
+        ]
+        for area in peers.areas
+    ]
+    _table(sheet, header, rows, widths=(28, 12, 14, 16, 14))
+    end = len(rows) + 1
+    region = f"{t['region']}{colon(report.language)} {peers.region_shown}"
+    for offset, note in enumerate((t["heading"], region, t["reminder"]), start=2):
+        _text(sheet.cell(end + offset, 1), note)
 
 
 def _table(

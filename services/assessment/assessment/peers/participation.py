@@ -5,7 +5,8 @@ stored figures never lag behind a change of participation; so do reopening and s
 again an opted-in assessment (``follow``); ``recompute_all`` (the CLI) catches up with anything
 else (a new threshold).
 One score per administration and area: that of its latest opted-in submitted assessment of the
-framework version. Below the threshold only a count is stored, never a figure.
+framework version. Below the threshold only a count is stored, never a figure. Each change of
+what members see is announced in the same transaction (``announcements``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from assessment.access import access, record
 from assessment.framework import Framework
 from assessment.frameworks import FrameworkCache
 from assessment.models import Assessment, PeerAggregate, PeerOptIn, ScoreSnapshot
+from assessment.peers import announcements
 from assessment.peers.aggregate import (
     MIN_ADMINISTRATIONS,
     REGIONS,
@@ -117,6 +119,7 @@ def opt_in(
         else:
             return opt_in_status(assessment, row)  # already in, in that region: no change
         record(session, assessment, "peer_opted_in", principal.subject, region=region)
+        announcements.announce_participation(session, assessment, region)
         session.flush()
         for group in sorted(touched, key=lambda g: g.region):
             recompute(session=session, group=group, framework=seen.framework, threshold=threshold)
@@ -143,6 +146,7 @@ def opt_out(
         group = _group_of(seen.assessment, row.region)
         session.delete(row)
         record(session, seen.assessment, "peer_opted_out", principal.subject, region=row.region)
+        announcements.announce_participation(session, seen.assessment, None)
         session.flush()
         recompute(session=session, group=group, framework=seen.framework, threshold=threshold)
 
@@ -222,6 +226,7 @@ def recompute(
             )
         )
     }
+    before = announcements.shown(stored.values())
     now = utcnow()
     result = []
     for area in framework.areas:
@@ -243,6 +248,15 @@ def recompute(
         row.computed_at = now
         result.append(row)
     session.flush()
+    announcements.announce_aggregate(
+        session,
+        region=group.region,
+        framework_key=group.framework_key,
+        framework_version=group.framework_version,
+        before=before,
+        after=announcements.shown(result),
+        computed_at=now,
+    )
     return result
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assessment.models import OutboxMessage, PeerAggregate
+from shared.events import CloudEvent
 
 from ..peers_support import BASE, FRAMEWORK, coordinator, submitted
 
@@ -169,5 +170,15 @@ def test_no_individual_score_is_in_any_answer_event_or_stored_row(app, client, a
         rows = session.scalars(select(PeerAggregate)).all()
         stored = {v for r in rows for v in (r.first_quartile, r.median, r.third_quartile)}
         assert stored - {None} == {2.25, 3.5, 4.75}
-        # Opting in and out stages no event at all: nothing leaves the service.
-        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == events_before
+        staged = session.scalars(
+            select(OutboxMessage).order_by(OutboxMessage.id).offset(events_before)
+        ).all()
+    # Only the aggregate and each administration's own choice leave the service.
+    aggregates = [m for m in staged if m.event_type.startswith("peer_aggregate.")]
+    assert [m.event_type for m in aggregates] == ["peer_aggregate.published"] * 2
+    for message in aggregates:
+        assert "adm-" not in message.payload and "participants" not in message.payload
+        for area in CloudEvent.from_json(message.payload).data["areas"]:
+            assert set(area) == {"area", "first_quartile", "median", "third_quartile"}
+    last = CloudEvent.from_json(aggregates[-1].payload).data
+    assert set(_numbers(last).values()) == {2.25, 3.5, 4.75}
