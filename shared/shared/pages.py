@@ -9,6 +9,7 @@ another service being up. Templates translate with the Jinja i18n extension (``g
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,13 @@ from flask import Blueprint, Flask, current_app, g, request, send_from_directory
 from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from shared.auth import CSRF_COOKIE, optional_principal
+from shared.auth import CSRF_COOKIE, Principal, Role, optional_principal
 from shared.i18n import SUPPORTED, pick
 from shared.translations import Texts, texts_for
 
 _HERE = Path(__file__).parent
+# The portal's members' forums, behind the gateway (every service's pages link there).
+FORUMS_PATH = "/forums"
 
 
 def init_pages(app: Flask, *, prefix: str, domain: str | None = None) -> None:
@@ -50,10 +53,12 @@ def init_pages(app: Flask, *, prefix: str, domain: str | None = None) -> None:
             for other in SUPPORTED
             if other != language
         ]
+        principal = optional_principal()
         return {
             "lang": language,
             "language_switches": switches,
-            "principal": optional_principal(),
+            "principal": principal,
+            "forums_entry": forums_entry(principal, request.path),
             "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
             "static_base": static_base,
             "tr": lambda texts: pick(texts, language) if texts else "",
@@ -66,6 +71,31 @@ def init_pages(app: Flask, *, prefix: str, domain: str | None = None) -> None:
 
     blueprint.add_url_rule(f"{static_base}/<path:filename>", "shared_static", shared_static)
     app.register_blueprint(blueprint)
+
+
+def reads_forums(roles: Iterable[str], administration_id: str | None) -> bool:
+    """Return whether a caller with ``roles`` may read the members' forums: editors, operators
+    and members of an administration (never its machine clients)."""
+    held = set(roles)
+    if held & {Role.EDITOR, Role.OPERATOR}:
+        return True
+    return administration_id is not None and Role.CLIENT not in held
+
+
+def forums_entry(principal: Principal | None, path: str) -> ForumsEntry | None:
+    """Return the top menu's forums entry for the caller (none for those the forums refuse: the
+    public would meet a sign-in page), current on the forums' own pages."""
+    if principal is None or not reads_forums(principal.roles, principal.administration_id):
+        return None
+    return ForumsEntry(FORUMS_PATH, path == FORUMS_PATH or path.startswith(f"{FORUMS_PATH}/"))
+
+
+@dataclass(frozen=True)
+class ForumsEntry:
+    """The top menu's link to the forums, and whether the page shown is one of theirs."""
+
+    path: str
+    current: bool
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from shared.auth import Principal, Role
 from shared.errors import ApiError
+from shared.pages import reads_forums
 
 MEMBERS_ONLY = "the forums are for members of an administration, editors and operators"
 
 
 def require_member(principal: Principal) -> None:
     """Refuse a caller who is neither a member of an administration nor an editor or operator."""
-    if principal.has_any(Role.EDITOR, Role.OPERATOR):
-        return
-    if principal.administration_id is None or principal.has_any(Role.CLIENT):
+    if not reads_forums(principal.roles, principal.administration_id):
         raise ApiError(403, "forbidden", MEMBERS_ONLY)
 
 

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from portal.forums import categories, moderation, posts, threads
+from portal.forums import categories, members, moderation, posts, threads
 from portal.forums import schemas as s
 from shared.auth import Role, current_principal, require
 from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
@@ -67,6 +67,21 @@ class Category(MethodView):
         with _db().session(write=True) as session:
             return categories.change_category(
                 session=session, principal=current_principal(), key=category_key, changes=data
+            )
+
+
+@blp.route("/members")
+class Members(MethodView):
+    """The forum members one may mention."""
+
+    @require(*MEMBERS)
+    @blp.arguments(s.MemberQuerySchema, location="query")
+    @blp.response(200, s.MemberSchema(many=True))
+    def get(self, query: dict[str, Any]) -> Any:
+        """Find up to 10 active forum members by the start of their name, accents aside."""
+        with _db().session() as session:
+            return members.find_members(
+                session=session, principal=current_principal(), query=query["q"]
             )
 
 

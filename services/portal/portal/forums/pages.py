@@ -3,21 +3,24 @@ editors' moderation (controls on the thread page, the log page).
 
 Thin views over the same use cases and schemas as the API (``threads``, ``posts``,
 ``moderation``), so a page accepts and refuses exactly what the API does. Plain HTML forms
-(CSRF field), no script.
+(CSRF field); one script (``static/forums/mentions.js``) adds the mentions picker to the reply
+form, which works without it (no mentions).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError
+from marshmallow.fields import List as ListField
 
 from portal.catalogue import reading
 from portal.catalogue.audience import audience_for
 from portal.catalogue.forms import LoginRequired, caller, form_errors
-from portal.forums import categories, moderation, posts, threads, views
+from portal.forums import categories, members, moderation, posts, threads, views
 from portal.forums import schemas as s
 from portal.forums.access import moderates, require_member
 from portal.forums.models import LANGUAGES, ForumPost
@@ -26,7 +29,13 @@ from shared.db import Database
 from shared.errors import ApiError, NotFound, problem_body
 from shared.paging import MAX_PAGE
 
-bp = Blueprint("forum_pages", __name__)
+# The portal's static files (the mentions picker), served at /forums/assets/.
+bp = Blueprint(
+    "forum_pages",
+    __name__,
+    static_folder=str(Path(__file__).parent.parent / "static" / "forums"),
+    static_url_path="/forums/assets",
+)
 
 PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
@@ -55,10 +64,14 @@ def _page() -> int:
     return page if page and page > 0 else 1
 
 
-def _load(schema: Schema, fields: tuple[str, ...]) -> dict[str, Any]:
-    """Return the form's ``fields`` loaded by the API's schema (empty optional ids are none)."""
+def _load(schema: Schema, names: tuple[str, ...]) -> dict[str, Any]:
+    """Return the form's fields ``names`` loaded by the API's schema (empty optional ids are
+    none; a list field is every value sent under its name)."""
     data: dict[str, Any] = {}
-    for name in fields:
+    for name in names:
+        if isinstance(schema.fields[name], ListField):
+            data[name] = request.form.getlist(name)
+            continue
         value = request.form.get(name, "")
         data[name] = value if value or schema.fields[name].required else None
     loaded: dict[str, Any] = schema.load({k: v for k, v in data.items() if v is not None})
@@ -245,6 +258,9 @@ def _thread_page(
             views.post_view(p, principal=principal, posts=by_id, window_s=window)
             for p in found["posts"]
         ]
+        mentioned = members.members_named(
+            session=session, ids=form.getlist("mentions") if hasattr(form, "getlist") else []
+        )
         quoting = by_id.get(request.args.get("quote") or form.get("quoted_post_id") or "")
         if quoting is not None and "body" not in form:
             form = {"body": views.quote_text(quoting), "quoted_post_id": quoting.id}
@@ -262,6 +278,7 @@ def _thread_page(
         editor=editor,
         form=form,
         errors=errors,
+        mentioned=mentioned,
         quoting=views.post_view(quoting, principal=principal, posts=by_id, window_s=0)
         if quoting is not None
         else None,
@@ -297,10 +314,10 @@ def _back(thread_id: str, done: str, anchor: str = "", page: str = "") -> Respon
 
 @bp.post("/forums/threads/<thread_id>/posts")
 def reply(thread_id: str) -> ResponseReturnValue:
-    """Reply to the thread, optionally quoting one of its posts."""
+    """Reply to the thread, optionally quoting one of its posts and mentioning members."""
     principal = _member()
     try:
-        data = _load(s.ReplyInSchema(), ("body", "quoted_post_id"))
+        data = _load(s.ReplyInSchema(), ("body", "quoted_post_id", "mentions"))
         with _db().session(write=True) as session:
             post = posts.reply(
                 session=session,

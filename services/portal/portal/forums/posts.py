@@ -14,8 +14,9 @@ from portal.forums.access import moderates, require_member
 from portal.forums.models import ForumMention, ForumPost, ForumThread
 from portal.forums.threads import new_post, visible_thread
 from portal.models import User
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.errors import ApiError, NotFound
+from shared.pages import reads_forums
 from shared.throttle import WriteLimiter
 from shared.timestamps import as_utc, to_rfc3339, utcnow
 
@@ -28,14 +29,6 @@ UNKNOWN_MENTION = "not an active member of the forums: {ids}"
 MENTIONED_TWICE = "each person is mentioned once"
 
 
-def _reads_forums(user: User) -> bool:
-    """Return whether ``user`` may read the forums (as ``access.require_member`` decides)."""
-    roles = set(user.roles)
-    if roles & {Role.EDITOR, Role.OPERATOR}:
-        return True
-    return user.administration_id is not None and Role.CLIENT not in roles
-
-
 def mentioned_members(session: Session, ids: list[str]) -> list[ForumMention]:
     """Return the mentions of ``ids`` in their order, or a 422 problem naming the ids that are
     not active users allowed to read the forums."""
@@ -45,7 +38,11 @@ def mentioned_members(session: Session, ids: list[str]) -> list[ForumMention]:
         return []
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
     refused = [
-        i for i in ids if i not in users or not users[i].active or not _reads_forums(users[i])
+        i
+        for i in ids
+        if i not in users
+        or not users[i].active
+        or not reads_forums(users[i].roles, users[i].administration_id)
     ]
     if refused:
         raise ApiError(

@@ -97,6 +97,24 @@ class ReplyInSchema(InputSchema):
     )
 
 
+class MemberQuerySchema(InputSchema):
+    """The start of a name to look up forum members by."""
+
+    q = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Start of the name or of one of its words (accents aside)"},
+    )
+
+
+class MemberSchema(Schema):
+    """A forum member one may mention: no e-mail address, no roles."""
+
+    id = fields.String()
+    name = fields.String()
+    administration = fields.String(allow_none=True)
+
+
 class PostEditSchema(InputSchema):
     """The new body of one's own post."""
 

@@ -357,3 +357,56 @@ def test_editors_read_the_reported_posts_with_names(browser, thread):
     )
     assert browser("member").get("/forums/reports").status_code == 403
     assert browser("anonymous").get("/forums/reports").status_code == 302
+
+
+def test_the_reply_form_posts_the_members_picked_to_the_same_use_case_as_the_api(
+    browser, thread, app, demo
+):
+    thread_id = thread()["thread"]["id"]
+    other = browser("respondent")
+    page = text(other.get(f"/forums/threads/{thread_id}"))
+    # Without script: no picker to use (its part is hidden), the form posts no mentions.
+    assert '<div class="picker" hidden>' in page
+    assert '<script src="/forums/assets/mentions.js" defer></script>' in page
+    editor = demo["users"]["editor@demo.example"]
+    sent = other.post(
+        f"/forums/threads/{thread_id}/posts",
+        data={"csrf_token": CSRF, "body": "Ask the editor", "mentions": [editor]},
+    )
+    assert sent.status_code == 303
+    shown = text(browser("member").get(f"/forums/threads/{thread_id}"))
+    assert "Mentions: Demo Editor" in shown
+    with app.extensions["db"].session() as session:
+        reply = session.query(ForumPost).filter_by(body="Ask the editor").one()
+        assert [m.user_id for m in reply.mentions] == [editor]
+
+
+def test_a_refused_reply_keeps_the_members_it_mentioned_and_an_unknown_one_is_refused(
+    browser, thread, demo
+):
+    thread_id = thread()["thread"]["id"]
+    other = browser("respondent", "fr")
+    editor = demo["users"]["editor@demo.example"]
+    url = f"/forums/threads/{thread_id}/posts"
+    empty = other.post(url, data={"csrf_token": CSRF, "body": "", "mentions": [editor]})
+    assert empty.status_code == 422
+    assert f'name="mentions" value="{editor}" checked> Demo Editor<' in text(empty)
+    unknown = other.post(url, data={"csrf_token": CSRF, "body": "x", "mentions": ["nobody"]})
+    assert unknown.status_code == 422
+    assert "pas un membre actif des forums : nobody" in text(unknown)
+    assert 'name="mentions" value="nobody"' not in text(unknown)
+
+
+def test_the_mentions_picker_script_is_served_and_the_top_menu_links_the_forums_for_members(
+    browser,
+):
+    script = browser("anonymous").get("/forums/assets/mentions.js")
+    assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
+    script.close()
+    member = text(browser("member").get("/catalogue"))
+    assert '<a href="/forums" id="menu-forums">Forums</a>' in member
+    current = text(browser("member").get("/forums/categories/ai"))
+    assert '<a href="/forums" id="menu-forums" aria-current="page">Forums</a>' in current
+    assert 'id="menu-forums"' not in text(browser("anonymous").get("/catalogue"))
+    portuguese = text(browser("respondent", "pt").get("/forums"))
+    assert 'id="menu-forums" aria-current="page">Fóruns</a>' in portuguese
