@@ -385,9 +385,10 @@ class ForumPostRepliedV1(_Payload):
     replied_at = _TimeText(required=True)
     notify = fields.List(fields.String(), load_default=list)
     mentioned = fields.List(fields.String(), load_default=list)
-    # Added later (optional): e-mail addresses and languages of the users in ``notify`` and
-    # ``mentioned`` that have them (user id -> value), for the reports service's optional
-    # e-mail digest of forum notifications.
+    # Added later (optional): e-mail addresses and languages of the active users in ``notify``
+    # and ``mentioned`` that have them (user id -> value), never the replier's. Personal data,
+    # only for the reports service's optional e-mail digest of forum notifications: a consumer
+    # keeps them for that mail alone and passes them on nowhere (no webhook, no log).
     notify_emails = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     notify_languages = fields.Dict(
         keys=fields.String(),

@@ -4,6 +4,7 @@ own post within the edit window."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,8 @@ WINDOW_OVER = "a post can be edited only within {minutes} minutes of posting"
 REPLIED = "forum.post_replied"
 UNKNOWN_MENTION = "not an active member of the forums: {ids}"
 MENTIONED_TWICE = "each person is mentioned once"
+# The languages ``forum.post_replied`` carries in ``notify_languages``.
+LANGUAGES = ("en", "fr", "pt")
 
 
 def mentioned_members(session: Session, ids: list[str]) -> list[ForumMention]:
@@ -103,13 +106,26 @@ def reply(
         session.add(post)
         thread.last_post_at = now
         session.flush()
-        events.stage(session, REPLIED, replied_payload(thread, post, quoted), subject=thread.id)
+        payload = replied_payload(thread, post, quoted)
+        told = [*payload["notify"], *payload["mentioned"]]
+        payload.update(contacts(list(session.scalars(select(User).where(User.id.in_(told))))))
+        events.stage(session, REPLIED, payload, subject=thread.id)
     return post
+
+
+def contacts(users: list[User]) -> dict[str, dict[str, str]]:
+    """Return ``notify_emails`` and ``notify_languages`` (user id -> value) of the active
+    ``users`` with an address: personal data, only for the reports service's e-mail digest."""
+    reachable = sorted((u for u in users if u.active and u.email), key=lambda u: u.id)
+    return {
+        "notify_emails": {u.id: u.email for u in reachable},
+        "notify_languages": {u.id: u.language for u in reachable if u.language in LANGUAGES},
+    }
 
 
 def replied_payload(
     thread: ForumThread, post: ForumPost, quoted: ForumPost | None
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Return the ``forum.post_replied`` payload: whom to tell are the thread's author and the
     quoted post's author, never the replier; ``mentioned`` are the members the reply mentions,
     less the replier and anyone already in ``notify`` (one notification per person and reply)."""

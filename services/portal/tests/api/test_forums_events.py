@@ -6,7 +6,8 @@ import json
 
 from sqlalchemy import select
 
-from portal.models import OutboxMessage
+from portal.forums.posts import contacts
+from portal.models import OutboxMessage, User
 from shared.events import CloudEvent, load_payload
 
 THREADS = "/api/v1/portal/forums/threads"
@@ -76,3 +77,44 @@ def test_the_author_answering_their_own_thread_tells_no_one_and_a_refused_reply_
     assert bad.status_code == 422
     (event,), _ = _replied(app)
     assert event["data"]["post_id"] == own.json["id"] and event["data"]["notify"] == []
+
+
+def test_the_event_carries_the_addresses_and_languages_of_the_told_members_only(
+    app, client, people, demo
+):
+    opened = client.post(
+        THREADS,
+        json={"category": "ai", "title": "Digest", "language": "en", "body": "Who?"},
+        headers=people["member"],
+    )
+    thread_id = opened.json["thread"]["id"]
+    users = demo["users"]
+    coordinator, editor = users["coordinator@demo.example"], users["editor@demo.example"]
+    mentioned = client.post(
+        f"{THREADS}/{thread_id}/posts",
+        json={"body": "Ask them", "mentions": [editor]},
+        headers=people["other"],
+    )
+    assert mentioned.status_code == 201, mentioned.json
+    (event,), _ = _replied(app)
+    data = event["data"]
+    assert data["notify"] == [coordinator] and data["mentioned"] == [editor]
+    # the replier (coordinator@other.example) is told nothing: their address is not carried
+    assert data["notify_emails"] == {
+        coordinator: "coordinator@demo.example",
+        editor: "editor@demo.example",
+    }
+    assert data["notify_languages"] == {coordinator: "fr", editor: "en"}
+
+
+def test_an_inactive_member_or_one_without_an_address_gets_no_address_in_the_event():
+    users = [
+        User(id="u-2", email="two@x.example", language="pt", active=True),
+        User(id="u-1", email="one@x.example", language="de", active=True),
+        User(id="u-3", email="gone@x.example", language="fr", active=False),
+        User(id="u-4", email="", language="fr", active=True),
+    ]
+    assert contacts(users) == {
+        "notify_emails": {"u-1": "one@x.example", "u-2": "two@x.example"},
+        "notify_languages": {"u-2": "pt"},
+    }
