@@ -1,6 +1,8 @@
 """The members' forums in real chromium through the gateway: a member starts a thread in French
 from a category, a second member replies quoting it, the first sees the reply with the quote,
-and an editor locks the thread so that the reply form disappears."""
+and an editor locks the thread so that the reply form disappears; the top menu's Forums entry
+(members only, current on forum pages); a reply mentioning a member of another administration
+found with the picker by an accent-free prefix, who is told of it in the reports page."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import Browser, expect
+import requests
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
+
+PASSWORD = "demo-password-2026"
 
 
 def test_two_members_discuss_in_french_with_a_quote_until_an_editor_locks_the_thread(
@@ -63,3 +68,116 @@ def test_two_members_discuss_in_french_with_a_quote_until_an_editor_locks_the_th
     expect(author.locator("#locked-notice")).to_have_text(
         "Ce fil est verrouillé : il n'accepte plus de réponses."
     )
+
+
+def test_the_forums_menu_entry_is_for_members_and_current_on_forum_pages(
+    browser: Browser, gateway_url: str, sign_in
+) -> None:
+    visitor = browser.new_context(locale="en-GB").new_page()
+    visitor.goto(f"{gateway_url}/catalogue")
+    expect(visitor.get_by_role("navigation", name="Main navigation")).to_contain_text("Catalogue")
+    expect(visitor.locator("#menu-forums")).to_have_count(0)
+
+    member = browser.new_context(locale="en-GB").new_page()
+    sign_in(member, "respondent@demo.example", "/assessment/")
+    menu = member.get_by_role("navigation", name="Main navigation")
+    entry = menu.get_by_role("link", name="Forums", exact=True)
+    expect(entry).to_have_attribute("href", "/forums")
+    expect(entry).not_to_have_attribute("aria-current", re.compile(".*"))
+    member.goto(f"{gateway_url}/catalogue")
+    expect(entry).not_to_have_attribute("aria-current", re.compile(".*"))
+
+    entry.click()
+    expect(member).to_have_url(f"{gateway_url}/forums")
+    expect(member.get_by_role("heading", level=1)).to_have_text("Forums")
+    expect(entry).to_have_attribute("aria-current", "page")
+    member.get_by_role("link", name="Artificial intelligence", exact=True).click()
+    expect(member.get_by_role("heading", level=1)).to_have_text("Artificial intelligence")
+    expect(entry).to_have_attribute("aria-current", "page")
+
+
+def _api_headers(gateway_url: str, email: str, password: str = PASSWORD) -> dict[str, str]:
+    login = requests.post(
+        f"{gateway_url}/api/v1/portal/auth/login",
+        json={"email": email, "password": password},
+        timeout=10,
+    )
+    assert login.status_code == 200, login.text
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+def _new_member_of_the_other_administration(gateway_url: str, name: str, email: str) -> None:
+    """Have the operator create an English-speaking coordinator of the other administration."""
+    operator = _api_headers(gateway_url, "operator@demo.example")
+    api = f"{gateway_url}/api/v1/portal/administrations"
+    listed = requests.get(api, params={"page_size": 100}, headers=operator, timeout=10)
+    listed.raise_for_status()
+    other = next(a["id"] for a in listed.json() if a["name"] == "Other Customs Administration")
+    created = requests.post(
+        f"{api}/{other}/users",
+        json={
+            "email": email,
+            "display_name": name,
+            "password": PASSWORD,
+            "roles": ["coordinator"],
+            "language": "en",
+        },
+        headers=operator,
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+
+
+def _start_a_thread(page: Page, title: str) -> str:
+    """Start an English thread in the AI category from ``page``; return its path."""
+    page.get_by_role("link", name="Artificial intelligence", exact=True).click()
+    page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_label("Language of the thread", exact=True).select_option("en")
+    page.get_by_label("Message (Markdown)").fill("Who screens containers with AI?")
+    page.get_by_role("button", name="Start the thread").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    return page.url.split("?")[0]
+
+
+def test_a_member_of_another_administration_found_without_accents_is_told_of_the_mention(
+    browser: Browser, gateway_url: str, sign_in
+) -> None:
+    token = uuid.uuid4().hex[:6]
+    name = f"Hélène Lefèvre {token}"
+    email = f"helene-{token}@other.example"
+    _new_member_of_the_other_administration(gateway_url, name, email)
+    title = f"Container screening {token}"
+
+    mentioned = browser.new_context(locale="en-GB").new_page()
+    sign_in(mentioned, email, "/reports/")
+    expect(mentioned.locator("#notif-section")).to_have_attribute("data-live", "open")
+
+    replier = browser.new_context(locale="en-GB").new_page()
+    sign_in(replier, "coordinator@demo.example", "/forums")
+    thread_url = _start_a_thread(replier, title)
+    replier.get_by_label("Your reply (Markdown)").fill("Hélène, your port tried it in 2025?")
+    search = replier.get_by_label("Mention members (type the start of a name)")
+    search.press_sequentially("helene lefev")  # no accents
+    choice = replier.locator("#mention-results").get_by_role(
+        "button", name=f"{name} (Other Customs Administration)"
+    )
+    expect(choice).to_be_visible()
+    choice.click()
+    expect(replier.locator("#mention-status")).to_have_text(f"{name} will be mentioned.")
+    chosen = replier.get_by_role("list", name="Members mentioned").get_by_role("checkbox")
+    expect(chosen).to_have_count(1)
+    expect(chosen).to_be_checked()
+    replier.get_by_role("button", name="Post the reply").click()
+    expect(replier.locator("p.ok")).to_have_text("Your reply is posted.")
+    reply = replier.locator("#posts article").nth(1)
+    expect(reply.locator(".mentions")).to_have_text(f"Mentions: {name}")
+    reply_id = (reply.get_attribute("id") or "").removeprefix("post-")
+    assert reply_id
+    assert replier.url.startswith(thread_url)
+
+    told = mentioned.locator("#notifications li", has_text=title)
+    expect(told).to_contain_text("You were mentioned in a forum", timeout=60_000)
+    expect(told).to_contain_text(f"Demo Coordinator mentioned you in the thread “{title}”.")
+    told.get_by_role("link").click()
+    expect(mentioned).to_have_url(re.compile(rf"\?post={reply_id}#post-{reply_id}$"))
+    expect(mentioned.locator(f"#post-{reply_id} .mentions")).to_have_text(f"Mentions: {name}")
