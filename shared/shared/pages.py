@@ -3,8 +3,9 @@
 Each service serves its own pages under its prefix (``/`` for the portal, ``/assessment`` and
 ``/reports``) and the shared stylesheet at ``<prefix>/static/site.css``, so no page depends on
 another service being up. Templates translate with the Jinja i18n extension (``gettext``,
-``ngettext``, ``pgettext``, ``{% trans %}``) from the service's catalog, then the shared one;
-``_("key")`` still reads the service's keyed texts not yet moved to a catalog.
+``ngettext``, ``pgettext``, ``{% trans %}``) from the service's catalog, then the shared one.
+A page that needs a signed-in reader raises ``LoginRequired``: the reader is sent to sign in and
+comes back to the page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, current_app, g, request, send_from_directory
+from flask import Blueprint, Flask, current_app, g, redirect, request, send_from_directory
 from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, FileSystemLoader
 
@@ -28,6 +29,10 @@ _HERE = Path(__file__).parent
 FORUMS_PATH = "/forums"
 
 
+class LoginRequired(Exception):
+    """The page needs a signed-in user."""
+
+
 def init_pages(app: Flask, *, prefix: str, domain: str | None = None) -> None:
     """Enable the shared layout and texts for ``app``'s pages served under ``prefix``.
 
@@ -36,6 +41,7 @@ def init_pages(app: Flask, *, prefix: str, domain: str | None = None) -> None:
     domains = (domain, "shared") if domain else ("shared",)
     app.extensions["text_domains"] = domains
     _install_gettext(app)
+    app.register_error_handler(LoginRequired, _to_login)
     loaders = [loader for loader in (app.jinja_loader,) if loader is not None]
     app.jinja_loader = ChoiceLoader([*loaders, FileSystemLoader(str(_HERE / "templates"))])
     static_base = f"{prefix.rstrip('/')}/static"
@@ -71,6 +77,10 @@ def init_pages(app: Flask, *, prefix: str, domain: str | None = None) -> None:
 
     blueprint.add_url_rule(f"{static_base}/<path:filename>", "shared_static", shared_static)
     app.register_blueprint(blueprint)
+
+
+def _to_login(_: LoginRequired) -> ResponseReturnValue:
+    return redirect(f"/login?next={request.full_path.rstrip('?')}")
 
 
 def reads_forums(roles: Iterable[str], administration_id: str | None) -> bool:

@@ -21,7 +21,7 @@ from shared.auth import Principal, Role, optional_principal
 from shared.charts import Axis, radar_svg
 from shared.errors import ApiError, problem_body
 from shared.i18n import pick
-from shared.pages import page_texts
+from shared.pages import LoginRequired, page_texts
 
 bp = Blueprint(
     "pages",
@@ -34,19 +34,10 @@ bp = Blueprint(
 CHOICES = ("1", "2", "3", "4", "5", DONT_KNOW, NOT_APPLICABLE)
 
 
-class LoginRequired(Exception):
-    """The page needs a signed-in user."""
-
-
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
     """Give every page of the service the labels it picks by value (see ``assessment.texts``)."""
     return {"labels": LABELS}
-
-
-@bp.errorhandler(LoginRequired)
-def _to_login(_: LoginRequired) -> ResponseReturnValue:
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")
 
 
 @contextmanager

@@ -18,7 +18,7 @@ event's few quick deliveries and send it to the dead letters.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -201,58 +201,65 @@ def forums_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     )
 
 
-def content_consumer(app: Flask, *, name: str | None = None) -> Consumer:
-    """Return the consumer that keeps the read model of portal resources (``content.*``)."""
+def _read_model_consumer(
+    app: Flask,
+    *,
+    group: str,
+    stream: str,
+    kinds: Iterable[str],
+    apply: Callable[..., object],
+    name: str | None,
+) -> Consumer:
+    """Return a consumer applying each event of ``kinds`` to a read model, a transaction each."""
     database = app.extensions["db"]
 
-    def on_content(event: CloudEvent) -> None:
+    def on_event(event: CloudEvent) -> None:
         with database.session(write=True) as session:
-            resources.apply_content_event(event, session=session)
+            apply(event, session=session)
 
     return Consumer(
         app.extensions["redis"],
-        group=CONTENT_GROUP,
-        streams=[PORTAL_STREAM],
-        handlers=_patient(app, {event_type: on_content for event_type in resources.CONTENT_EVENTS}),
+        group=group,
+        streams=[stream],
+        handlers=_patient(app, dict.fromkeys(kinds, on_event)),
         name=name,
         settings=_settings(app),
+    )
+
+
+def content_consumer(app: Flask, *, name: str | None = None) -> Consumer:
+    """Return the consumer that keeps the read model of portal resources (``content.*``)."""
+    return _read_model_consumer(
+        app,
+        group=CONTENT_GROUP,
+        stream=PORTAL_STREAM,
+        kinds=resources.CONTENT_EVENTS,
+        apply=resources.apply_content_event,
+        name=name,
     )
 
 
 def administrations_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     """Return the consumer that keeps the read model of administration names."""
-    database = app.extensions["db"]
-
-    def on_administration(event: CloudEvent) -> None:
-        with database.session(write=True) as session:
-            administrations.apply_administration_event(event, session=session)
-
-    handlers = {kind: on_administration for kind in administrations.ADMINISTRATION_EVENTS}
-    return Consumer(
-        app.extensions["redis"],
+    return _read_model_consumer(
+        app,
         group=ADMINISTRATIONS_GROUP,
-        streams=[PORTAL_STREAM],
-        handlers=_patient(app, handlers),
+        stream=PORTAL_STREAM,
+        kinds=administrations.ADMINISTRATION_EVENTS,
+        apply=administrations.apply_administration_event,
         name=name,
-        settings=_settings(app),
     )
 
 
 def peers_consumer(app: Flask, *, name: str | None = None) -> Consumer:
     """Return the consumer that keeps the read model of published peer aggregates and opt-ins."""
-    database = app.extensions["db"]
-
-    def on_peer(event: CloudEvent) -> None:
-        with database.session(write=True) as session:
-            peer_aggregates.apply_peer_event(event, session=session)
-
-    return Consumer(
-        app.extensions["redis"],
+    return _read_model_consumer(
+        app,
         group=PEERS_GROUP,
-        streams=[ASSESSMENT_STREAM],
-        handlers=_patient(app, dict.fromkeys(peer_aggregates.PEER_EVENTS, on_peer)),
+        stream=ASSESSMENT_STREAM,
+        kinds=peer_aggregates.PEER_EVENTS,
+        apply=peer_aggregates.apply_peer_event,
         name=name,
-        settings=_settings(app),
     )
 
 

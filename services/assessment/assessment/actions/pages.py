@@ -26,6 +26,7 @@ from assessment.frameworks import FrameworkCache
 from assessment.models import Assessment, Participant
 from shared.auth import Principal, optional_principal
 from shared.errors import ApiError, NotFound, problem_body
+from shared.pages import LoginRequired
 
 bp = Blueprint(
     "action_pages",
@@ -35,19 +36,10 @@ bp = Blueprint(
 )
 
 
-class LoginRequired(Exception):
-    """The page needs a signed-in user."""
-
-
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
     """Give every page of the service the action statuses' labels (the results page shows them)."""
     return {"action_statuses": STATUS_LABELS}
-
-
-@bp.errorhandler(LoginRequired)
-def _to_login(_: LoginRequired) -> ResponseReturnValue:
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, g, redirect, render_template, request
+from flask import Blueprint, current_app, g, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ from assessment.config import MIB
 from assessment.models import Assessment, ImportJob
 from shared.auth import Principal, optional_principal
 from shared.errors import ApiError
-from shared.pages import page_texts
+from shared.pages import LoginRequired, page_texts
 
 bp = Blueprint(
     "bulk_pages",
@@ -31,15 +31,6 @@ bp = Blueprint(
 )
 JOB_PAGE_SIZE = 50
 FIRST_PROBLEMS = 20
-
-
-class LoginRequired(Exception):
-    """The page needs a signed-in user."""
-
-
-@bp.errorhandler(LoginRequired)
-def _to_login(_: LoginRequired) -> ResponseReturnValue:
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")
 
 
 def _principal() -> Principal:

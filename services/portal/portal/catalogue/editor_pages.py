@@ -16,7 +16,6 @@ from portal.catalogue import items, listing, reading, vocabulary, workflow
 from portal.catalogue import schemas as s
 from portal.catalogue.audience import EDITORS, Audience
 from portal.catalogue.forms import (
-    LoginRequired,
     caller,
     flat_errors,
     form_errors,
@@ -25,6 +24,7 @@ from portal.catalogue.forms import (
 )
 from shared.auth import Principal, Role
 from shared.errors import ApiError, problem_body
+from shared.pages import LoginRequired
 
 bp = Blueprint("editor_pages", __name__, url_prefix="/editor")
 
@@ -36,11 +36,6 @@ ACTIONS = {
     "archive": items.archive_item,
     "reopen": items.reopen_item,
 }
-
-
-@bp.errorhandler(LoginRequired)
-def _to_login(_: LoginRequired) -> ResponseReturnValue:
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")
 
 
 def _editor() -> Principal:

@@ -23,10 +23,6 @@ TAG_FIELDS = {"technologies": "technology", "domains": "domain", "topics": "topi
 OPTIONAL_TEXT = ("subtype", "region", "administration_name", "launch_url")
 
 
-class LoginRequired(Exception):
-    """The page needs a signed-in user."""
-
-
 def caller() -> Principal | None:
     """Return the signed-in reader, if any (pages read the session cookie)."""
     return optional_principal()

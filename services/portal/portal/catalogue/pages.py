@@ -18,22 +18,17 @@ from portal.catalogue import items, listing, reading
 from portal.catalogue import schemas as s
 from portal.catalogue.audience import Audience, audience_for, is_member
 from portal.catalogue.cache import ContentCache
-from portal.catalogue.forms import LoginRequired, caller, form_errors, proposal_data
+from portal.catalogue.forms import caller, form_errors, proposal_data
 from portal.forums.pages import item_threads
 from shared.auth import Principal, Role
 from shared.errors import ApiError, NotFound
-from shared.pages import page_texts
+from shared.pages import LoginRequired, page_texts
 
 bp = Blueprint("catalogue_pages", __name__)
 
 LIST_FIELDS = ("kind", "technology", "domain", "topic", "region", "language", "status")
 HOME_SIZE = 6
 TOOL_SLUG = "ai-ml-readiness-self-assessment"
-
-
-@bp.errorhandler(LoginRequired)
-def _to_login(_: LoginRequired) -> ResponseReturnValue:
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")
 
 
 def _cache() -> ContentCache:

@@ -15,7 +15,7 @@ from marshmallow import ValidationError
 
 from portal.catalogue import vocabulary
 from portal.catalogue.audience import is_member
-from portal.catalogue.forms import LoginRequired, caller, form_errors
+from portal.catalogue.forms import caller, form_errors
 from portal.contributions import records, uploads
 from portal.contributions import schemas as s
 from portal.contributions.texts import REVIEW_STEPS, STATUSES
@@ -23,6 +23,7 @@ from portal.files.store import FileStore
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import ApiError
+from shared.pages import LoginRequired
 
 bp = Blueprint("contribution_pages", __name__)
 
@@ -39,11 +40,6 @@ def _room_for_files(_endpoint: str | None, _values: dict[str, Any] | None) -> No
 def _texts() -> dict[str, Any]:
     """These pages' labels of a contribution's status and review steps (translated at use)."""
     return {"contribution_statuses": STATUSES, "review_steps": REVIEW_STEPS}
-
-
-@bp.errorhandler(LoginRequired)
-def _to_login(_: LoginRequired) -> ResponseReturnValue:
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")
 
 
 def _db() -> Database:

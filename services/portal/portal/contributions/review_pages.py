@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
-from portal.catalogue.forms import LoginRequired, caller, form_errors
+from portal.catalogue.forms import caller, form_errors
 from portal.contributions import records
 from portal.contributions import schemas as s
 from portal.contributions.texts import REVIEW_STEPS, STATUSES
@@ -23,6 +23,7 @@ from portal.models import Administration
 from shared.auth import Principal, Role
 from shared.db import Database
 from shared.errors import ApiError, problem_body
+from shared.pages import LoginRequired
 
 bp = Blueprint("contribution_review_pages", __name__, url_prefix="/editor/contributions")
 
@@ -38,11 +39,6 @@ DECISIONS = {
 def _texts() -> dict[str, Any]:
     """The labels of a contribution's status and review steps (translated at use)."""
     return {"contribution_statuses": STATUSES, "review_steps": REVIEW_STEPS}
-
-
-@bp.errorhandler(LoginRequired)
-def _to_login(_: LoginRequired) -> ResponseReturnValue:
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")
 
 
 def _db() -> Database:

@@ -19,7 +19,7 @@ from marshmallow.fields import List as ListField
 
 from portal.catalogue import reading
 from portal.catalogue.audience import audience_for
-from portal.catalogue.forms import LoginRequired, caller, form_errors
+from portal.catalogue.forms import caller, form_errors
 from portal.forums import categories, members, moderation, posts, threads, views
 from portal.forums import schemas as s
 from portal.forums.access import moderates, require_member
@@ -27,6 +27,7 @@ from portal.forums.models import LANGUAGES, ForumPost
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import ApiError, NotFound, problem_body
+from shared.pages import LoginRequired
 from shared.paging import MAX_PAGE
 
 # The portal's static files (the mentions picker), served at /forums/assets/.
@@ -39,11 +40,6 @@ bp = Blueprint(
 
 PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
-
-
-@bp.errorhandler(LoginRequired)
-def _to_login(_: LoginRequired) -> ResponseReturnValue:
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")
 
 
 def _db() -> Database:
