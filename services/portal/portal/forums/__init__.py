@@ -10,13 +10,16 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from portal.forums import api, pages
+from portal.forums import api, page_kit, pages, post_forms, thread_pages
 from portal.forums.texts import DOMAIN, MESSAGES, RATE_LIMITED, TITLES
 from shared.errors import register_titles
 from shared.messages import register_messages
 from shared.throttle import WriteLimiter
 
 __all__ = ["init_app"]
+
+# The members' pages: each module puts its routes on the one blueprint, page_kit.bp, when imported.
+PAGE_MODULES = (pages, thread_pages, post_forms)
 
 
 def init_app(app: Flask, rest: Api) -> None:
@@ -32,4 +35,4 @@ def init_app(app: Flask, rest: Api) -> None:
     )
     register_messages("portal", MESSAGES)
     rest.register_blueprint(api.blp)
-    app.register_blueprint(pages.bp)
+    app.register_blueprint(page_kit.bp)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from portal.forums import pages as forum_pages
+from portal.forums import page_kit
 from portal.forums.models import ForumPost, ForumReport, ForumThread
 from shared.timestamps import utcnow
 
@@ -272,7 +272,7 @@ def test_the_item_page_lists_its_threads_and_offers_to_discuss_it(browser, conte
 
 
 def test_a_long_thread_comes_in_pages_and_a_reply_lands_on_the_last(browser, thread, monkeypatch):
-    monkeypatch.setattr(forum_pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(page_kit, "PAGE_SIZE", 2)
     started = thread()
     thread_id, first = started["thread"]["id"], started["posts"][0]["id"]
     member = browser("respondent", "fr")

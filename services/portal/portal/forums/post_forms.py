@@ -1,0 +1,115 @@
+"""The forms of a forum thread's page: replying (quoting a post, mentioning members), changing
+one's own post, reporting a post, and the editors' moderation of a post or the thread. Each goes
+back to the thread's page it was sent from, or shows it again with the refusal."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from marshmallow import ValidationError
+
+from portal.forums import moderation, posts
+from portal.forums import page_kit as kit
+from portal.forums import schemas as s
+from portal.forums.thread_pages import thread_page
+from shared.auth import Principal
+from shared.errors import ApiError
+
+bp = kit.bp
+
+
+def _refused(
+    thread_id: str, principal: Principal, refused: ValidationError | ApiError
+) -> ResponseReturnValue:
+    if isinstance(refused, ApiError) and refused.status == 404:
+        raise refused
+    status = 422 if isinstance(refused, ValidationError) else refused.status
+    return thread_page(thread_id, principal, request.form, kit.refusal_errors(refused), status)
+
+
+def _back(thread_id: str, done: str, anchor: str = "", page: str = "") -> ResponseReturnValue:
+    """Return to the thread's page the form was sent from (or ``page``)."""
+    sent = page or request.form.get("page", "")
+    kept = sent if sent == "last" or (sent.isdigit() and sent != "1") else None
+    target = url_for(".thread", thread_id=thread_id, page=kept, done=done)
+    return redirect(f"{target}#{anchor}" if anchor else target, 303)
+
+
+@bp.post("/forums/threads/<thread_id>/posts")
+def reply(thread_id: str) -> ResponseReturnValue:
+    """Reply to the thread, optionally quoting one of its posts and mentioning members."""
+    principal = kit.member()
+    try:
+        data = kit.load_form(s.ReplyInSchema(), ("body", "quoted_post_id", "mentions"))
+        with kit.db().session(write=True) as session:
+            post = posts.reply(
+                session=session,
+                principal=principal,
+                thread_id=thread_id,
+                limiter=current_app.extensions["portal.forum_posts"],
+                **data,
+            )
+            post_id = post.id
+    except (ValidationError, ApiError) as refused:
+        return _refused(thread_id, principal, refused)
+    return _back(thread_id, "replied", f"post-{post_id}", page="last")
+
+
+@bp.post("/forums/threads/<thread_id>/posts/<post_id>/edit")
+def edit(thread_id: str, post_id: str) -> ResponseReturnValue:
+    """Change one's own post within the edit window."""
+    principal = kit.member()
+    try:
+        data = kit.load_form(s.PostEditSchema(), ("body",))
+        with kit.db().session(write=True) as session:
+            posts.edit_post(
+                session=session,
+                principal=principal,
+                post_id=post_id,
+                body=data["body"],
+                window_s=current_app.config["PORTAL_FORUM_EDIT_WINDOW_S"],
+            )
+    except (ValidationError, ApiError) as refused:
+        return _refused(thread_id, principal, refused)
+    return _back(thread_id, "edited", f"post-{post_id}")
+
+
+@bp.post("/forums/threads/<thread_id>/posts/<post_id>/report")
+def report(thread_id: str, post_id: str) -> ResponseReturnValue:
+    """Report a post to the editors."""
+    principal = kit.member()
+    try:
+        data = kit.load_form(s.ReportInSchema(), ("reason",))
+        with kit.db().session(write=True) as session:
+            moderation.report_post(session=session, principal=principal, post_id=post_id, **data)
+    except (ValidationError, ApiError) as refused:
+        return _refused(thread_id, principal, refused)
+    return _back(thread_id, "reported", f"post-{post_id}")
+
+
+@bp.post("/forums/threads/<thread_id>/posts/<post_id>/moderation")
+def moderate_post(thread_id: str, post_id: str) -> ResponseReturnValue:
+    """Hide or unhide a post (editors)."""
+    principal = kit.member()
+    try:
+        data = kit.load_form(s.PostModerationSchema(), ("action", "reason"))
+        with kit.db().session(write=True) as session:
+            moderation.moderate_post(session=session, principal=principal, post_id=post_id, **data)
+    except (ValidationError, ApiError) as refused:
+        return _refused(thread_id, principal, refused)
+    return _back(thread_id, "moderated", f"post-{post_id}")
+
+
+@bp.post("/forums/threads/<thread_id>/moderation")
+def moderate_thread(thread_id: str) -> ResponseReturnValue:
+    """Hide, unhide, lock, unlock or move the thread (editors)."""
+    principal = kit.member()
+    try:
+        data = kit.load_form(s.ThreadModerationSchema(), ("action", "category", "reason"))
+        with kit.db().session(write=True) as session:
+            moderation.moderate_thread(
+                session=session, principal=principal, thread_id=thread_id, **data
+            )
+    except (ValidationError, ApiError) as refused:
+        return _refused(thread_id, principal, refused)
+    return _back(thread_id, "moderated")
