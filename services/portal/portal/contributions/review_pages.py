@@ -1,6 +1,6 @@
 """The editors' pages of members' contributions under ``/editor/contributions``: those waiting
 for review, one contribution with its file versions and remarks, and the decisions (ask the
-contributor for changes with a remark, publish).
+contributor for changes with a remark, publish, archive).
 
 Thin views over the API's use case (``records.review``) and input schemas, so a page decides
 exactly as the API does: changes are asked of a contribution in review, with a remark, and an
@@ -32,6 +32,7 @@ TABS = ("in_review", "changes_requested", "published", "archived")
 DECISIONS = {
     "request-changes": ("request_changes", s.RemarkInputSchema),
     "publish": ("publish", s.DecisionSchema),
+    "archive": ("archive", s.DecisionSchema),
 }
 
 
@@ -113,7 +114,8 @@ def review_contribution(contribution_id: str) -> ResponseReturnValue:
 
 @bp.post("/<contribution_id>/<decision>")
 def decide(contribution_id: str, decision: str) -> ResponseReturnValue:
-    """Ask the contributor for changes (a remark is needed) or publish the contribution."""
+    """Ask the contributor for changes (a remark is needed), publish or archive the
+    contribution."""
     principal = _editor()
     if decision not in DECISIONS:
         raise ApiError(404, "not_found")

@@ -1,8 +1,9 @@
 """The editors' pages of members' contributions: the queue in review, one contribution with its
-file versions, asking for changes with a remark (which the contributor reads) and publishing;
-for editors only, in English and French."""
+file versions, asking for changes with a remark (which the contributor reads), publishing and
+archiving; for editors only, in English and French."""
 
 import io
+import re
 
 import pytest
 
@@ -113,4 +114,70 @@ def test_a_decision_the_workflow_refuses_is_shown_not_applied(signed_in, shared)
 def test_a_decision_needs_the_forms_csrf_token(signed_in, shared):
     forged = signed_in("editor2").post(f"{PAGES}/{shared}/publish", data={"csrf_token": "forged"})
     assert forged.status_code == 403
+    assert "In review" in signed_in("editor").get(f"{PAGES}/{shared}").get_data(as_text=True)
+
+
+def test_an_editor_archives_a_contribution_in_review_with_a_note_the_contributor_reads(
+    signed_in, shared
+):
+    editor = signed_in("editor")
+    page = editor.get(f"{PAGES}/{shared}").get_data(as_text=True)
+    assert f'action="{PAGES}/{shared}/archive"' in page
+    archived = editor.post(
+        f"{PAGES}/{shared}/archive", data={"csrf_token": CSRF, "note": "Hors sujet"}
+    )
+    assert archived.status_code == 303 and archived.location.endswith("done=archive")
+    page = editor.get(archived.location).get_data(as_text=True)
+    assert "Archived: it is out of the review queue and of the catalogue." in page
+    assert '<strong id="contribution-status">Archived</strong>' in page
+    assert "archived: “Hors sujet”" in page
+    decisions = page.split("</h1>")[1]
+    assert "/archive" not in decisions and "/publish" not in decisions
+    assert f"{PAGES}/{shared}" not in editor.get(f"{PAGES}/").get_data(as_text=True)
+    listed = editor.get(f"{PAGES}/?status=archived").get_data(as_text=True)
+    assert f'href="{PAGES}/{shared}"' in listed
+    mine = signed_in("member", "fr").get(f"/contributions/{shared}").get_data(as_text=True)
+    assert "Archivé" in mine and "Hors sujet" in mine
+
+
+def test_archiving_a_published_contribution_takes_it_out_of_the_catalogue(signed_in, shared):
+    published = signed_in("editor2").post(f"{PAGES}/{shared}/publish", data={"csrf_token": CSRF})
+    page = signed_in("editor2").get(published.location).get_data(as_text=True)
+    item_page = re.search(r'href="(/catalogue/[^"]+)"', page.split("</h1>")[1])
+    assert item_page is not None
+    member = signed_in("member")
+    assert member.get(item_page.group(1)).status_code == 200
+
+    archived = signed_in("editor", "fr").post(
+        f"{PAGES}/{shared}/archive", data={"csrf_token": CSRF}
+    )
+    assert archived.status_code == 303
+    page = signed_in("editor", "fr").get(archived.location).get_data(as_text=True)
+    assert "Archivé : il n'est plus dans la file de relecture ni dans le catalogue." in page
+    assert member.get(item_page.group(1)).status_code == 404
+    assert "Archived" in member.get(f"/contributions/{shared}").get_data(as_text=True)
+
+
+def test_archiving_an_archived_contribution_is_refused_and_shown(signed_in, shared):
+    editor = signed_in("editor")
+    editor.post(f"{PAGES}/{shared}/archive", data={"csrf_token": CSRF})
+    again = editor.post(f"{PAGES}/{shared}/archive", data={"csrf_token": CSRF, "note": "Encore"})
+    assert again.status_code == 303 and "error=" in again.location
+    page = editor.get(again.location).get_data(as_text=True)
+    assert 'role="alert"' in page and "Archived" in page and "Encore" not in page
+
+
+def test_only_editors_archive_and_with_the_forms_csrf_token(signed_in, shared):
+    assert (
+        signed_in("member").post(f"{PAGES}/{shared}/archive", data={"csrf_token": CSRF}).status_code
+        == 403
+    )
+    assert (
+        signed_in("editor")
+        .post(f"{PAGES}/{shared}/archive", data={"csrf_token": "forged"})
+        .status_code
+        == 403
+    )
+    anonymous = signed_in("anonymous").post(f"{PAGES}/{shared}/archive", data={"csrf_token": CSRF})
+    assert anonymous.status_code == 302 and anonymous.location.startswith("/login?next=")
     assert "In review" in signed_in("editor").get(f"{PAGES}/{shared}").get_data(as_text=True)
