@@ -6,7 +6,8 @@ the assessment service's ``answer_import.finished`` (group ``reports-imports``) 
 plan reminders ``action.due_soon``/``action.overdue`` (group ``reports-actions``), and of the
 portal's forum replies ``forum.post_replied`` (group ``reports-forums``), and of the assessment
 service's peer learning ``peer_aggregate.*``/``peer_participation.*`` (group ``reports-peers``:
-the read model of published regional distributions).
+the read model of published regional distributions, and the new revisions of the reports an
+opt-in or opt-out changes).
 
 Handlers are closures over the app's adapters, so a consumer works without an app context (the
 tests call ``poll()`` directly); the use cases live in ``reports.jobs`` and
@@ -17,6 +18,7 @@ event's few quick deliveries and send it to the dead letters.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Mapping
 
@@ -32,6 +34,7 @@ from reports import (
     mail,
     notifications,
     peer_aggregates,
+    peer_rebuilds,
     resources,
     webhooks,
 )
@@ -252,13 +255,15 @@ def administrations_consumer(app: Flask, *, name: str | None = None) -> Consumer
 
 
 def peers_consumer(app: Flask, *, name: str | None = None) -> Consumer:
-    """Return the consumer that keeps the read model of published peer aggregates and opt-ins."""
+    """Return the consumer that keeps the read model of published peer aggregates and opt-ins
+    and queues the report revisions they call for (ADR 0012)."""
     return _read_model_consumer(
         app,
         group=PEERS_GROUP,
         stream=ASSESSMENT_STREAM,
         kinds=peer_aggregates.PEER_EVENTS,
-        apply=peer_aggregates.apply_peer_event,
+        # The read model, and a new revision of each report an opt-in or opt-out changes.
+        apply=functools.partial(peer_rebuilds.apply_peer_event, enqueue=build_enqueuer(app)),
         name=name,
     )
 

@@ -57,12 +57,16 @@ def accept_submission(event: CloudEvent, *, session: Session, enqueue: Enqueue) 
 
 
 def _find(session: Session, assessment_id: str, version: int, language: str) -> ReportJob | None:
+    """Return the current report (latest revision) of a submission in ``language``, or None."""
     return session.scalar(
-        select(ReportJob).where(
+        select(ReportJob)
+        .where(
             ReportJob.assessment_id == assessment_id,
             ReportJob.version == version,
             ReportJob.language == language,
         )
+        .order_by(ReportJob.revision.desc())
+        .limit(1)
     )
 
 
@@ -134,6 +138,9 @@ def build_report(
         )
         catalogue = suggestible_resources(session)
         data[peer_aggregates.DATA_KEY] = peer_aggregates.distribution_for(session, data)
+        # Read and recorded with BUILDING in one transaction: a peer-learning event deciding
+        # whether to build a new revision (``reports.peer_rebuilds``) knows what this one shows.
+        job.peer_distribution = data[peer_aggregates.DATA_KEY]
     testhooks.pause_mid_build()  # test hook: 0 s unless REPORTS_TEST_BUILD_DELAY_S is set
     try:
         rendered = build(data, language, resources=catalogue, public_url=public_url)
@@ -181,6 +188,7 @@ def rebuild_files(
             return None
         for file in rendered:
             save_file(session, store, report_id=job.id, rendered=file)
+        job.peer_distribution = data[peer_aggregates.DATA_KEY]
     _log.info("report files rebuilt", extra={"report_id": job_id})
     return job
 

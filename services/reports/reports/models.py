@@ -42,11 +42,15 @@ class JobStatus(StrEnum):
 
 
 class ReportJob(Base):
-    """One report of one submitted assessment version in one language (also the dead letter)."""
+    """One report of one submitted assessment version in one language (also the dead letter);
+    ``revision`` counts the reports built again from the same submission (a peer-learning
+    change: ``reports.peer_rebuilds``), the latest one is the current report."""
 
     __tablename__ = "report_jobs"
     __table_args__ = (
-        UniqueConstraint("assessment_id", "version", "language", name="uq_report_jobs_key"),
+        UniqueConstraint(
+            "assessment_id", "version", "language", "revision", name="uq_report_jobs_key"
+        ),
         Index("ix_report_jobs_admin_created", "administration_id", "created_at"),
     )
 
@@ -55,12 +59,15 @@ class ReportJob(Base):
     assessment_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(2))
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     title: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED.value)
     # The validated ``assessment.submitted`` payload: the worker builds from it alone.
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     notify: Mapped[list[str]] = mapped_column(JSON, default=list)
     source_event_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The regional distribution the build shows (None: no peer section), set when it starts.
+    peer_distribution: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

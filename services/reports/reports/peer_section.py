@@ -12,7 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reports.notation import LEVEL_RANGE, ReportDataError, checked, format_level, format_number
+from reports.notation import (
+    LEVEL_RANGE,
+    ReportDataError,
+    checked,
+    format_date,
+    format_level,
+    format_number,
+)
 from shared.translations import N_, texts_for
 
 DATA_KEY = "peer_distribution"
@@ -45,6 +52,10 @@ PEER_LABELS: dict[str, str] = {
     "median": N_("Regional median"),
     "third_quartile": N_("Third quartile"),
     "not_enough": N_("Not enough participants yet"),
+    "computed": N_(
+        "Distribution as computed on %(date)s. This report is a snapshot: it is not updated "
+        "when the distribution is computed again."
+    ),
     "sheet": N_("Regional distribution"),
 }
 
@@ -78,6 +89,7 @@ class PeerSection:
     region: str
     region_shown: str
     areas: tuple[PeerArea, ...]
+    computed_shown: str  # "Distribution as computed on <date>. ..." (the report is a snapshot)
 
 
 def labels(language: str) -> dict[str, str]:
@@ -134,6 +146,8 @@ def compose_peer_section(
         region=region,
         region_shown=texts_for(language, "reports").gettext(REGION_NAMES[region]),
         areas=tuple(rows),
+        computed_shown=t["computed"]
+        % {"date": format_date(str(shown.get("computed_at") or ""), language)},
     )
 
 

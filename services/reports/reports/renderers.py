@@ -278,7 +278,8 @@ def _peers(sheet: Worksheet, report: Report, peers: PeerSection) -> None:
     _table(sheet, header, rows, widths=(28, 12, 14, 16, 14))
     end = len(rows) + 1
     region = f"{t['region']}{colon(report.language)} {peers.region_shown}"
-    for offset, note in enumerate((t["heading"], region, t["reminder"]), start=2):
+    notes = (t["heading"], region, peers.computed_shown, t["reminder"])
+    for offset, note in enumerate(notes, start=2):
         _text(sheet.cell(end + offset, 1), note)
 
 

@@ -37,6 +37,12 @@ class ReportSchema(Schema):
     assessment_id = fields.String()
     version = fields.Integer()
     language = fields.String()
+    revision = fields.Integer(
+        metadata={
+            "description": "1, then one more each time the report is built again from "
+            "the same submission (a peer-learning opt-in or opt-out); the latest is current"
+        }
+    )
     title = fields.String()
     status = fields.String(
         metadata={"enum": [status.value for status in JobStatus]},
