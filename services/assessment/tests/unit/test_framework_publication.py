@@ -31,4 +31,3 @@ def test_a_version_folder_added_after_a_start_is_published_by_the_next_start(tmp
     )
 
     assert set(_published(root)) == {("ai-ml-readiness", "1.0"), ("ai-ml-readiness", "1.1")}
-
