@@ -16,6 +16,7 @@ URL = "/api/v1/reports/reports"
 FRAMEWORK = {"key": "ai-ml-readiness", "version": "1.0"}
 CUTS = {"area": "strategy", "first_quartile": 2.25, "median": 3.5, "third_quartile": 4.75}
 HEADING = "Your scores beside the regional distribution"
+COMPUTED = "Distribution as computed on 1 March 2026."
 REMINDER = "Not a benchmark: the regional distribution is there to inform your internal discussion."
 
 
@@ -82,9 +83,10 @@ def test_an_opted_in_assessment_with_a_published_aggregate_gets_the_section_in_e
         "4.75",
     ]
     assert "Not enough participants yet" in page  # the data area is not published
+    assert COMPUTED in page  # a dated snapshot (ADR 0012)
     text = _pdf_text(_file(client, auth, job, "pdf"), tmp_path)
     assert HEADING in text and "Regional median" in text and "West and Central Africa" in text
-    assert "Not a benchmark" in text
+    assert "Not a benchmark" in text and COMPUTED in text
     book = load_workbook(io.BytesIO(_file(client, auth, job, "xlsx")))
     sheet = book["Regional distribution"]
     rows = list(sheet.iter_rows(values_only=True))
@@ -92,6 +94,7 @@ def test_an_opted_in_assessment_with_a_published_aggregate_gets_the_section_in_e
     assert rows[1] == ("Strategy", 2.4, 2.25, 3.5, 4.75)
     assert rows[2][:3] == ("Data", 3.0, "Not enough participants yet")
     assert any(REMINDER in str(r[0]) for r in rows)
+    assert any(COMPUTED in str(r[0]) for r in rows)
 
 
 def test_the_french_report_says_it_in_french(app, client, auth, make_report, tmp_path):
@@ -102,6 +105,7 @@ def test_the_french_report_says_it_in_french(app, client, auth, make_report, tmp
     assert "Vos scores à côté de la distribution régionale" in page
     assert "Afrique occidentale et centrale" in page and "Médiane régionale" in page
     assert "Ce n&#39;est pas un classement de référence" in page
+    assert "Distribution telle que calculée le 1 mars 2026." in page
     book = load_workbook(io.BytesIO(_file(client, auth, job, "xlsx")))
     assert "Distribution régionale" in book.sheetnames
 
