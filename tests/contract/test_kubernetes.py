@@ -124,10 +124,18 @@ SCHEDULED = {
         ["flask", "--app", "assessment", "actions", "remind", "--days", "7"],
         "15 6 * * *",
     ),
+    "reports-forum-digest-daily": (
+        ["flask", "--app", "reports", "digests", "send", "--period", "daily"],
+        "0 6 * * *",
+    ),
+    "reports-forum-digest-weekly": (
+        ["flask", "--app", "reports", "digests", "send", "--period", "weekly"],
+        "30 6 * * 1",
+    ),
 }
 
 
-def test_scheduled_commands_run_daily_one_run_at_a_time(built: list[dict[str, Any]]) -> None:
+def test_scheduled_commands_run_on_schedule_one_run_at_a_time(built: list[dict[str, Any]]) -> None:
     from assessment.actions.cli import command_group
 
     scheduled = km.named(built, "CronJob")
@@ -143,6 +151,13 @@ def test_scheduled_commands_run_daily_one_run_at_a_time(built: list[dict[str, An
     # the command the reminders' CronJob runs exists, with the option it passes
     remind = command_group().get_command(None, "remind")  # type: ignore[arg-type]
     assert remind is not None and "--days" in {o for p in remind.params for o in p.opts}
+    # and so does the digests' one, with both periods
+    from reports.digest_cli import command_group as digest_commands
+
+    send = digest_commands().get_command(None, "send")  # type: ignore[arg-type]
+    assert send is not None
+    (period,) = [p for p in send.params if "--period" in p.opts]
+    assert set(period.type.choices) == {"daily", "weekly"}  # type: ignore[attr-defined]
 
 
 def test_every_container_sets_what_the_code_reads(built: list[dict[str, Any]]) -> None:

@@ -7,8 +7,19 @@ from typing import Any
 
 from flask import Flask
 
-# tasks, deliveries: importing them registers the Celery tasks.
-from reports import api, cli, deliveries, metrics, pages, sse, tasks, webhook_api  # noqa: F401
+# tasks, deliveries: importing them registers the Celery tasks; digest_api adds its routes to
+# the notifications blueprint.
+from reports import (  # noqa: F401
+    api,
+    cli,
+    deliveries,
+    digest_api,
+    metrics,
+    pages,
+    sse,
+    tasks,
+    webhook_api,
+)
 from reports.celery_app import celery_init_app
 from reports.config import SERVICE, settings
 from reports.migrations import SCHEMA

@@ -23,8 +23,9 @@ from shared.logs import bind_context, bind_from_headers, context_headers
 BUILD_REPORT = "reports.build_report"
 DELIVER_WEBHOOK = "reports.deliver_webhook"
 SEND_EMAIL = "reports.send_email"
+SEND_DIGEST = "reports.send_digest"
 # The tasks that talk to receivers outside the platform: they go to the delivery queue.
-DELIVERY_TASKS = (DELIVER_WEBHOOK, SEND_EMAIL)
+DELIVERY_TASKS = (DELIVER_WEBHOOK, SEND_EMAIL, SEND_DIGEST)
 
 
 def queues(config: Mapping[str, Any]) -> tuple[str, str]:

@@ -1,6 +1,6 @@
 """Command-line entry points: ``flask --app reports init-db``, ``... db ...`` (migrations),
 ``... events run``, ``... events dead-letters ...``, ``... jobs ...``, ``... deliveries ...`` and
-``... emails ...`` (the operator's)."""
+``... emails ...`` (the operator's) and ``... digests send`` (the scheduled forum digests)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from reports import job_commands, resend_commands
+from reports import digest_cli, job_commands, resend_commands
 from reports.config import SERVICE
 from reports.events import consumers
 from reports.metrics import GROUPS
@@ -45,5 +45,6 @@ def register(app: Flask) -> None:
     events.add_command(republish_command(SERVICE, OutboxMessage))
     app.cli.add_command(events)
     app.cli.add_command(job_commands.jobs_group())
+    app.cli.add_command(digest_cli.command_group())
     for group in resend_commands.command_groups():
         app.cli.add_command(group)

@@ -1,6 +1,7 @@
-"""Celery tasks that tell the outside world: signed webhooks and e-mails (work in use cases).
+"""Celery tasks that tell the outside world: signed webhooks, e-mails and forum digests (work in
+use cases).
 
-Both run on the delivery queue (``REPORTS_DELIVERY_QUEUE``, ADR 0011), apart from report builds,
+All run on the delivery queue (``REPORTS_DELIVERY_QUEUE``, ADR 0011), apart from report builds,
 and are retried with a bounded, doubling wait. A webhook's attempts are counted in its delivery
 row (the record an API client reads); Celery's own retry count only guards against a loop.
 """
@@ -15,11 +16,11 @@ from celery import Task, shared_task
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from reports import mail, sender, webhooks
-from reports.celery_app import DELIVER_WEBHOOK, SEND_EMAIL, enqueuer
+from reports import digests, mail, sender, webhooks
+from reports.celery_app import DELIVER_WEBHOOK, SEND_DIGEST, SEND_EMAIL, enqueuer
 from reports.models import DeliveryStatus
 
-__all__ = ["DELIVER_WEBHOOK", "SEND_EMAIL", "enqueuer"]
+__all__ = ["DELIVER_WEBHOOK", "SEND_DIGEST", "SEND_EMAIL", "enqueuer"]
 TRANSIENT_ERRORS = (
     OperationalError,
     redis.exceptions.ConnectionError,
@@ -94,6 +95,23 @@ def send_email(self: Task, email_id: str) -> str | None:
         result = mail.send_email(
             session=session,
             email_id=email_id,
+            smtp=mail.SmtpSettings.from_config(config),
+            public_url=public_url(config),
+            max_attempts=int(config["REPORTS_WEBHOOK_MAX_ATTEMPTS"]),
+        )
+    if result.status == DeliveryStatus.PENDING:
+        raise self.retry(countdown=retry_wait_s(config, result.attempts))
+    return result.status
+
+
+@shared_task(name=SEND_DIGEST, **DELIVERY_TASK)
+def send_digest(self: Task, digest_id: str) -> str | None:
+    """Send one forum digest e-mail; schedule the next try while it is neither sent nor failed."""
+    config = current_app.config
+    with current_app.extensions["db"].session(write=True) as session:
+        result = digests.send_digest(
+            session=session,
+            digest_id=digest_id,
             smtp=mail.SmtpSettings.from_config(config),
             public_url=public_url(config),
             max_attempts=int(config["REPORTS_WEBHOOK_MAX_ATTEMPTS"]),

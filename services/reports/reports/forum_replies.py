@@ -5,7 +5,8 @@ quoted post's author ("quoted your post"), the members it mentions ("mentioned y
 thread's author ("replied in your thread"), one notification each with the most specific
 reason; never the replier. The forums belong to no administration, so these notifications are
 stored with none and shown to their recipient only (``reports.notifications.mine``); they lead
-to the thread's page in the portal.
+to the thread's page in the portal. A member who chose an e-mail digest (``reports.digests``)
+also gets each of them in the next digest, when the event carries their address.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from reports import notifications
+from reports import digests, notifications
 from reports.models import Notification
 from shared.events import CloudEvent, load_payload
 
@@ -46,9 +47,10 @@ def recipients(data: Mapping[str, Any]) -> dict[str, str]:
 def record_reply_event(
     event: CloudEvent, *, session: Session, publish: notifications.Publish
 ) -> list[Notification]:
-    """Create one notification per member a reply tells (once per event); push them."""
+    """Create one notification per member a reply tells (once per event); push them; keep
+    those of members who chose a digest for it (``reports.digests``)."""
     data = load_payload(event)
-    return notifications.record(
+    created = notifications.record(
         event,
         session=session,
         publish=publish,
@@ -57,6 +59,9 @@ def record_reply_event(
         report_id=None,
         params=_params(data),
     )
+    # Idempotent per notification, so a retried event completes what a crash left.
+    digests.record_items(event, session=session)
+    return created
 
 
 def _params(data: Mapping[str, Any]) -> dict[str, Any]:

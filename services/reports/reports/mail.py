@@ -197,7 +197,8 @@ def hand_over(message: EmailMessage, smtp: SmtpSettings) -> None:
         server.send_message(message)
 
 
-def _permanent(exc: Exception) -> bool:
+def is_permanent(exc: Exception) -> bool:
+    """Return whether a failed hand-over will fail again (a refused recipient, a 5xx answer)."""
     code = getattr(exc, "smtp_code", None)
     refused = isinstance(exc, smtplib.SMTPRecipientsRefused)
     return refused or (isinstance(code, int) and 500 <= code < 600)
@@ -232,7 +233,7 @@ def send_email(
     try:
         send(message, smtp)
     except (smtplib.SMTPException, OSError) as exc:
-        error, permanent = f"{type(exc).__name__}: {exc}"[:MAX_ERROR], _permanent(exc)
+        error, permanent = f"{type(exc).__name__}: {exc}"[:MAX_ERROR], is_permanent(exc)
     return _record(session, email_id, error, permanent=permanent, max_attempts=max_attempts)
 
 

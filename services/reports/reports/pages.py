@@ -1,11 +1,14 @@
-"""Browser pages of the reports service under ``/reports``: notifications and reports."""
+"""Browser pages of the reports service under ``/reports``: notifications (with the choice of
+a forum digest e-mail) and reports."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from marshmallow import ValidationError
 
-from reports import administrations, jobs, notifications
+from reports import administrations, digests, jobs, notifications
+from reports.digest_schemas import DigestPreferenceSchema
 from reports.models import ReportJob
 from shared.auth import optional_principal
 from shared.errors import ApiError
@@ -26,6 +29,12 @@ STATUS_LABELS = {
     "building": N_("Building"),
     "ready": N_("Ready"),
     "failed": N_("Failed"),
+}
+# The digest frequencies as the form offers them.
+DIGEST_LABELS = {
+    "none": N_("No e-mail (notifications here only)"),
+    "daily": N_("Daily digest"),
+    "weekly": N_("Weekly digest (Mondays)"),
 }
 
 
@@ -56,6 +65,11 @@ def index() -> ResponseReturnValue:
                 session=session, principal=principal, page=1, page_size=50
             )
             administration_name = administrations.name_of(session, principal.administration_id)
+        digest = (
+            digests.get_preference(session=session, principal=principal)
+            if principal.has_any(*digests.PEOPLE)
+            else None
+        )
         return render_template(
             "reports/index.html",
             notifications=rendered,
@@ -63,6 +77,8 @@ def index() -> ResponseReturnValue:
             reports=reports,
             administration_name=administration_name,
             status_labels=STATUS_LABELS,
+            digest=digest,
+            digest_labels=DIGEST_LABELS,
         )
 
 
@@ -75,3 +91,20 @@ def read_all() -> ResponseReturnValue:
     with current_app.extensions["db"].session(write=True) as session:
         notifications.mark_all_read(session=session, principal=principal)
     return redirect(url_for("pages.index"))
+
+
+@bp.post("/notifications/digest")
+def choose_digest() -> ResponseReturnValue:
+    """Choose the forum digest e-mail's frequency (form on the page)."""
+    principal = optional_principal()
+    if principal is None:
+        raise ApiError(401, "unauthenticated")
+    if not principal.has_any(*digests.PEOPLE):
+        raise ApiError(403, "forbidden")
+    try:
+        data = DigestPreferenceSchema().load({"frequency": request.form.get("frequency", "")})
+    except ValidationError as exc:
+        raise ApiError(422, "validation_failed", errors=exc.normalized_messages()) from exc
+    with current_app.extensions["db"].session(write=True) as session:
+        digests.set_preference(session=session, principal=principal, frequency=data["frequency"])
+    return redirect(url_for("pages.index", saved="digest") + "#digest")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reports import digest_models  # noqa: F401 - the digest tables are of the same schema
 from reports.models import Base
 from shared.migrations import Schema
 

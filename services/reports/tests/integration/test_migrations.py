@@ -17,7 +17,7 @@ from shared.testing import schema_state
 
 pytestmark = pytest.mark.integration
 
-HEAD = "0003"
+HEAD = "0005"
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 ROW = {
@@ -32,7 +32,7 @@ ROW = {
     "read_at": None,
 }
 BEHIND = (
-    "database of reports is at revision none, code needs 0003: run `flask --app reports db upgrade`"
+    "database of reports is at revision none, code needs 0005: run `flask --app reports db upgrade`"
 )
 
 
