@@ -2,7 +2,8 @@
 through the consumer ``reports-peers`` on real Redis and a real Celery worker; a redelivered event
 builds nothing twice; an opt-out gives a revision without the section; a region's first
 publication gives the section to the reports that lack it, a later recomputation builds nothing
-(ADR 0012); an enqueue lost after the commit is made good by the redelivery."""
+(ADR 0012); an enqueue lost after the commit is made good by the redelivery, and a worker killed
+building a revision leaves it to another worker, built and told once."""
 
 import json
 import time
@@ -163,3 +164,30 @@ def test_an_enqueue_lost_after_the_commit_is_made_good_by_the_redelivery(
     assert [(r.revision, r.status) for r in rows] == [(1, "ready"), (2, "queued")]
     assert rows[0].id == first.id
     assert enqueued.job_ids == [first.id, rows[1].id, rows[1].id]
+
+
+# A dead worker's task comes back within seconds (as in test_reliability.py).
+FAST_RESTORE = {"REPORTS_VISIBILITY_TIMEOUT_S": "3", "REPORTS_UNACKED_RESTORE_INTERVAL_S": "1"}
+
+
+def test_a_worker_killed_building_the_new_revision_leaves_it_to_another_worker_once(
+    app, client, auth, start_worker, make_report
+):
+    first = make_report()  # built before the opt-in
+    peers_consumer(app, name="test-peers").poll(block_ms=100)  # the group starts from here
+    slow = start_worker(
+        pool="prefork", queues="reports", REPORTS_TEST_BUILD_DELAY_S="60", **FAST_RESTORE
+    )
+    _deliver(app, _published(), _opted("wca"))
+
+    def building():
+        rows = _reports(app)
+        return rows[-1] if len(rows) == 2 and rows[-1].status == "building" else None
+
+    assert slow.wait_for(building, "revision building").revision == 2
+    slow.kill()
+    again = start_worker(pool="prefork", queues="reports", **FAST_RESTORE)
+    _, second = _ready(app, again, 2)
+    assert (second.revision, second.attempts) == (2, 2)
+    assert HEADING in _page(client, auth, second)
+    assert _ready_events(app) == [first.id, second.id]  # each revision told once
