@@ -17,8 +17,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from portal.names import folded
 from shared.outbox import OutboxMixin
 from shared.timestamps import UtcDateTime, utcnow
 
@@ -67,6 +68,8 @@ class User(Base):
     )
     email: Mapped[str] = mapped_column(String(320), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    # display_name folded (portal.names), kept with it: the members lookup filters on it in SQL
+    name_key: Mapped[str] = mapped_column(Text, default="", server_default="")
     password_hash: Mapped[str] = mapped_column(String(512))
     roles_text: Mapped[str] = mapped_column("roles", String(200), default="")
     language: Mapped[str] = mapped_column(String(2), default="en")
@@ -77,6 +80,12 @@ class User(Base):
     def roles(self) -> list[str]:
         """Return the user's roles."""
         return split_roles(self.roles_text)
+
+    @validates("display_name")
+    def _fold_name(self, _key: str, name: str) -> str:
+        """Keep ``name_key`` the folded ``display_name`` whenever the name is set."""
+        self.name_key = folded(name)
+        return name
 
 
 class ApiKey(Base):

@@ -1,24 +1,23 @@
 """Finding forum members by name, for the reply form's mentions picker: the active users the
 forums let in whose name, or a word of it, starts with what the replier typed, accents and case
-aside. A member shows as their id, display name and administration's name, never their e-mail
-address or roles."""
+aside. The database filters, orders and limits (on ``users.name_key``, the folded name), so a
+lookup reads at most 10 rows however many users there are. A member shows as their id, display
+name and administration's name, never their e-mail address or roles."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, case, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from portal.forums.access import require_member
-from portal.models import Administration, User, split_roles
-from shared.auth import Principal
-from shared.pages import reads_forums
+from portal.models import Administration, User
+from portal.names import folded
+from shared.auth import Principal, Role
 
 MAX_FOUND = 10
-_NOT_LETTERS = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True)
@@ -30,35 +29,38 @@ class Member:
     administration: str | None
 
 
-def folded(text: str) -> str:
-    """Return ``text`` without accents or case, its words separated by one space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return _NOT_LETTERS.sub(" ", plain).strip()
+def _has_role(role: str) -> ColumnElement[bool]:
+    """SQL: the user's stored comma list of roles holds ``role``."""
+    return (literal(",") + User.roles_text + literal(",")).contains(f",{role},", autoescape=True)
 
 
-def matches(name: str, prefix: str) -> bool:
-    """Return whether ``name`` or one of its words starts with ``prefix`` (both folded)."""
-    return f" {name}".find(f" {prefix}") >= 0
+def reads_forums_sql() -> ColumnElement[bool]:
+    """SQL of ``shared.pages.reads_forums``: editors, operators and users of an administration,
+    never its machine clients."""
+    return or_(
+        _has_role(Role.EDITOR),
+        _has_role(Role.OPERATOR),
+        and_(User.administration_id.is_not(None), not_(_has_role(Role.CLIENT))),
+    )
 
 
-def _active_members(session: Session, *where: ColumnElement[bool]) -> list[tuple[Member, str]]:
-    """Return the active users the forums let in (with ``where``), each with its folded name."""
-    rows = session.execute(
-        select(
-            User.id,
-            User.display_name,
-            User.roles_text,
-            User.administration_id,
-            Administration.name,
-        )
+def _members(
+    session: Session,
+    *where: ColumnElement[bool],
+    order: tuple[Any, ...] = (),
+    limit: int | None = None,
+) -> list[Member]:
+    """Return the active forum members with ``where``, in ``order``, at most ``limit``."""
+    query = (
+        select(User.id, User.display_name, Administration.name)
         .outerjoin(Administration, Administration.id == User.administration_id)
-        .where(User.active.is_(True), *where)
-    ).all()
+        .where(User.active.is_(True), reads_forums_sql(), *where)
+        .order_by(*order)
+        .limit(limit)
+    )
     return [
-        (Member(user_id, name, administration), folded(name))
-        for user_id, name, roles, administration_id, administration in rows
-        if reads_forums(split_roles(roles), administration_id)
+        Member(user_id, name, administration)
+        for user_id, name, administration in session.execute(query)
     ]
 
 
@@ -72,13 +74,14 @@ def find_members(
     prefix = folded(query)
     if not prefix:
         return []
-    found = [
-        (not key.startswith(prefix), key, member.id, member)
-        for member, key in _active_members(session)
-        if matches(key, prefix)
-    ]
-    found.sort(key=lambda row: row[:3])
-    return [row[3] for row in found[: max(0, min(limit, MAX_FOUND))]]
+    words = literal(" ") + User.name_key
+    starts = User.name_key.startswith(prefix, autoescape=True)
+    return _members(
+        session,
+        words.contains(f" {prefix}", autoescape=True),
+        order=(case((starts, 0), else_=1), User.name_key, User.id),
+        limit=max(0, min(limit, MAX_FOUND)),
+    )
 
 
 def members_named(*, session: Session, ids: list[str]) -> list[Member]:
@@ -86,5 +89,5 @@ def members_named(*, session: Session, ids: list[str]) -> list[Member]:
     again the members it mentioned)."""
     if not ids:
         return []
-    known = {m.id: m for m, _ in _active_members(session, User.id.in_(ids[:MAX_FOUND]))}
+    known = {m.id: m for m in _members(session, User.id.in_(ids[:MAX_FOUND]))}
     return [known[i] for i in dict.fromkeys(ids) if i in known]

@@ -100,3 +100,33 @@ def test_an_empty_or_missing_query_is_refused_with_a_422_problem(client, people)
         refused = client.get(MEMBERS, query_string=query, headers=people["member"])
         assert refused.status_code == 422, query
         assert refused.headers["Content-Type"] == "application/problem+json"
+
+
+def test_the_lookup_lets_in_exactly_whom_the_forums_let_in(app, client, people, demo):
+    from shared.pages import reads_forums
+
+    cases = {
+        "Ximena Editor": ("editor", None),
+        "Ximena Operator": ("operator", None),
+        "Ximena Coordinator": ("coordinator", "demo"),
+        "Ximena Respondent": ("respondent", "other"),
+        "Ximena Client": ("client", "demo"),
+        "Ximena Both": ("client,respondent", "demo"),
+        "Ximena Nobody": ("respondent", None),
+    }
+    for name, (roles, administration) in cases.items():
+        _add_users(app, demo, [name], roles=roles, administration=administration)
+    found = client.get(MEMBERS, query_string={"q": "ximena"}, headers=people["member"]).json
+    expected = [
+        name
+        for name, (roles, administration) in cases.items()
+        if reads_forums(roles.split(","), administration)
+    ]
+    assert sorted(m["name"] for m in found) == sorted(expected)
+    assert len(expected) == 4
+
+
+def test_underscores_in_the_query_are_letters_not_wildcards(app, client, people, demo):
+    _add_users(app, demo, ["Yannick x_ray", "Yannick xoray"])
+    found = client.get(MEMBERS, query_string={"q": "yannick x_r"}, headers=people["member"]).json
+    assert [m["name"] for m in found] == ["Yannick x_ray"]

@@ -18,7 +18,7 @@ from shared.testing import schema_state
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-HEAD = "0007"
+HEAD = "0008"
 ROW = {
     "id": "adm-1",
     "name": "Douanes",
@@ -199,4 +199,25 @@ def test_the_forum_indexes_revision_orders_posts_and_threads_keeps_the_rows_and_
     with engine.connect() as connection:
         kept = connection.exec_driver_sql("SELECT id, title FROM forum_threads").all()
     assert [tuple(row) for row in kept] == [("t-1", "Risk")]
+    engine.dispose()
+
+
+def test_the_name_keys_revision_folds_the_names_already_there_and_downgrades(database_url):
+    migrations.upgrade(SCHEMA, database_url, "0007")
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO users (id, email, display_name, password_hash, roles, language, "
+            "active, created_at) VALUES ('u-1', 'h@example.org', 'Hélène Lefèvre-DUPRÉ', 'x', "
+            "'respondent', 'fr', true, '2026-03-01 09:30:00+00:00')"
+        )
+    assert migrations.upgrade(SCHEMA, database_url, "0008").after == ("0008",)
+    with engine.connect() as connection:
+        kept = connection.exec_driver_sql("SELECT display_name, name_key FROM users").all()
+    assert [tuple(row) for row in kept] == [("Hélène Lefèvre-DUPRÉ", "helene lefevre dupre")]
+    migrations.downgrade(SCHEMA, database_url, "0007")
+    assert "name_key" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    with engine.connect() as connection:
+        names = connection.exec_driver_sql("SELECT display_name FROM users").all()
+    assert [tuple(row) for row in names] == [("Hélène Lefèvre-DUPRÉ",)]
     engine.dispose()
