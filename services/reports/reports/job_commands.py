@@ -33,6 +33,7 @@ def _row(job: ReportJob) -> dict[str, Any]:
         "administration_id": job.administration_id,
         "assessment_id": job.assessment_id,
         "version": job.version,
+        "revision": job.revision,
         "language": job.language,
         "attempts": job.attempts,
         "created_at": _time(job.created_at),
@@ -49,8 +50,9 @@ def _echo_jobs(rows: list[ReportJob], as_json: bool, moment: str) -> None:
     for job in rows:
         when = job.finished_at if moment == "finished" else job.updated_at
         click.echo(
-            f"{job.id}  {job.status}  {_time(when)}  {job.assessment_id} v{job.version} "
-            f"{job.language}  attempts={job.attempts}  {job.reason or ''}".rstrip()
+            f"{job.id}  {job.status}  {_time(when)}  {job.assessment_id} "
+            f"v{job.version}.{job.revision} {job.language}  attempts={job.attempts}  "
+            f"{job.reason or ''}".rstrip()
         )
     click.echo(f"reports: {counted(len(rows), 'job', 'jobs')}")
 

@@ -60,9 +60,10 @@ def test_failed_lists_failed_jobs_with_their_last_error(app, cli, failed_job, ma
     assert row["status"] == "failed"
     assert row["reason"] == "gave up after 6 tries; last error: OperationalError: gone"
     assert row["attempts"] == 0
+    assert (row["version"], row["revision"]) == (1, 1)
     assert row["finished_at"].endswith("+00:00")
     text = cli("failed")
-    assert failed.id in text.output
+    assert f"{failed.id}  failed" in text.output and " v1.1 en " in text.output
     assert "reports: 1 job" in text.output
 
 
