@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared.auth import CSRF_COOKIE, Principal, Role, optional_principal
+from shared.errors import problem_body
 from shared.i18n import SUPPORTED, pick
 from shared.translations import Texts, texts_for
 
@@ -81,6 +82,21 @@ def init_pages(app: Flask, *, prefix: str, domain: str | None = None) -> None:
 
 def _to_login(_: LoginRequired) -> ResponseReturnValue:
     return redirect(f"/login?next={request.full_path.rstrip('?')}")
+
+
+def signed_in() -> Principal:
+    """Return the page's caller; a visitor not signed in is sent to the login page."""
+    principal = optional_principal()
+    if principal is None:
+        raise LoginRequired()
+    return principal
+
+
+def error_title(code: str | None) -> str | None:
+    """Return the title of problem ``code`` in the page's language (a refused form's message)."""
+    if not code:
+        return None
+    return str(problem_body(400, code, language=g.get("language", "en"))["title"])
 
 
 def reads_forums(roles: Iterable[str], administration_id: str | None) -> bool:

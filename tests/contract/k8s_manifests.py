@@ -225,7 +225,8 @@ def iter_containers(resources: list[dict[str, Any]]) -> Iterator[tuple[Pod, dict
 
 def consumer_groups(service: str) -> set[tuple[str, str]]:
     """Return the (stream, consumer group) pairs ``service``'s event process reads, as its
-    events module builds its ``Consumer``s (names resolved in that module)."""
+    events module builds its ``Consumer``s (names resolved in that module), directly or through
+    a function building one from its ``stream`` and ``group`` parameters."""
     import ast
     import importlib
 
@@ -235,11 +236,41 @@ def consumer_groups(service: str) -> set[tuple[str, str]]:
     def value(node: ast.expr) -> Any:
         return node.value if isinstance(node, ast.Constant) else getattr(module, node.id)  # type: ignore[attr-defined]
 
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    builders, inside_builders = _consumer_builders(tree)
     pairs = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Consumer":
-            keywords = {k.arg: k.value for k in node.keywords}
+    for node in ast.walk(tree):
+        name = getattr(getattr(node, "func", None), "id", None)
+        if not isinstance(node, ast.Call) or id(node) in inside_builders:
+            continue
+        keywords = {k.arg: k.value for k in node.keywords}
+        if name in builders:
+            stream, group = builders[name]
+            pairs.add((value(keywords[stream]), value(keywords[group])))
+        elif name == "Consumer":
             streams = keywords["streams"]
             assert isinstance(streams, ast.List), f"{path}: streams not a literal list"
             pairs |= {(value(s), value(keywords["group"])) for s in streams.elts}
     return pairs
+
+
+def _consumer_builders(tree: Any) -> tuple[dict[str, tuple[str, str]], set[int]]:
+    """Return the functions building a Consumer of one stream from their parameters (name ->
+    the stream's and the group's parameter) and the ids of those Consumer calls."""
+    import ast
+
+    builders: dict[str, tuple[str, str]] = {}
+    calls: set[int] = set()
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        parameters = {a.arg for a in function.args.args + function.args.kwonlyargs}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Consumer":
+                keywords = {k.arg: k.value for k in node.keywords}
+                streams = getattr(keywords["streams"], "elts", [])
+                named = [getattr(e, "id", None) for e in [*streams, keywords["group"]]]
+                if len(named) == 2 and all(n in parameters for n in named):
+                    builders[function.name] = (str(named[0]), str(named[1]))
+                    calls.add(id(node))
+    return builders, calls

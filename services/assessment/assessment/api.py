@@ -6,16 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from assessment import access, answers, autosave, frameworks, interchange, results, sessions
 from assessment import schemas as s
+from assessment.endpoints import created_once, framework_cache, unit_of_work
 from assessment.frameworks import FrameworkCache
-from assessment.models import IdempotencyRecord
-from shared import idempotency
 from shared.auth import Principal, Role, current_principal, require
 from shared.context import this_app
 from shared.paging import PAGE_HEADERS, paged
@@ -32,32 +31,13 @@ MANAGERS = (Role.COORDINATOR, Role.CLIENT)
 
 @contextmanager
 def _uow() -> Iterator[tuple[Session, Principal, FrameworkCache]]:
-    with current_app.extensions["db"].session(write=True) as session:
-        yield session, current_principal(), current_app.extensions["frameworks"]
+    with unit_of_work() as (session, principal):
+        yield session, principal, framework_cache()
 
 
 def _ids(**kwargs: Any) -> dict[str, Any]:
     session, principal, cache = kwargs.pop("uow")
     return {"session": session, "principal": principal, "cache": cache, **kwargs}
-
-
-def _created(status: int, body: dict[str, Any]) -> Response:
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
-def _idempotent_create(payload: Any, create: Any) -> Response:
-    principal = current_principal()
-    status, body = idempotency.run_once(
-        db=current_app.extensions["db"],
-        model=IdempotencyRecord,
-        principal=principal.subject,
-        key=request.headers.get("Idempotency-Key"),
-        request_fingerprint=idempotency.fingerprint(request.method, request.path, payload),
-        create=lambda: (201, s.AssessmentSchema().dump(create())),
-    )
-    return _created(status, body)
 
 
 @blp.route("/assessments")
@@ -83,7 +63,7 @@ class Assessments(MethodView):
             with _uow() as uow:
                 return sessions.start_assessment(**_ids(uow=uow, **data))
 
-        return _idempotent_create(data, create)
+        return created_once(data, s.AssessmentSchema(), create)
 
 
 @blp.route("/assessments/import")
@@ -105,7 +85,7 @@ class AssessmentImport(MethodView):
             with _uow() as uow:
                 return interchange.import_assessment(**_ids(uow=uow, document=document))
 
-        return _idempotent_create(document, create)
+        return created_once(document, s.AssessmentSchema(), create)
 
 
 @blp.route("/assessments/<assessment_id>")

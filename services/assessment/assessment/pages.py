@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
@@ -13,15 +11,16 @@ from werkzeug.datastructures import MultiDict
 
 from assessment import access, answers, autosave, prefill, results, sessions
 from assessment.actions import pages as action_pages
+from assessment.endpoints import page_unit_of_work
 from assessment.frameworks import FrameworkCache, latest_frameworks
 from assessment.peers import pages as peer_pages
 from assessment.scoring import DONT_KNOW, NOT_APPLICABLE
 from assessment.texts import LABELS, RADAR_TARGET, RADAR_TITLE, RADAR_VALUE
-from shared.auth import Principal, Role, optional_principal
+from shared.auth import Principal, Role
 from shared.charts import Axis, radar_svg
-from shared.errors import ApiError, problem_body
+from shared.errors import ApiError
 from shared.i18n import pick
-from shared.pages import LoginRequired, page_texts
+from shared.pages import error_title, page_texts
 
 bp = Blueprint(
     "pages",
@@ -40,21 +39,6 @@ def _labels() -> dict[str, Any]:
     return {"labels": LABELS}
 
 
-@contextmanager
-def _uow() -> Iterator[tuple[Session, Principal, FrameworkCache]]:
-    principal = optional_principal()
-    if principal is None:
-        raise LoginRequired()
-    with current_app.extensions["db"].session(write=True) as session:
-        yield session, principal, current_app.extensions["frameworks"]
-
-
-def _error_text(code: str | None) -> str | None:
-    if not code:
-        return None
-    return str(problem_body(400, code, language=g.get("language", "en"))["title"])
-
-
 def _back(endpoint: str, error: ApiError | None = None, **values: Any) -> ResponseReturnValue:
     if error is not None:
         values["error"] = error.code
@@ -64,7 +48,7 @@ def _back(endpoint: str, error: ApiError | None = None, **values: Any) -> Respon
 @bp.get("/")
 def dashboard() -> ResponseReturnValue:
     """The caller's assessments, and a form to start one (coordinators)."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         items, _total = sessions.list_assessments(session=session, principal=principal)
         tools = latest_frameworks(session=session, cache=cache)
         return render_template(
@@ -73,14 +57,14 @@ def dashboard() -> ResponseReturnValue:
             tools=tools,
             titles={f.key: f.title for f in tools},
             can_start=principal.has_any(Role.COORDINATOR),
-            error=_error_text(request.args.get("error")),
+            error=error_title(request.args.get("error")),
         )
 
 
 @bp.post("/new")
 def start() -> ResponseReturnValue:
     """Start an assessment from the dashboard form."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             created = sessions.start_assessment(
                 session=session,
@@ -115,7 +99,7 @@ def _seen(
 @bp.get("/<assessment_id>")
 def overview(assessment_id: str) -> ResponseReturnValue:
     """An assessment's team, progress per area and actions."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         seen = _seen(session, principal, cache, assessment_id)
         detail = results.detail(session=session, seen=seen, principal=principal)
         return render_template(
@@ -124,14 +108,14 @@ def overview(assessment_id: str) -> ResponseReturnValue:
             detail=detail,
             framework=seen.framework,
             seen=seen,
-            error=_error_text(request.args.get("error")),
+            error=error_title(request.args.get("error")),
         )
 
 
 @bp.post("/<assessment_id>/participants")
 def invite(assessment_id: str) -> ResponseReturnValue:
     """Invite a respondent from the overview form."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             sessions.invite(
                 session=session,
@@ -165,7 +149,7 @@ def targets(assessment_id: str) -> ResponseReturnValue:
         for k, v in request.form.items()
         if k.startswith("target-") and v in ("1", "2", "3", "4", "5")
     }
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             sessions.update_assessment(
                 session=session,
@@ -182,12 +166,12 @@ def targets(assessment_id: str) -> ResponseReturnValue:
 @bp.route("/<assessment_id>/areas/<area>", methods=["GET", "POST"])
 def questionnaire(assessment_id: str, area: str) -> ResponseReturnValue:
     """The questions of one area; answers autosave (and the form saves them without script)."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         seen = _seen(session, principal, cache, assessment_id)
         definition = seen.framework.area(area)
         if definition is None:
             raise ApiError(404, "not_found")
-        error = _error_text(request.args.get("error"))
+        error = error_title(request.args.get("error"))
         if request.method == "POST":
             keys = [indicator.key for indicator in definition.indicators]
             session.rollback()  # end the read transaction: each save is its own unit of work
@@ -250,14 +234,14 @@ def _save_form(
                     evidence=form.get(f"evidence-{key}", "")[:4000],
                 )
         except ApiError as exc:
-            return _error_text(exc.code)
+            return error_title(exc.code)
     return None
 
 
 @bp.post("/<assessment_id>/areas/<area>/prefill")
 def confirm_prefill(assessment_id: str, area: str) -> ResponseReturnValue:
     """Confirm the pre-filled answers of one area (coordinators)."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             prefill.confirm_offers(
                 session=session,
@@ -274,7 +258,7 @@ def confirm_prefill(assessment_id: str, area: str) -> ResponseReturnValue:
 @bp.get("/<assessment_id>/consensus")
 def consensus(assessment_id: str) -> ResponseReturnValue:
     """The disagreement view: everyone's answers, spread, and the agreed answer."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         seen = _seen(session, principal, cache, assessment_id)
         access.require_coordinator(seen)
         rows = results.consensus_rows(session=session, seen=seen)
@@ -284,7 +268,7 @@ def consensus(assessment_id: str) -> ResponseReturnValue:
             rows=rows,
             framework=seen.framework,
             choices=CHOICES,
-            error=_error_text(request.args.get("error")),
+            error=error_title(request.args.get("error")),
         )
 
 
@@ -292,7 +276,7 @@ def consensus(assessment_id: str) -> ResponseReturnValue:
 def agree(assessment_id: str, indicator: str) -> ResponseReturnValue:
     """Record the agreed answer from the disagreement view."""
     value = request.form.get("value", "")
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             answers.record_agreed(
                 session=session,
@@ -311,7 +295,7 @@ def agree(assessment_id: str, indicator: str) -> ResponseReturnValue:
 @bp.get("/<assessment_id>/results")
 def results_page(assessment_id: str) -> ResponseReturnValue:
     """Scores with the radar chart, why each level, feasibility, priorities and roadmap."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         seen = _seen(session, principal, cache, assessment_id)
         document = results.current(session=session, seen=seen, cache=cache)
     language, t = g.language, page_texts()
@@ -337,7 +321,7 @@ def results_page(assessment_id: str) -> ResponseReturnValue:
 @bp.post("/<assessment_id>/submit")
 def submit(assessment_id: str) -> ResponseReturnValue:
     """Submit from the overview page."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             sessions.submit_assessment(
                 session=session, principal=principal, cache=cache, assessment_id=assessment_id
@@ -350,7 +334,7 @@ def submit(assessment_id: str) -> ResponseReturnValue:
 @bp.post("/<assessment_id>/reopen")
 def reopen(assessment_id: str) -> ResponseReturnValue:
     """Reopen from the overview page (a reason is required and recorded)."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             sessions.reopen_assessment(
                 session=session,

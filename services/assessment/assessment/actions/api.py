@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy.orm import Session
 
 from assessment.actions import plans, progress
 from assessment.actions import schemas as s
-from assessment.models import IdempotencyRecord
-from shared import idempotency
-from shared.auth import Principal, Role, current_principal, require
+from assessment.endpoints import created_once, framework_cache, unit_of_work
+from shared.auth import Role, require
 from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
 
 blp = Blueprint(
@@ -29,31 +24,6 @@ OWNERS = (Role.COORDINATOR, Role.RESPONDENT)
 MEMBERS = (Role.COORDINATOR, Role.RESPONDENT, Role.CLIENT)
 
 
-@contextmanager
-def _uow() -> Iterator[tuple[Session, Principal]]:
-    with current_app.extensions["db"].session(write=True) as session:
-        yield session, current_principal()
-
-
-def _cache() -> Any:
-    return current_app.extensions["frameworks"]
-
-
-def _idempotent_create(payload: Any, schema: Any, create: Callable[[], Any]) -> Response:
-    """Run ``create`` once per Idempotency-Key (same key and body: the first answer again)."""
-    status, body = idempotency.run_once(
-        db=current_app.extensions["db"],
-        model=IdempotencyRecord,
-        principal=current_principal().subject,
-        key=request.headers.get("Idempotency-Key"),
-        request_fingerprint=idempotency.fingerprint(request.method, request.path, payload),
-        create=lambda: (201, schema.dump(create())),
-    )
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
 @blp.route("/assessments/<assessment_id>/action-plan")
 class AssessmentPlan(MethodView):
     """An assessment's action plan."""
@@ -62,9 +32,12 @@ class AssessmentPlan(MethodView):
     @blp.response(200, s.PlanSchema)
     def get(self, assessment_id: str) -> Any:
         """Read the assessment's action plan with its actions (overdue ones flagged)."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             return plans.get_plan(
-                session=session, principal=principal, cache=_cache(), assessment_id=assessment_id
+                session=session,
+                principal=principal,
+                cache=framework_cache(),
+                assessment_id=assessment_id,
             )
 
     @require(Role.COORDINATOR)
@@ -75,16 +48,16 @@ class AssessmentPlan(MethodView):
         chosen = data or s.PlanCreateSchema().load({})
 
         def create() -> Any:
-            with _uow() as (session, principal):
+            with unit_of_work() as (session, principal):
                 return plans.create_plan(
                     session=session,
                     principal=principal,
-                    cache=_cache(),
+                    cache=framework_cache(),
                     assessment_id=assessment_id,
                     **chosen,
                 )
 
-        return _idempotent_create(chosen, s.PlanSchema(), create)
+        return created_once(chosen, s.PlanSchema(), create)
 
 
 @blp.route("/assessments/<assessment_id>/progress")
@@ -95,9 +68,12 @@ class AssessmentProgress(MethodView):
     @blp.response(200, s.ProgressSchema)
     def get(self, assessment_id: str) -> Any:
         """Per indicator: the level then and now, and the earlier plan's actions addressing it."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             return progress.progress(
-                session=session, principal=principal, cache=_cache(), assessment_id=assessment_id
+                session=session,
+                principal=principal,
+                cache=framework_cache(),
+                assessment_id=assessment_id,
             )
 
 
@@ -110,7 +86,7 @@ class PlanActions(MethodView):
     @blp.response(200, s.ActionSchema(many=True), headers=PAGE_HEADERS)
     def get(self, query: dict[str, Any], plan_id: str) -> Any:
         """List the plan's actions in plan order."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             rows, total = plans.list_actions(
                 session=session, principal=principal, plan_id=plan_id, **query
             )
@@ -123,12 +99,16 @@ class PlanActions(MethodView):
         """Add an action owned by a user of the administration (accepts an Idempotency-Key)."""
 
         def create() -> Any:
-            with _uow() as (session, principal):
+            with unit_of_work() as (session, principal):
                 return plans.add_action(
-                    session=session, principal=principal, cache=_cache(), plan_id=plan_id, **data
+                    session=session,
+                    principal=principal,
+                    cache=framework_cache(),
+                    plan_id=plan_id,
+                    **data,
                 )
 
-        return _idempotent_create(s.ActionInSchema().dump(data), s.ActionSchema(), create)
+        return created_once(s.ActionInSchema().dump(data), s.ActionSchema(), create)
 
 
 @blp.route("/actions/<action_id>")
@@ -139,7 +119,7 @@ class ActionItem(MethodView):
     @blp.response(200, s.ActionDetailSchema)
     def get(self, action_id: str) -> Any:
         """Read an action with its log (respondents: only the actions they own)."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             return plans.get_action(session=session, principal=principal, action_id=action_id)
 
     @require(*OWNERS)
@@ -147,11 +127,11 @@ class ActionItem(MethodView):
     @blp.response(200, s.ActionDetailSchema)
     def patch(self, changes: dict[str, Any], action_id: str) -> Any:
         """Change an action (its owner: only the status and the evidence; done needs evidence)."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             return plans.update_action(
                 session=session,
                 principal=principal,
-                cache=_cache(),
+                cache=framework_cache(),
                 action_id=action_id,
                 changes=changes,
             )
@@ -166,6 +146,6 @@ class MyActions(MethodView):
     @blp.response(200, s.ActionSchema(many=True), headers=PAGE_HEADERS)
     def get(self, query: dict[str, Any]) -> Any:
         """List the actions the caller owns, soonest due first (filter: status, overdue)."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             rows, total = plans.my_actions(session=session, principal=principal, **query)
         return paged(rows, total=total, query=query)

@@ -6,12 +6,10 @@ Forms go through the API's input schemas, so a page accepts exactly what the API
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -22,11 +20,11 @@ from assessment.actions import plans, progress, rules
 from assessment.actions import schemas as s
 from assessment.actions.models import STATUSES, ActionPlan
 from assessment.actions.page_texts import STATUSES as STATUS_LABELS
-from assessment.frameworks import FrameworkCache
+from assessment.endpoints import page_unit_of_work
 from assessment.models import Assessment, Participant
-from shared.auth import Principal, optional_principal
-from shared.errors import ApiError, NotFound, problem_body
-from shared.pages import LoginRequired
+from shared.auth import Principal
+from shared.errors import ApiError, NotFound
+from shared.pages import error_title
 
 bp = Blueprint(
     "action_pages",
@@ -40,21 +38,6 @@ bp = Blueprint(
 def _labels() -> dict[str, Any]:
     """Give every page of the service the action statuses' labels (the results page shows them)."""
     return {"action_statuses": STATUS_LABELS}
-
-
-@contextmanager
-def _uow() -> Iterator[tuple[Session, Principal, FrameworkCache]]:
-    principal = optional_principal()
-    if principal is None:
-        raise LoginRequired()
-    with current_app.extensions["db"].session(write=True) as session:
-        yield session, principal, current_app.extensions["frameworks"]
-
-
-def _error_text(code: str | None) -> str | None:
-    if not code:
-        return None
-    return str(problem_body(400, code, language=g.get("language", "en"))["title"])
 
 
 def _failure(exc: ApiError | ValidationError) -> str:
@@ -81,7 +64,7 @@ def section(assessment: Assessment, principal: Principal | None) -> dict[str, An
         "can_build": plan_id is None
         and assessment.status == "submitted"
         and rules.is_coordinator(principal),
-        "error": _error_text(request.args.get("plan_error")),
+        "error": error_title(request.args.get("plan_error")),
     }
 
 
@@ -106,7 +89,7 @@ def _since(assessment: Assessment, principal: Principal) -> dict[str, Any] | Non
 def build(assessment_id: str) -> ResponseReturnValue:
     """Build the plan from the priorities chosen on the results page (coordinators)."""
     chosen = request.form.getlist("indicator")
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             data = s.PlanCreateSchema().load({"indicators": chosen} if chosen else {})
             plans.create_plan(
@@ -146,7 +129,7 @@ def _owners(session: Session, administration_id: str) -> list[tuple[str, str]]:
 @bp.get("/<assessment_id>/action-plan")
 def plan(assessment_id: str) -> ResponseReturnValue:
     """The plan's actions (owner, target date, status, overdue) with the forms to change them."""
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             document = plans.get_plan(
                 session=session, principal=principal, cache=cache, assessment_id=assessment_id
@@ -169,7 +152,7 @@ def plan(assessment_id: str) -> ResponseReturnValue:
             owners=_owners(session, administration_of(principal)),
             statuses=STATUSES,
             can_edit=rules.is_coordinator(principal),
-            error=_error_text(request.args.get("error")),
+            error=error_title(request.args.get("error")),
             saved=request.args.get("saved"),
         )
 
@@ -186,7 +169,7 @@ def add(plan_id: str) -> ResponseReturnValue:
     }
     if form.get("target_level"):
         fields["target_level"] = form["target_level"]
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         assessment_id = _assessment_of_plan(session, principal, plan_id)
         try:
             plans.add_action(
@@ -228,7 +211,7 @@ def change(action_id: str) -> ResponseReturnValue:
     if evidence:
         changes["evidence"] = evidence
     back = form.get("back")
-    with _uow() as (session, principal, cache):
+    with page_unit_of_work() as (session, principal, cache):
         try:
             document = plans.update_action(
                 session=session,
@@ -259,13 +242,13 @@ def _assessment_of_action(session: Session, principal: Principal, action_id: str
 @bp.get("/my-actions")
 def mine() -> ResponseReturnValue:
     """The actions the caller owns, soonest due first, each with a form to report on it."""
-    with _uow() as (session, principal, _cache):
+    with page_unit_of_work() as (session, principal, _cache):
         rows, total = plans.my_actions(session=session, principal=principal)
         return render_template(
             "assessment/my_actions.html",
             actions=rows,
             total=total,
             statuses=STATUSES,
-            error=_error_text(request.args.get("error")),
+            error=error_title(request.args.get("error")),
             saved=request.args.get("saved"),
         )

@@ -3,20 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy.orm import Session
 
 from assessment.assistance import requests as uc
 from assessment.assistance import schemas as s
-from assessment.models import IdempotencyRecord
-from shared import idempotency
-from shared.auth import Principal, Role, current_principal, require
+from assessment.endpoints import framework_cache, json_response, once_per_key, unit_of_work
+from shared.auth import Role, require
 from shared.paging import PAGE_HEADERS, PageQuerySchema, paged
 
 blp = Blueprint(
@@ -26,16 +21,6 @@ blp = Blueprint(
     description="Requests for technical assistance drawn from an assessment's gaps",
 )
 MEMBERS = (Role.COORDINATOR, Role.RESPONDENT, Role.CLIENT)
-
-
-@contextmanager
-def _uow() -> Iterator[tuple[Session, Principal]]:
-    with current_app.extensions["db"].session(write=True) as session:
-        yield session, current_principal()
-
-
-def _cache() -> Any:
-    return current_app.extensions["frameworks"]
 
 
 @blp.route("/assessments/<assessment_id>/assistance-requests")
@@ -49,29 +34,17 @@ class AssessmentRequests(MethodView):
         """Draft a request from chosen gaps of a submitted assessment (Idempotency-Key)."""
 
         def create() -> tuple[int, Any]:
-            with _uow() as (session, principal):
+            with unit_of_work() as (session, principal):
                 made = uc.create_request(
                     session=session,
                     principal=principal,
-                    cache=_cache(),
+                    cache=framework_cache(),
                     assessment_id=assessment_id,
                     fields=data,
                 )
                 return 201, s.RequestSchema().dump(made)
 
-        status, body = idempotency.run_once(
-            db=current_app.extensions["db"],
-            model=IdempotencyRecord,
-            principal=current_principal().subject,
-            key=request.headers.get("Idempotency-Key"),
-            request_fingerprint=idempotency.fingerprint(
-                request.method, request.path, s.RequestInSchema().dump(data)
-            ),
-            create=create,
-        )
-        response = jsonify(body)
-        response.status_code = status
-        return response
+        return json_response(*once_per_key(s.RequestInSchema().dump(data), create))
 
 
 @blp.route("/assistance-requests")
@@ -83,7 +56,7 @@ class Requests(MethodView):
     @blp.response(200, s.RequestSchema(many=True), headers=PAGE_HEADERS)
     def get(self, query: dict[str, Any]) -> Any:
         """List the administration's requests, newest first, with their status."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             rows, total = uc.list_requests(session=session, principal=principal, **query)
         return paged(rows, total=total, query=query)
 
@@ -96,7 +69,7 @@ class RequestItem(MethodView):
     @blp.response(200, s.RequestSchema)
     def get(self, request_id: str) -> Any:
         """Read a request, its status and what the operators matched to it."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             return uc.get_request(session=session, principal=principal, request_id=request_id)
 
     @require(Role.COORDINATOR)
@@ -104,11 +77,11 @@ class RequestItem(MethodView):
     @blp.response(200, s.RequestSchema)
     def patch(self, data: dict[str, Any], request_id: str) -> Any:
         """Change a draft (a sent request is answered 409)."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             return uc.update_request(
                 session=session,
                 principal=principal,
-                cache=_cache(),
+                cache=framework_cache(),
                 request_id=request_id,
                 changes=data,
             )
@@ -122,7 +95,7 @@ class RequestSend(MethodView):
     @blp.response(200, s.RequestSchema)
     def post(self, request_id: str) -> Any:
         """Send the draft to the operators' queue (sending again changes nothing)."""
-        with _uow() as (session, principal):
+        with unit_of_work() as (session, principal):
             return uc.send_request(
-                session=session, principal=principal, cache=_cache(), request_id=request_id
+                session=session, principal=principal, cache=framework_cache(), request_id=request_id
             )

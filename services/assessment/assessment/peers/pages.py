@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from assessment.peers import participation, published
 from assessment.peers.aggregate import REGIONS
 from assessment.peers.texts import REMINDER
 from shared.auth import Role, optional_principal
-from shared.errors import ApiError, problem_body
+from shared.errors import ApiError
+from shared.pages import error_title
 
 bp = Blueprint("peer_pages", __name__, url_prefix="/assessment")
 
@@ -43,9 +44,7 @@ def section(assessment_id: str) -> dict[str, Any] | None:
         "status": status,
         "comparison": compared,
         "can_manage": principal.has_any(Role.COORDINATOR),
-        "error": None
-        if not error
-        else str(problem_body(400, error, language=g.get("language", "en"))["title"]),
+        "error": error_title(error),
     }
 
 

@@ -1,6 +1,8 @@
 """A bounded fuzzing run of the assessment API: no server error, nothing the document does not
 say, on ids that name nothing and on an assessment that exists."""
 
+import pytest
+
 from shared.fuzzing import fuzz, summary
 
 from ..conftest import BASE
@@ -18,6 +20,9 @@ STATE_DEPENDENT = {
 }
 
 
+# The run grows with the API (examples x operations): the suite's 120 s guard against a hang
+# would cut it short on a busy machine.
+@pytest.mark.timeout(600)
 def test_fuzzing_the_document_finds_no_server_error_and_no_contract_break(
     app, client, auth, started
 ):

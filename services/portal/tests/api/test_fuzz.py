@@ -6,6 +6,9 @@ import pytest
 from shared.fuzzing import fuzz, summary
 
 
+# The run grows with the API (examples x operations): the suite's 120 s guard against a hang
+# would cut it short on a busy machine.
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("email", ["operator@demo.example", "editor@demo.example"])
 def test_fuzzing_the_document_finds_no_server_error_and_no_contract_break(app, demo, login, email):
     runs = fuzz(
