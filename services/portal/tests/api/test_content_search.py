@@ -3,7 +3,7 @@ SQLite (FTS5) and PostgreSQL (tsvector), whichever TEST_DB selects."""
 
 import pytest
 
-from portal.catalogue.search import PostgresSearchIndex, document_index
+from portal.catalogue.search_postgres import PostgresSearchIndex, document_index
 from shared.testing import uses_postgresql
 
 RISK_TITLE = {
