@@ -8,7 +8,7 @@ row (the record an API client reads); Celery's own retry count only guards again
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis.exceptions
@@ -87,35 +87,29 @@ def public_url(config: Mapping[str, Any]) -> str:
     return str(config.get("REPORTS_PUBLIC_URL") or config["AUTH_ISSUER"])
 
 
-@shared_task(name=SEND_EMAIL, **DELIVERY_TASK)
-def send_email(self: Task, email_id: str) -> str | None:
-    """Send one notification e-mail; schedule the next try while it is neither sent nor failed."""
+def _send_mail(self: Task, send: Callable[..., mail.Sent], **row_id: str) -> str | None:
+    """Run one e-mail use case with the SMTP settings; schedule the next try while it is pending."""
     config = current_app.config
     with current_app.extensions["db"].session(write=True) as session:
-        result = mail.send_email(
+        result = send(
             session=session,
-            email_id=email_id,
             smtp=mail.SmtpSettings.from_config(config),
             public_url=public_url(config),
             max_attempts=int(config["REPORTS_WEBHOOK_MAX_ATTEMPTS"]),
+            **row_id,
         )
     if result.status == DeliveryStatus.PENDING:
         raise self.retry(countdown=retry_wait_s(config, result.attempts))
     return result.status
+
+
+@shared_task(name=SEND_EMAIL, **DELIVERY_TASK)
+def send_email(self: Task, email_id: str) -> str | None:
+    """Send one notification e-mail; schedule the next try while it is neither sent nor failed."""
+    return _send_mail(self, mail.send_email, email_id=email_id)
 
 
 @shared_task(name=SEND_DIGEST, **DELIVERY_TASK)
 def send_digest(self: Task, digest_id: str) -> str | None:
     """Send one forum digest e-mail; schedule the next try while it is neither sent nor failed."""
-    config = current_app.config
-    with current_app.extensions["db"].session(write=True) as session:
-        result = digests.send_digest(
-            session=session,
-            digest_id=digest_id,
-            smtp=mail.SmtpSettings.from_config(config),
-            public_url=public_url(config),
-            max_attempts=int(config["REPORTS_WEBHOOK_MAX_ATTEMPTS"]),
-        )
-    if result.status == DeliveryStatus.PENDING:
-        raise self.retry(countdown=retry_wait_s(config, result.attempts))
-    return result.status
+    return _send_mail(self, digests.send_digest, digest_id=digest_id)

@@ -11,10 +11,10 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from reports.models import Base, DeliveryStatus
+from reports.models import Base, EmailSendMixin
 from shared.timestamps import UtcDateTime, utcnow
 
 
@@ -40,7 +40,7 @@ class DigestPreference(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class Digest(Base):
+class Digest(EmailSendMixin, Base):
     """The one e-mail of one member's forum notifications for one period (``2026-12-07``,
     ``2026-W50``); its id is the message's ``Message-ID``, the same on every try."""
 
@@ -51,13 +51,6 @@ class Digest(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     frequency: Mapped[str] = mapped_column(String(16))
     period_key: Mapped[str] = mapped_column(String(16))
-    address: Mapped[str] = mapped_column(String(254))
-    language: Mapped[str] = mapped_column(String(2))
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING.value)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class DigestItem(Base):

@@ -12,7 +12,6 @@ once, through the same SMTP settings and retries as the report e-mails, its id t
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Callable, Mapping
 from datetime import date
 from email.message import EmailMessage
@@ -27,7 +26,6 @@ from reports.models import DeliveryStatus, Notification
 from shared.auth import Principal, Role
 from shared.events import CloudEvent, load_payload
 from shared.i18n import DEFAULT, SUPPORTED
-from shared.timestamps import utcnow
 
 Enqueue = Callable[[str], None]
 FREQUENCIES = tuple(f.value for f in Frequency)
@@ -209,34 +207,16 @@ def send_digest(
             sender=smtp.sender,
             public_url=public_url,
         )
-    if not listed:
-        return _record(session, digest_id, "no notification left", permanent=True, max_attempts=1)
-    error: str | None = None
-    permanent = False
-    try:
-        send(message, smtp)
-    except (smtplib.SMTPException, OSError) as exc:
-        error, permanent = f"{type(exc).__name__}: {exc}"[: mail.MAX_ERROR], mail.is_permanent(exc)
-    return _record(session, digest_id, error, permanent=permanent, max_attempts=max_attempts)
-
-
-def _record(
-    session: Session, digest_id: str, error: str | None, *, permanent: bool, max_attempts: int
-) -> mail.Sent:
-    with session.begin():
-        digest = session.get(Digest, digest_id, with_for_update=True, populate_existing=True)
-        if digest is None or digest.status != DeliveryStatus.PENDING:
-            return mail.Sent(None)
-        digest.attempts += 1
-        digest.last_error = error
-        if error is None:
-            digest.status = DeliveryStatus.DELIVERED.value
-            digest.sent_at = utcnow()
-        elif permanent or digest.attempts >= max_attempts:
-            digest.status = DeliveryStatus.FAILED.value
-        result = mail.Sent(digest.status, digest.attempts)
-    _log.info(
-        "digest attempt",
-        extra={"digest_id": digest_id, "attempt": result.attempts, "email_status": result.status},
+    if listed:
+        error, permanent = mail.try_hand_over(message, smtp, send=send)
+    else:
+        error, permanent, max_attempts = "no notification left", True, 1
+    return mail.record_attempt(
+        session,
+        Digest,
+        digest_id,
+        error,
+        permanent=permanent,
+        max_attempts=max_attempts,
+        logged_as=("digest", "digest_id"),
     )
-    return result

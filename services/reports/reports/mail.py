@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from reports import notifications
 from reports.administrations import name_of
-from reports.models import DeliveryStatus, EmailDelivery, Notification, ReportJob
+from reports.models import DeliveryStatus, EmailDelivery, EmailSendMixin, Notification, ReportJob
 from shared.events import CloudEvent, load_payload
 from shared.i18n import DEFAULT, SUPPORTED
 from shared.timestamps import utcnow
@@ -228,13 +228,10 @@ def send_email(
             public_url=public_url,
             administration=_administration(session, notification),
         )
-    error: str | None = None
-    permanent = False
-    try:
-        send(message, smtp)
-    except (smtplib.SMTPException, OSError) as exc:
-        error, permanent = f"{type(exc).__name__}: {exc}"[:MAX_ERROR], is_permanent(exc)
-    return _record(session, email_id, error, permanent=permanent, max_attempts=max_attempts)
+    error, permanent = try_hand_over(message, smtp, send=send)
+    return record_attempt(
+        session, EmailDelivery, email_id, error, permanent=permanent, max_attempts=max_attempts
+    )
 
 
 def _administration(session: Session, notification: Notification) -> str | None:
@@ -246,23 +243,46 @@ def _administration(session: Session, notification: Notification) -> str | None:
     return name or None
 
 
-def _record(
-    session: Session, email_id: str, error: str | None, *, permanent: bool, max_attempts: int
+def try_hand_over(
+    message: EmailMessage,
+    smtp: SmtpSettings,
+    *,
+    send: Callable[[EmailMessage, SmtpSettings], None] = hand_over,
+) -> tuple[str | None, bool]:
+    """Hand ``message`` over once; return the error (``None``: sent) and whether it is final."""
+    try:
+        send(message, smtp)
+    except (smtplib.SMTPException, OSError) as exc:
+        return f"{type(exc).__name__}: {exc}"[:MAX_ERROR], is_permanent(exc)
+    return None, False
+
+
+def record_attempt(
+    session: Session,
+    model: type[EmailSendMixin],
+    row_id: str,
+    error: str | None,
+    *,
+    permanent: bool,
+    max_attempts: int,
+    logged_as: tuple[str, str] = ("e-mail", "email_id"),
 ) -> Sent:
+    """Count one try of a still-pending e-mail row: delivered, failed or still pending."""
     with session.begin():
-        email = session.get(EmailDelivery, email_id, with_for_update=True, populate_existing=True)
-        if email is None or email.status != DeliveryStatus.PENDING:
+        row = session.get(model, row_id, with_for_update=True, populate_existing=True)
+        if row is None or row.status != DeliveryStatus.PENDING:
             return Sent(None)
-        email.attempts += 1
-        email.last_error = error
+        row.attempts += 1
+        row.last_error = error
         if error is None:
-            email.status = DeliveryStatus.DELIVERED.value
-            email.sent_at = utcnow()
-        elif permanent or email.attempts >= max_attempts:
-            email.status = DeliveryStatus.FAILED.value
-        result = Sent(email.status, email.attempts)
+            row.status = DeliveryStatus.DELIVERED.value
+            row.sent_at = utcnow()
+        elif permanent or row.attempts >= max_attempts:
+            row.status = DeliveryStatus.FAILED.value
+        result = Sent(row.status, row.attempts)
+    what, key = logged_as
     _log.info(
-        "e-mail attempt",
-        extra={"email_id": email_id, "attempt": result.attempts, "email_status": result.status},
+        f"{what} attempt",
+        extra={key: row_id, "attempt": result.attempts, "email_status": result.status},
     )
     return result

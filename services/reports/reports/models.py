@@ -200,7 +200,19 @@ class WebhookDelivery(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
-class EmailDelivery(Base):
+class EmailSendMixin:
+    """The columns of an e-mail sent with retries: its address, language, status and attempts."""
+
+    address: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class EmailDelivery(EmailSendMixin, Base):
     """The e-mail telling one user about one report event (at most one per event and user)."""
 
     __tablename__ = "email_deliveries"
@@ -210,13 +222,6 @@ class EmailDelivery(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))
     notification_id: Mapped[str] = mapped_column(String(36))
-    address: Mapped[str] = mapped_column(String(254))
-    language: Mapped[str] = mapped_column(String(2))
-    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING.value)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class Resource(Base):
