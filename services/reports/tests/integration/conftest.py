@@ -9,6 +9,9 @@ import time
 import uuid
 
 import pytest
+from aiosmtpd.controller import Controller
+
+from .smtp_inbox import Inbox, free_port
 
 
 class Worker:
@@ -97,3 +100,14 @@ def start_worker(database_url, redis_url, tmp_path):
     yield start
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture
+def inbox(app):
+    """A real local SMTP server the app sends its e-mails to; yields what it received."""
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(REPORTS_SMTP_HOST="127.0.0.1", REPORTS_SMTP_PORT=controller.port)
+    yield handler
+    controller.stop()

@@ -6,7 +6,6 @@ waiting notification, never twice; nothing for a member who chose none or has no
 import json
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from reports import digests, mail
@@ -17,7 +16,7 @@ from reports.models import Notification
 from shared.auth import Principal
 
 from ..api.test_forum_replies import reply
-from .test_mail import Inbox, _free_port
+from .smtp_inbox import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -26,16 +25,6 @@ ADDRESSES = {
     "quoted-1": "quoted@douanes.example",
     "mentioned-1": "mentioned@douanes.example",
 }
-
-
-@pytest.fixture
-def inbox(app):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    app.config.update(REPORTS_SMTP_HOST="127.0.0.1", REPORTS_SMTP_PORT=controller.port)
-    yield handler
-    controller.stop()
 
 
 def _choose(app, **choices):
@@ -173,7 +162,7 @@ def test_an_unreachable_server_is_retried_then_the_digest_fails(app, inbox):
     _deliver(app, _reply("post-2"))
     _run(app)
     (digest,) = _rows(app, Digest)
-    app.config["REPORTS_SMTP_PORT"] = _free_port()  # nothing listens there
+    app.config["REPORTS_SMTP_PORT"] = free_port()  # nothing listens there
     assert _send(app, digest.id, max_attempts=2) == mail.Sent("pending", 1)
     assert _send(app, digest.id, max_attempts=2) == mail.Sent("failed", 2)
     assert "ConnectionRefused" in _rows(app, Digest)[0].last_error

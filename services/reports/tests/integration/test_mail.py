@@ -1,12 +1,8 @@
 """Optional e-mail notifications through a real local SMTP server (aiosmtpd) and real Redis."""
 
-import email
-import email.policy
 import json
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from reports import mail
@@ -15,46 +11,9 @@ from reports.events import notifications_consumer
 from reports.models import EmailDelivery
 from shared.events import new_event
 
+from .smtp_inbox import free_port
+
 pytestmark = pytest.mark.integration
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what it accepts; refuses the addresses in ``refuse``."""
-
-    def __init__(self):
-        self.messages = []
-        self.refuse = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            (
-                envelope.rcpt_tos,
-                email.message_from_bytes(envelope.content, policy=email.policy.default),
-            )
-        )
-        return "250 OK"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    app.config.update(REPORTS_SMTP_HOST="127.0.0.1", REPORTS_SMTP_PORT=controller.port)
-    yield handler
-    controller.stop()
 
 
 def _report_ready(app, make_report):
@@ -143,7 +102,7 @@ def test_an_unreachable_server_is_retried_then_the_email_fails(app, make_report,
     _report_ready(app, make_report)
     notifications_consumer(app, name="test-consumer").poll(block_ms=500)
     (row,) = _emails(app)
-    app.config["REPORTS_SMTP_PORT"] = _free_port()  # nothing listens there
+    app.config["REPORTS_SMTP_PORT"] = free_port()  # nothing listens there
     assert _send(app, row.id, max_attempts=2) == mail.Sent("pending", 1)
     assert _send(app, row.id, max_attempts=2) == mail.Sent("failed", 2)
     (failed,) = _emails(app)
