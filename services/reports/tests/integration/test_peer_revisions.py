@@ -16,40 +16,13 @@ from reports import peer_rebuilds
 from reports.config import ASSESSMENT_STREAM
 from reports.events import peers_consumer, submissions_consumer
 from reports.models import OutboxMessage, ReportJob
-from shared.events import new_event
+
+from . import peer_events
 
 pytestmark = pytest.mark.integration
 
-FRAMEWORK = {"key": "ai-ml-readiness", "version": "1.0"}
-CUTS = {"area": "strategy", "first_quartile": 2.0, "median": 3.0, "third_quartile": 4.0}
 HEADING = "Your scores beside the regional distribution"
 QUIET_S = 1.5  # time for a build that should not happen to show up
-
-
-def _published(median=3.0, computed_at="2026-03-05T09:00:00Z"):
-    data = {
-        "region": "wca",
-        "framework": FRAMEWORK,
-        "areas": [{**CUTS, "median": median}],
-        "computed_at": computed_at,
-    }
-    return new_event("peer_aggregate.published", source="assessment", data=data, subject="wca")
-
-
-def _withdrawn():
-    data = {"region": "wca", "framework": FRAMEWORK, "computed_at": "2026-03-07T09:00:00Z"}
-    return new_event("peer_aggregate.withdrawn", source="assessment", data=data, subject="wca")
-
-
-def _opted(region):
-    kind = "peer_participation.opted_in" if region else "peer_participation.opted_out"
-    data = {
-        "assessment_id": "asm-1",
-        "administration_id": "adm-1",
-        "region": region,
-        "framework": FRAMEWORK,
-    }
-    return new_event(kind, source="assessment", data=data, subject="asm-1")
 
 
 def _deliver(app, *events):
@@ -103,8 +76,8 @@ def test_opting_in_then_out_after_the_report_gives_revisions_with_then_without_t
 ):
     worker, first = submitted_report
     assert HEADING not in _page(client, auth, first)
-    opted = _opted("wca")
-    _deliver(app, _published(), opted)
+    opted = peer_events.opted("wca")
+    _deliver(app, peer_events.published(), opted)
     first, second = _ready(app, worker, 2)
     assert (second.revision, second.version, second.language) == (2, 1, "en")
     assert second.source_event_id == opted.id
@@ -119,7 +92,7 @@ def test_opting_in_then_out_after_the_report_gives_revisions_with_then_without_t
     time.sleep(QUIET_S)
     assert len(_reports(app)) == 2
 
-    _deliver(app, _opted(None))
+    _deliver(app, peer_events.opted(None))
     *_, third = _ready(app, worker, 3)
     assert third.revision == 3 and third.peer_distribution is None
     assert HEADING not in _page(client, auth, third)
@@ -130,15 +103,20 @@ def test_a_regions_first_publication_gives_the_section_and_a_recomputation_build
     app, client, auth, submitted_report
 ):
     worker, _ = submitted_report
-    _deliver(app, _opted("wca"))  # opted in below five: nothing published, nothing to show
+    # opted in below five: nothing published, nothing to show
+    _deliver(app, peer_events.opted("wca"))
     time.sleep(QUIET_S)
     assert len(_reports(app)) == 1
-    _deliver(app, _published())  # the fifth administration opted in
+    _deliver(app, peer_events.published())  # the fifth administration opted in
     _, second = _ready(app, worker, 2)
     assert HEADING in _page(client, auth, second)
     assert second.peer_distribution["computed_at"] == "2026-03-05T09:00:00+00:00"
 
-    _deliver(app, _published(median=3.5, computed_at="2026-03-06T09:00:00Z"), _withdrawn())
+    _deliver(
+        app,
+        peer_events.published(median=3.5, computed_at="2026-03-06T09:00:00Z"),
+        peer_events.withdrawn(),
+    )
     time.sleep(QUIET_S)
     assert len(_reports(app)) == 2  # the report is a dated snapshot: it says when it was computed
 
@@ -147,10 +125,10 @@ def test_an_enqueue_lost_after_the_commit_is_made_good_by_the_redelivery(
     app, make_report, enqueued
 ):
     first = make_report()
-    opted = _opted("wca")
+    opted = peer_events.opted("wca")
     database = app.extensions["db"]
     with database.session(write=True) as session:
-        peer_rebuilds.apply_peer_event(_published(), session=session, enqueue=enqueued)
+        peer_rebuilds.apply_peer_event(peer_events.published(), session=session, enqueue=enqueued)
 
     def lost(job_id):
         raise ConnectionError("broker gone")
@@ -178,7 +156,7 @@ def test_a_worker_killed_building_the_new_revision_leaves_it_to_another_worker_o
     slow = start_worker(
         pool="prefork", queues="reports", REPORTS_TEST_BUILD_DELAY_S="60", **FAST_RESTORE
     )
-    _deliver(app, _published(), _opted("wca"))
+    _deliver(app, peer_events.published(), peer_events.opted("wca"))
 
     def building():
         rows = _reports(app)
