@@ -13,7 +13,6 @@ import secrets
 from flask import (
     Blueprint,
     current_app,
-    g,
     make_response,
     redirect,
     render_template,
@@ -25,7 +24,8 @@ from portal import issuing
 from portal.attempts import client_address
 from portal.issuing import IssuerSettings
 from shared.auth import CSRF_COOKIE, SESSION_COOKIE
-from shared.errors import ApiError, problem_body
+from shared.errors import ApiError
+from shared.pages import error_title
 
 blp = Blueprint("pages", __name__)
 
@@ -50,11 +50,12 @@ def _login_page(
     *, email: str, next_url: str, error: str | None = None, status: int = 200
 ) -> Response:
     csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    message = (
-        problem_body(status, error, language=g.get("language", "en"))["title"] if error else None
-    )
     page = render_template(
-        "portal/login.html", email=email, next_url=next_url, error=message, csrf_token=csrf
+        "portal/login.html",
+        email=email,
+        next_url=next_url,
+        error=error_title(error),
+        csrf_token=csrf,
     )
     response = make_response(page, status)
     if request.cookies.get(CSRF_COOKIE) != csrf:

@@ -23,8 +23,8 @@ from portal.catalogue.forms import (
     item_form,
 )
 from shared.auth import Principal, Role
-from shared.errors import ApiError, problem_body
-from shared.pages import LoginRequired
+from shared.errors import ApiError
+from shared.pages import LoginRequired, error_title
 
 bp = Blueprint("editor_pages", __name__, url_prefix="/editor")
 
@@ -45,12 +45,6 @@ def _editor() -> Principal:
     if not principal.has_any(Role.EDITOR):
         raise ApiError(403, "forbidden")
     return principal
-
-
-def _message(code: str | None) -> str | None:
-    if not code:
-        return None
-    return str(problem_body(400, code, language=g.get("language", "en"))["title"])
 
 
 def _adapters() -> dict[str, Any]:
@@ -83,7 +77,7 @@ def desk() -> ResponseReturnValue:
         q=q,
         schemes=vocabulary.SCHEMES,
         added=request.args.get("added"),
-        error=_message(request.args.get("error")),
+        error=error_title(request.args.get("error")),
     )
 
 
@@ -139,7 +133,7 @@ def _form_page(
         can_publish=can_publish,
         done=request.args.get("done") if request.args.get("done") in ACTIONS else None,
         saved=bool(request.args.get("saved")),
-        error=_message(request.args.get("error")),
+        error=error_title(request.args.get("error")),
     )
     return page, status
 
@@ -193,7 +187,7 @@ def create_item() -> ResponseReturnValue:
 
 def _form(error: ValidationError | ApiError) -> dict[str, Any]:
     """Return an error that concerns no field as the form's own message."""
-    text = _message(error.code) if isinstance(error, ApiError) else None
+    text = error_title(error.code) if isinstance(error, ApiError) else None
     return {"_form": [text or str(error)]}
 
 

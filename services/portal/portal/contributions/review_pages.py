@@ -22,8 +22,8 @@ from portal.contributions.texts import REVIEW_STEPS, STATUSES
 from portal.models import Administration
 from shared.auth import Principal, Role
 from shared.db import Database
-from shared.errors import ApiError, problem_body
-from shared.pages import LoginRequired
+from shared.errors import ApiError
+from shared.pages import LoginRequired, error_title
 
 bp = Blueprint("contribution_review_pages", __name__, url_prefix="/editor/contributions")
 
@@ -97,13 +97,9 @@ def _detail(
         errors=errors,
         form=form,
         done=done if done in DECISIONS else None,
-        error=_message(error) if error else None,
+        error=error_title(error),
     )
     return page, status
-
-
-def _message(code: str) -> str:
-    return str(problem_body(400, code, language=g.get("language", "en"))["title"])
 
 
 @bp.get("/<contribution_id>")
