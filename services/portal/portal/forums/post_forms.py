@@ -4,9 +4,12 @@ back to the thread's page it was sent from, or shows it again with the refusal."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 
 from portal.forums import moderation, posts
 from portal.forums import page_kit as kit
@@ -55,61 +58,53 @@ def reply(thread_id: str) -> ResponseReturnValue:
     return _back(thread_id, "replied", f"post-{post_id}", page="last")
 
 
+def _apply_form(
+    thread_id: str,
+    schema: Schema,
+    names: tuple[str, ...],
+    act: Callable[..., object],
+    done: str,
+    post_id: str | None = None,
+) -> ResponseReturnValue:
+    """Run use case ``act`` on the post (else the thread) with the form's fields ``names``; go
+    back to the thread's page, or show it again with the refusal."""
+    principal = kit.member()
+    target = {"post_id": post_id} if post_id else {"thread_id": thread_id}
+    try:
+        data = kit.load_form(schema, names)
+        with kit.db().session(write=True) as session:
+            act(session=session, principal=principal, **target, **data)
+    except (ValidationError, ApiError) as refused:
+        return _refused(thread_id, principal, refused)
+    return _back(thread_id, done, f"post-{post_id}" if post_id else "")
+
+
 @bp.post("/forums/threads/<thread_id>/posts/<post_id>/edit")
 def edit(thread_id: str, post_id: str) -> ResponseReturnValue:
     """Change one's own post within the edit window."""
-    principal = kit.member()
-    try:
-        data = kit.load_form(s.PostEditSchema(), ("body",))
-        with kit.db().session(write=True) as session:
-            posts.edit_post(
-                session=session,
-                principal=principal,
-                post_id=post_id,
-                body=data["body"],
-                window_s=current_app.config["PORTAL_FORUM_EDIT_WINDOW_S"],
-            )
-    except (ValidationError, ApiError) as refused:
-        return _refused(thread_id, principal, refused)
-    return _back(thread_id, "edited", f"post-{post_id}")
+    window_s = current_app.config["PORTAL_FORUM_EDIT_WINDOW_S"]
+    act = partial(posts.edit_post, window_s=window_s)
+    return _apply_form(thread_id, s.PostEditSchema(), ("body",), act, "edited", post_id)
 
 
 @bp.post("/forums/threads/<thread_id>/posts/<post_id>/report")
 def report(thread_id: str, post_id: str) -> ResponseReturnValue:
     """Report a post to the editors."""
-    principal = kit.member()
-    try:
-        data = kit.load_form(s.ReportInSchema(), ("reason",))
-        with kit.db().session(write=True) as session:
-            moderation.report_post(session=session, principal=principal, post_id=post_id, **data)
-    except (ValidationError, ApiError) as refused:
-        return _refused(thread_id, principal, refused)
-    return _back(thread_id, "reported", f"post-{post_id}")
+    schema = s.ReportInSchema()
+    return _apply_form(thread_id, schema, ("reason",), moderation.report_post, "reported", post_id)
 
 
 @bp.post("/forums/threads/<thread_id>/posts/<post_id>/moderation")
 def moderate_post(thread_id: str, post_id: str) -> ResponseReturnValue:
     """Hide or unhide a post (editors)."""
-    principal = kit.member()
-    try:
-        data = kit.load_form(s.PostModerationSchema(), ("action", "reason"))
-        with kit.db().session(write=True) as session:
-            moderation.moderate_post(session=session, principal=principal, post_id=post_id, **data)
-    except (ValidationError, ApiError) as refused:
-        return _refused(thread_id, principal, refused)
-    return _back(thread_id, "moderated", f"post-{post_id}")
+    names = ("action", "reason")
+    act = moderation.moderate_post
+    return _apply_form(thread_id, s.PostModerationSchema(), names, act, "moderated", post_id)
 
 
 @bp.post("/forums/threads/<thread_id>/moderation")
 def moderate_thread(thread_id: str) -> ResponseReturnValue:
     """Hide, unhide, lock, unlock or move the thread (editors)."""
-    principal = kit.member()
-    try:
-        data = kit.load_form(s.ThreadModerationSchema(), ("action", "category", "reason"))
-        with kit.db().session(write=True) as session:
-            moderation.moderate_thread(
-                session=session, principal=principal, thread_id=thread_id, **data
-            )
-    except (ValidationError, ApiError) as refused:
-        return _refused(thread_id, principal, refused)
-    return _back(thread_id, "moderated")
+    names = ("action", "category", "reason")
+    act = moderation.moderate_thread
+    return _apply_form(thread_id, s.ThreadModerationSchema(), names, act, "moderated")

@@ -5,6 +5,7 @@ errors."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import current_app, render_template, request
@@ -34,23 +35,18 @@ def _read_thread(session: Any, principal: Principal, thread_id: str) -> tuple[An
     page = int(asked) if asked.isdigit() and 0 < int(asked) <= MAX_PAGE else 1
     if request.args.get("post") and not asked:
         page = _page_of_post(session, principal, thread_id, request.args["post"])
-    found = threads.get_thread(
+    read = partial(
+        threads.get_thread,
         session=session,
         principal=principal,
         thread_id=thread_id,
-        page=page,
         page_size=kit.PAGE_SIZE,
     )
+    found = read(page=page)
     pages = max(1, -(-found["total"] // kit.PAGE_SIZE))
     if asked == "last" and pages > page:
         page = pages
-        found = threads.get_thread(
-            session=session,
-            principal=principal,
-            thread_id=thread_id,
-            page=page,
-            page_size=kit.PAGE_SIZE,
-        )
+        found = read(page=page)
     return found, page, pages
 
 
