@@ -19,14 +19,9 @@ request (an N+1 shows there) and, with ``--explain``, PostgreSQL's plan of each 
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,18 +32,23 @@ sys.path.insert(0, str(BENCH_DIR))
 from harness import (  # noqa: E402  (beside this file)
     Columns,
     Line,
-    add_database_kind_arguments,
     bench_each_database_kind,
     exit_on_sigterm,
-    fresh_database,
     load_average,
-    p95,
     print_section,
     print_verdict,
 )
+from in_process import (  # noqa: E402
+    HEALTHZ,
+    Run,
+    Statements,
+    add_round_arguments,
+    measure_targets,
+    portal_app,
+    target_lines,
+)
 
 FORUMS = "/api/v1/portal/forums"
-HEALTHZ = "/api/v1/portal/healthz"
 CATEGORY = "ai"
 LONG_THREAD = "thread-00000"  # the one with --long-posts posts
 P95_TARGET_MS = 50.0
@@ -155,70 +155,6 @@ def bulk_load(
     return time.perf_counter() - started, [row["id"] for row in visible]
 
 
-# ------------------------------------------------------------------------------ the app
-def make_app(database_url: str, redis_url: str) -> Any:
-    """Upgrade the database, seed the demo accounts and return the portal app (not testing)."""
-    from portal import create_app
-    from portal.demo import seed_demo
-    from portal.migrations import SCHEMA
-    from shared import migrations
-
-    migrations.upgrade(SCHEMA, database_url)
-    app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "AUTH_ISSUER": "http://127.0.0.1/bench",
-            "LOG_LEVEL": "WARNING",
-            "PORTAL_KEY_ACTIVATION_S": 0,
-            "PORTAL_ARGON2_TIME_COST": 1,
-            "PORTAL_ARGON2_MEMORY_KIB": 1024,
-            "PORTAL_ARGON2_PARALLELISM": 1,
-        }
-    )
-    database = app.extensions["db"]
-    with database.session(write=True) as session:
-        seed_demo(session=session, passwords=app.extensions["portal.passwords"])
-    return app
-
-
-def sign_in(client: Any) -> dict[str, str]:
-    """Return a demo member's Authorization header."""
-    from portal.demo import DEMO_PASSWORD
-
-    response = client.post(
-        "/api/v1/portal/auth/login",
-        json={"email": "coordinator@demo.example", "password": DEMO_PASSWORD},
-    )
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return {"Authorization": f"Bearer {response.json['access_token']}"}
-
-
-class Statements:
-    """Records the SQL statements of the app's engine while ``recording`` is on."""
-
-    def __init__(self, engine: Any) -> None:
-        from sqlalchemy import event
-
-        self.recording = False
-        self.seen: list[tuple[str, Any]] = []
-        event.listen(engine, "before_cursor_execute", self._record)
-
-    def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if self.recording:
-            self.seen.append((statement, parameters))
-
-    @contextmanager
-    def record(self) -> Iterator[list[tuple[str, Any]]]:
-        """Record the statements of the block."""
-        self.seen = []
-        self.recording = True
-        try:
-            yield self.seen
-        finally:
-            self.recording = False
-
-
 def targets(thread_ids: list[str], args: argparse.Namespace) -> dict[str, list[str]]:
     """Return each measured request's paths (rotated over) by name."""
     page_size = args.page_size
@@ -252,29 +188,6 @@ def targets(thread_ids: list[str], args: argparse.Namespace) -> dict[str, list[s
     }
 
 
-def measure(
-    client: Any, headers: dict[str, str], paths: dict[str, list[str]], args: argparse.Namespace
-) -> dict[str, list[float]]:
-    """Time every target's requests in alternating rounds; return the times in ms by name."""
-    times: dict[str, list[float]] = {name: [] for name in paths}
-    for rotation in paths.values():  # warm up
-        for path in rotation[:5]:
-            client.get(path, headers=headers)
-    per_round = max(1, args.requests // args.rounds)
-    for _ in range(args.rounds):
-        for name, rotation in paths.items():
-            for n in range(per_round):
-                path = rotation[n % len(rotation)]
-                started = time.perf_counter()
-                response = client.get(path, headers=headers)
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200:
-                    times[name] = []  # absent: reported with its status
-                    break
-                times[name].append(elapsed)
-    return times
-
-
 def shape(client: Any, headers: dict[str, str], path: str, statements: Statements) -> str:
     """Return what one request of ``path`` answers: status, items, total, SQL statements."""
     with statements.record() as seen:
@@ -287,95 +200,28 @@ def shape(client: Any, headers: dict[str, str], path: str, statements: Statement
     return f"{items} items of {total}, {len(seen)} SQL"
 
 
-def explain(app: Any, client: Any, headers: dict[str, str], path: str, stats: Statements) -> None:
-    """Print PostgreSQL's plan (EXPLAIN ANALYZE) of each statement of one request."""
-    with stats.record() as seen:
-        client.get(path, headers=headers)
-    engine = app.extensions["db"].engine
-    print(f"\n  EXPLAIN {path}")
-    with engine.connect() as connection:
-        for statement, parameters in seen:
-            if not statement.lstrip().upper().startswith("SELECT"):
-                continue
-            cursor = connection.connection.cursor()
-            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {statement}", parameters)
-            for (line,) in cursor.fetchall():
-                print(f"    {line}")
-            cursor.close()
-            print("    --")
-
-
 def bench_database_kind(kind: str, args: argparse.Namespace, redis_url: str) -> list[Line]:
     """Load and measure one database; print its section; return its lines."""
-    with (
-        tempfile.TemporaryDirectory(prefix="sc-forum-bench-") as tmp,
-        fresh_database(
-            None if kind == "sqlite" else args.postgres_url,
-            Path(tmp) / "portal.db",
-            f"sc_forum_bench_{os.getpid()}",
-        ) as database_url,
-    ):
-        os.environ.setdefault("DATA_DIR", tmp)
-        app = make_app(database_url, redis_url)
-        try:
-            load_s, thread_ids = bulk_load(database_url, args.threads, args.posts, args.long_posts)
-            client = app.test_client()
-            headers = sign_in(client)
-            stats = Statements(app.extensions["db"].engine)
-            paths = targets(thread_ids, args)
-            for rotation in paths.values():  # the first request also reads revocations
-                client.get(rotation[0], headers=headers)
-            shapes = {name: shape(client, headers, p[0], stats) for name, p in paths.items()}
-            load_before = os.getloadavg()[0]
-            times = measure(client, headers, paths, args)
-            if args.explain and kind == "postgresql":
-                for name, rotation in paths.items():
-                    if name != "baseline" and times[name]:
-                        explain(app, client, headers, rotation[0], stats)
-        finally:
-            app.extensions["db"].dispose()
-    return report(kind, args, load_s, times, shapes, load_before)
+    with portal_app(kind, args, redis_url, "forum") as (app, database_url):
+        load_s, thread_ids = bulk_load(database_url, args.threads, args.posts, args.long_posts)
+        run = measure_targets(app, targets(thread_ids, args), shape, args)
+    return report(kind, args, load_s, run)
 
 
-def _latency(values: list[float]) -> str:
-    return f"p50 {statistics.median(values):.1f} ms, p95 {p95(values):.1f} ms"
-
-
-def report(
-    kind: str,
-    args: argparse.Namespace,
-    load_s: float,
-    times: dict[str, list[float]],
-    shapes: dict[str, str],
-    load_before: float,
-) -> list[Line]:
+def report(kind: str, args: argparse.Namespace, load_s: float, run: Run) -> list[Line]:
     """Print one database's figures; return them."""
-    baseline = times.pop("baseline")
-    base = f"/healthz {_latency(baseline)}"
     lines = [
         Line(
             "bulk load",
             f"{args.threads:,} x {args.posts} in {load_s:.1f} s",
             f"{args.threads * args.posts:,} posts, one category",
-        )
+        ),
+        *target_lines(run, P95_TARGET_MS),
     ]
-    for name, values in times.items():
-        if not values:
-            lines.append(Line(name, shapes[name], base, f"p95 < {P95_TARGET_MS:.0f} ms", False))
-            continue
-        lines.append(
-            Line(
-                name,
-                _latency(values),
-                f"{base}; {shapes[name]}",
-                f"p95 < {P95_TARGET_MS:.0f} ms",
-                p95(values) < P95_TARGET_MS,
-            )
-        )
     print_section(
         f"{kind}: {args.threads:,} threads x {args.posts} posts; in process (Flask test client), "
         f"{args.requests} requests per target in {args.rounds} alternating rounds; "
-        f"{load_average(load_before)}",
+        f"{load_average(run.load_before)}",
         lines,
         COLUMNS,
     )
@@ -393,10 +239,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--long-posts", type=int, default=2000, help="posts of one long thread (0: none)"
     )
     parser.add_argument("--page-size", type=int, default=20, help="page_size of the lists")
-    parser.add_argument("--requests", type=int, default=300, help="requests per target")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
-    parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plans")
-    add_database_kind_arguments(parser)
+    add_round_arguments(parser)
     return parser.parse_args(argv)
 
 

@@ -18,11 +18,8 @@ plan of each statement.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,18 +29,23 @@ from urllib.parse import quote
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from forum_bench import HEALTHZ, Statements, explain, make_app, sign_in  # noqa: E402
 from harness import (  # noqa: E402  (beside this file)
     Columns,
     Line,
-    add_database_kind_arguments,
     bench_each_database_kind,
     exit_on_sigterm,
-    fresh_database,
     load_average,
-    p95,
     print_section,
     print_verdict,
+)
+from in_process import (  # noqa: E402
+    HEALTHZ,
+    Run,
+    Statements,
+    add_round_arguments,
+    measure_targets,
+    portal_app,
+    target_lines,
 )
 
 MEMBERS = "/api/v1/portal/forums/members"
@@ -215,29 +217,10 @@ def bulk_load(database_url: str, users: int) -> float:
     return time.perf_counter() - started
 
 
-def targets() -> dict[str, str]:
+def targets() -> dict[str, list[str]]:
     """Return each measured request's path by name."""
-    return {"baseline": HEALTHZ, **{n: f"{MEMBERS}?q={quote(q)}" for n, q in QUERIES.items()}}
-
-
-def measure(
-    client: Any, headers: dict[str, str], paths: dict[str, str], args: argparse.Namespace
-) -> dict[str, list[float]]:
-    """Time every target's requests in alternating rounds; return the times in ms by name."""
-    times: dict[str, list[float]] = {name: [] for name in paths}
-    for path in paths.values():  # warm up
-        for _ in range(5):
-            client.get(path, headers=headers)
-    per_round = max(1, args.requests // args.rounds)
-    for _ in range(args.rounds):
-        for name, path in paths.items():
-            for _ in range(per_round):
-                started = time.perf_counter()
-                response = client.get(path, headers=headers)
-                elapsed = (time.perf_counter() - started) * 1000
-                assert response.status_code == 200, (path, response.status_code)
-                times[name].append(elapsed)
-    return times
+    queries = {n: [f"{MEMBERS}?q={quote(q)}"] for n, q in QUERIES.items()}
+    return {"baseline": [HEALTHZ], **queries}
 
 
 def shape(client: Any, headers: dict[str, str], path: str, statements: Statements) -> str:
@@ -251,64 +234,22 @@ def shape(client: Any, headers: dict[str, str], path: str, statements: Statement
 
 def bench_database_kind(kind: str, args: argparse.Namespace, redis_url: str) -> list[Line]:
     """Load and measure one database; print its section; return its lines."""
-    with (
-        tempfile.TemporaryDirectory(prefix="sc-members-bench-") as tmp,
-        fresh_database(
-            None if kind == "sqlite" else args.postgres_url,
-            Path(tmp) / "portal.db",
-            f"sc_members_bench_{os.getpid()}",
-        ) as database_url,
-    ):
-        os.environ.setdefault("DATA_DIR", tmp)
-        app = make_app(database_url, redis_url)
-        try:
-            load_s = bulk_load(database_url, args.users)
-            client = app.test_client()
-            headers = sign_in(client)
-            stats = Statements(app.extensions["db"].engine)
-            paths = targets()
-            for path in paths.values():  # the first request also reads revocations
-                client.get(path, headers=headers)
-            shapes = {name: shape(client, headers, path, stats) for name, path in paths.items()}
-            load_before = os.getloadavg()[0]
-            times = measure(client, headers, paths, args)
-            if args.explain and kind == "postgresql":
-                explain(app, client, headers, paths["3 letters (mar)"], stats)
-        finally:
-            app.extensions["db"].dispose()
-    return report(kind, args, load_s, times, shapes, load_before)
+    with portal_app(kind, args, redis_url, "members") as (app, database_url):
+        load_s = bulk_load(database_url, args.users)
+        run = measure_targets(app, targets(), shape, args, explained=("3 letters (mar)",))
+    return report(kind, args, load_s, run)
 
 
-def _latency(values: list[float]) -> str:
-    return f"p50 {statistics.median(values):.1f} ms, p95 {p95(values):.1f} ms"
-
-
-def report(
-    kind: str,
-    args: argparse.Namespace,
-    load_s: float,
-    times: dict[str, list[float]],
-    shapes: dict[str, str],
-    load_before: float,
-) -> list[Line]:
+def report(kind: str, args: argparse.Namespace, load_s: float, run: Run) -> list[Line]:
     """Print one database's figures; return them."""
-    baseline = times.pop("baseline")
-    base = f"/healthz {_latency(baseline)}"
-    lines = [Line("bulk load", f"{args.users:,} users in {load_s:.1f} s", "20 administrations")]
-    lines += [
-        Line(
-            name,
-            _latency(values),
-            f"{base}; {shapes[name]}",
-            f"p95 < {P95_TARGET_MS:.0f} ms",
-            p95(values) < P95_TARGET_MS,
-        )
-        for name, values in times.items()
+    lines = [
+        Line("bulk load", f"{args.users:,} users in {load_s:.1f} s", "20 administrations"),
+        *target_lines(run, P95_TARGET_MS),
     ]
     print_section(
         f"{kind}: members lookup over {args.users:,} users; in process (Flask test client), "
         f"{args.requests} requests per target in {args.rounds} alternating rounds; "
-        f"{load_average(load_before)}",
+        f"{load_average(run.load_before)}",
         lines,
         COLUMNS,
     )
@@ -320,10 +261,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--databases", default="postgresql", help="which, comma-separated")
     parser.add_argument("--users", type=int, default=5000, help="users beside the demo ones")
-    parser.add_argument("--requests", type=int, default=300, help="requests per target")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
-    parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plans")
-    add_database_kind_arguments(parser)
+    add_round_arguments(parser)
     return parser.parse_args(argv)
 
 
