@@ -47,8 +47,6 @@ class Digest(EmailSendMixin, Base):
     __tablename__ = "digests"
     __table_args__ = (UniqueConstraint("user_id", "period_key", name="uq_digests_user_period"),)
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
-    user_id: Mapped[str] = mapped_column(String(64))
     frequency: Mapped[str] = mapped_column(String(16))
     period_key: Mapped[str] = mapped_column(String(16))
 

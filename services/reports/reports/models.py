@@ -201,8 +201,11 @@ class WebhookDelivery(Base):
 
 
 class EmailSendMixin:
-    """The columns of an e-mail sent with retries: its address, language, status and attempts."""
+    """The columns of an e-mail to one user sent with retries: its id (the ``Message-ID``),
+    address, language, status and attempts."""
 
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
+    user_id: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING.value)
@@ -218,9 +221,7 @@ class EmailDelivery(EmailSendMixin, Base):
     __tablename__ = "email_deliveries"
     __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_email_deliveries_event"),)
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_uuid)
     event_id: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[str] = mapped_column(String(64))
     notification_id: Mapped[str] = mapped_column(String(36))
 
 
