@@ -4,6 +4,8 @@ import email
 import email.policy
 import socket
 
+from reports import mail
+
 
 class Inbox:
     """An aiosmtpd handler keeping what it accepts; refuses the addresses in ``refuse``."""
@@ -33,3 +35,15 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def send_once(app, use_case, max_attempts=3, **row_id):
+    """Run e-mail use case ``use_case`` once on the row ``row_id`` with the app's SMTP settings."""
+    with app.extensions["db"].session(write=True) as session:
+        return use_case(
+            session=session,
+            smtp=mail.SmtpSettings.from_config(app.config),
+            public_url="https://smartcustoms.example",
+            max_attempts=max_attempts,
+            **row_id,
+        )

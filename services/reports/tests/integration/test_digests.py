@@ -16,7 +16,7 @@ from reports.models import Notification
 from shared.auth import Principal
 
 from ..api.test_forum_replies import reply
-from .smtp_inbox import free_port
+from .smtp_inbox import free_port, send_once
 
 pytestmark = pytest.mark.integration
 
@@ -65,14 +65,7 @@ def _queued(redis_client):
 
 
 def _send(app, digest_id, max_attempts=3):
-    with app.extensions["db"].session(write=True) as session:
-        return digests.send_digest(
-            session=session,
-            digest_id=digest_id,
-            smtp=mail.SmtpSettings.from_config(app.config),
-            public_url="https://smartcustoms.example",
-            max_attempts=max_attempts,
-        )
+    return send_once(app, digests.send_digest, max_attempts, digest_id=digest_id)
 
 
 def _rows(app, model):

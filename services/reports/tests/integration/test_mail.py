@@ -11,7 +11,7 @@ from reports.events import notifications_consumer
 from reports.models import EmailDelivery
 from shared.events import new_event
 
-from .smtp_inbox import free_port
+from .smtp_inbox import free_port, send_once
 
 pytestmark = pytest.mark.integration
 
@@ -39,14 +39,7 @@ def _report_ready(app, make_report):
 
 
 def _send(app, email_id, max_attempts=3):
-    with app.extensions["db"].session(write=True) as session:
-        return mail.send_email(
-            session=session,
-            email_id=email_id,
-            smtp=mail.SmtpSettings.from_config(app.config),
-            public_url="https://smartcustoms.example",
-            max_attempts=max_attempts,
-        )
+    return send_once(app, mail.send_email, max_attempts, email_id=email_id)
 
 
 def _emails(app):
