@@ -16,7 +16,6 @@ from portal.catalogue import items, listing, reading, vocabulary, workflow
 from portal.catalogue import schemas as s
 from portal.catalogue.audience import EDITORS, Audience
 from portal.catalogue.forms import (
-    caller,
     flat_errors,
     form_errors,
     item_data,
@@ -24,7 +23,7 @@ from portal.catalogue.forms import (
 )
 from shared.auth import Principal, Role
 from shared.errors import ApiError
-from shared.pages import LoginRequired, error_title
+from shared.pages import error_title, signed_in
 
 bp = Blueprint("editor_pages", __name__, url_prefix="/editor")
 
@@ -39,9 +38,7 @@ ACTIONS = {
 
 
 def _editor() -> Principal:
-    principal = caller()
-    if principal is None:
-        raise LoginRequired()
+    principal = signed_in()
     if not principal.has_any(Role.EDITOR):
         raise ApiError(403, "forbidden")
     return principal

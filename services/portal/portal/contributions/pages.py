@@ -15,7 +15,7 @@ from marshmallow import ValidationError
 
 from portal.catalogue import vocabulary
 from portal.catalogue.audience import is_member
-from portal.catalogue.forms import caller, form_errors
+from portal.catalogue.forms import form_errors
 from portal.contributions import records, uploads
 from portal.contributions import schemas as s
 from portal.contributions.texts import REVIEW_STEPS, STATUSES
@@ -23,7 +23,7 @@ from portal.files.store import FileStore
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import ApiError
-from shared.pages import LoginRequired
+from shared.pages import signed_in
 
 bp = Blueprint("contribution_pages", __name__)
 
@@ -57,9 +57,7 @@ def _limit() -> int:
 
 
 def _member() -> Principal:
-    principal = caller()
-    if principal is None:
-        raise LoginRequired()
+    principal = signed_in()
     if not is_member(principal):
         raise ApiError(403, "forbidden", "only members of an administration contribute")
     return principal

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
-from portal.catalogue.forms import caller, form_errors
+from portal.catalogue.forms import form_errors
 from portal.contributions import records
 from portal.contributions import schemas as s
 from portal.contributions.texts import REVIEW_STEPS, STATUSES
@@ -23,7 +23,7 @@ from portal.models import Administration
 from shared.auth import Principal, Role
 from shared.db import Database
 from shared.errors import ApiError
-from shared.pages import LoginRequired, error_title
+from shared.pages import error_title, signed_in
 
 bp = Blueprint("contribution_review_pages", __name__, url_prefix="/editor/contributions")
 
@@ -48,9 +48,7 @@ def _db() -> Database:
 
 
 def _editor() -> Principal:
-    principal = caller()
-    if principal is None:
-        raise LoginRequired()
+    principal = signed_in()
     if not principal.has_any(Role.EDITOR):
         raise ApiError(403, "forbidden")
     return principal

@@ -18,13 +18,13 @@ from marshmallow.fields import List as ListField
 
 from portal.catalogue import reading
 from portal.catalogue.audience import audience_for
-from portal.catalogue.forms import caller, form_errors
+from portal.catalogue.forms import form_errors
 from portal.forums import categories, threads, views
 from portal.forums.access import require_member
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import ApiError, NotFound, problem_body
-from shared.pages import LoginRequired
+from shared.pages import signed_in
 
 # The portal's static files (the mentions picker), served at /forums/assets/.
 bp = Blueprint(
@@ -46,9 +46,7 @@ def db() -> Database:
 
 def member() -> Principal:
     """Return the signed-in forum member (sign in first; 403 for those the forums refuse)."""
-    principal = caller()
-    if principal is None:
-        raise LoginRequired()
+    principal = signed_in()
     require_member(principal)
     return principal
 
