@@ -132,13 +132,15 @@ def add_database_kind_arguments(parser: argparse.ArgumentParser) -> None:
 
 def bench_each_database_kind(
     args: argparse.Namespace, bench_kind: Callable[[str, argparse.Namespace, str], list[Line]]
-) -> list[Line]:
-    """Run ``bench_kind`` for each kind of ``args.databases`` on one claimed Redis database."""
+) -> int:
+    """Run ``bench_kind`` for each kind of ``args.databases`` on one claimed Redis database
+    (SIGTERM exits through the clean-ups); print the verdict and return the exit status."""
+    exit_on_sigterm()
     lines: list[Line] = []
     with claimed_redis_database(args.redis_url, ttl_s=3600) as redis_url:
         for kind in args.databases.split(","):
             lines += bench_kind(kind.strip(), args, redis_url)
-    return lines
+    return print_verdict(lines)
 
 
 def default_redis_url() -> str:

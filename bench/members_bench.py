@@ -33,10 +33,8 @@ from harness import (  # noqa: E402  (beside this file)
     Columns,
     Line,
     bench_each_database_kind,
-    exit_on_sigterm,
     load_average,
     print_section,
-    print_verdict,
 )
 from in_process import (  # noqa: E402
     HEALTHZ,
@@ -267,9 +265,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return 0 when every target is met."""
-    args = parse_args(argv)
-    exit_on_sigterm()
-    return print_verdict(bench_each_database_kind(args, bench_database_kind))
+    return bench_each_database_kind(parse_args(argv), bench_database_kind)
 
 
 if __name__ == "__main__":

@@ -48,11 +48,9 @@ from harness import (  # noqa: E402  (beside this file)
     WrkResult,
     add_database_kind_arguments,
     bench_each_database_kind,
-    exit_on_sigterm,
     fresh_database,
     load_average,
     print_section,
-    print_verdict,
     run_wrk,
     web_workers,
 )
@@ -657,9 +655,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; return 0 when every target is met."""
-    args = parse_args(argv)
-    exit_on_sigterm()
-    return print_verdict(bench_each_database_kind(args, bench_database_kind))
+    return bench_each_database_kind(parse_args(argv), bench_database_kind)
 
 
 if __name__ == "__main__":
