@@ -206,6 +206,11 @@ class ReportReadyV1(_Payload):
     title = fields.String(load_default="")
     formats = fields.List(fields.String(), required=True)
     notify = fields.List(fields.String(), load_default=list)
+    # Added later (optional, ADR 0012): 1 for a submission's first report in that language, then
+    # one more per report built again from the same submission; ``supersedes`` is the report id
+    # of the revision before (null for revision 1).
+    revision = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    supersedes = fields.String(load_default=None, allow_none=True)
 
 
 class ReportFailedV1(_Payload):

@@ -19,6 +19,7 @@ from reports.administrations import known_name
 from reports.builder import RenderedFile, ReportDataError, build_files
 from reports.config import SERVICE, STREAM
 from reports.models import JobStatus, OutboxMessage, ReportFile, ReportJob
+from reports.report_revisions import previous_of
 from reports.resources import suggestible_resources
 from reports.storage import FileMissing, FileStore, load_file, save_file
 from shared.auth import Principal, Role
@@ -156,7 +157,14 @@ def build_report(
         job.status = JobStatus.READY.value
         job.reason = None
         job.finished_at = utcnow()
-        _stage(session, "report.ready", job, formats=[file.format for file in rendered])
+        _stage(
+            session,
+            "report.ready",
+            job,
+            formats=[file.format for file in rendered],
+            revision=job.revision,
+            supersedes=previous_of(session, job),
+        )
     _log.info("report ready", extra={"report_id": job_id, "attempts": job.attempts})
     return job
 

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
-from reports import administrations, digests, jobs, notifications
+from reports import administrations, digests, jobs, notifications, report_revisions
 from reports.digest_schemas import DigestPreferenceSchema
 from reports.models import ReportJob
 from shared.auth import optional_principal
@@ -59,11 +59,13 @@ def index() -> ResponseReturnValue:
             for n in items
         ]
         reports: list[ReportJob] = []
+        latest: dict[str, int] = {}
         administration_name = None
         if principal.administration_id:
             reports, _ = jobs.list_reports(
                 session=session, principal=principal, page=1, page_size=50
             )
+            latest = report_revisions.latest_revisions(session, reports)
             administration_name = administrations.name_of(session, principal.administration_id)
         digest = (
             digests.get_preference(session=session, principal=principal)
@@ -75,6 +77,7 @@ def index() -> ResponseReturnValue:
             notifications=rendered,
             unread=unread,
             reports=reports,
+            latest=latest,
             administration_name=administration_name,
             status_labels=STATUS_LABELS,
             digest=digest,
