@@ -104,3 +104,19 @@ def test_the_message_lists_every_entry_in_the_members_language_with_the_digest_i
     assert "« AI for risk targeting »" in body and "« Cloud »" in body
     assert "/forums/threads/thr-1?post=post-9#post-post-9" in body
     assert "https://smartcustoms.example/reports/?lang=fr#digest" in body
+
+
+def test_the_portuguese_digest_greets_and_introduces_in_portuguese():
+    listed = entries([_notification()], language="pt", public_url=URL)
+    message = compose_digest(
+        digest_id="dig-2",
+        address="ana@alfandegas.example",
+        language="pt",
+        frequency="daily",
+        listed=listed,
+        sender="Smart Customs <no-reply@smartcustoms.example>",
+        public_url=URL,
+    )
+    body = message.get_content()
+    assert body.startswith("Olá,\n\nO seu resumo diário dos fóruns:") and "Hello" not in body
+    assert message["Content-Language"] == "pt"
