@@ -95,3 +95,16 @@ def test_the_webhook_body_tells_a_revision_from_a_new_submission(app, make_repor
     body = json.loads(webhooks.body_of(revised, load_payload(revised)))
     assert body["data"]["revision"] == 2 and body["data"]["supersedes"] == first.id
     assert body["data"]["report_id"] == second.id and "notify" not in body["data"]
+
+
+def test_the_api_lists_the_revisions_newest_first_and_documents_the_field(
+    app, client, auth, make_report
+):
+    first, second = _revised(app, make_report)
+    items = client.get("/api/v1/reports/reports", headers=auth()).json
+    assert [(item["id"], item["revision"]) for item in items] == [(second.id, 2), (first.id, 1)]
+    detail = client.get(f"/api/v1/reports/reports/{first.id}", headers=auth()).json
+    assert detail["revision"] == 1
+    spec = client.get("/api/v1/reports/openapi.json").json
+    revision = spec["components"]["schemas"]["Report"]["properties"]["revision"]
+    assert revision["type"] == "integer" and "latest is current" in revision["description"]
