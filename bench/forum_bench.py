@@ -170,9 +170,11 @@ def targets(thread_ids: list[str], args: argparse.Namespace) -> dict[str, list[s
             f"{FORUMS}/threads/{t}/posts?page_size={page_size}" for t in rotated
         ],
         "thread read": [f"{FORUMS}/threads/{t}" for t in rotated],
+        "thread page (HTML), page 1": [f"/forums/threads/{t}" for t in rotated],
         **(
             {
                 f"thread read, {args.long_posts:,} posts": [f"{FORUMS}/threads/{LONG_THREAD}"],
+                "its page (HTML), page 1": [f"/forums/threads/{LONG_THREAD}"],
                 "its posts (API), page 1": [
                     f"{FORUMS}/threads/{LONG_THREAD}/posts?page_size={page_size}"
                 ],
@@ -192,6 +194,9 @@ def shape(client: Any, headers: dict[str, str], path: str, statements: Statement
         response = client.get(path, headers=headers)
     if response.status_code != 200:
         return f"{response.status_code} (absent)"
+    if response.mimetype == "text/html":
+        posts = response.get_data(as_text=True).count('<article id="post-')
+        return f"{posts} posts shown, {len(response.data) // 1024} KiB, {len(seen)} SQL"
     body = response.json
     items = len(body) if isinstance(body, list) else len(body.get("posts", []))
     total = response.headers.get("X-Total-Count", "-")

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 NOT_INTERFACE_TEXT = {
-    "services/portal/portal/catalogue/search.py": (
+    "services/portal/portal/catalogue/search_postgres.py": (
         "each content language's PostgreSQL text-search configuration ('english', 'french')"
     ),
 }
