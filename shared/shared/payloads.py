@@ -224,6 +224,10 @@ class ReportFailedV1(_Payload):
     title = fields.String(load_default="")
     reason = fields.String(required=True)
     notify = fields.List(fields.String(), load_default=list)
+    # Added later (optional, as in report.ready): the revision that failed to build and the
+    # report id of the revision before it (null for revision 1), which stays the current report.
+    revision = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    supersedes = fields.String(load_default=None, allow_none=True)
 
 
 class AdministrationCreatedV1(_Payload):

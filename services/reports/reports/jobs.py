@@ -224,7 +224,14 @@ def fail_report(*, session: Session, job_id: str, reason: str) -> ReportJob | No
         job.status = JobStatus.FAILED.value
         job.reason = reason[:MAX_REASON]
         job.finished_at = utcnow()
-        _stage(session, "report.failed", job, reason=job.reason)
+        _stage(
+            session,
+            "report.failed",
+            job,
+            reason=job.reason,
+            revision=job.revision,
+            supersedes=previous_of(session, job),
+        )
     _log.error(
         "report failed",
         extra={"report_id": job_id, "attempts": job.attempts, "reason": reason[:MAX_REASON]},

@@ -21,13 +21,19 @@ def _apply(app, event_type, data):
         return peer_rebuilds.apply_peer_event(event, session=session, enqueue=lambda _id: None)
 
 
-def _revised(app, make_report) -> tuple[ReportJob, ReportJob]:
-    """Build a report, then opt its assessment in to a published region and build revision 2."""
+def _queue_revision(app, make_report) -> tuple[ReportJob, str]:
+    """Build a report, then opt its assessment in to a published region: revision 2 is queued."""
     first = make_report()
     published = {"region": "wca", "framework": FRAMEWORK, "areas": [CUTS]}
     _apply(app, "peer_aggregate.published", {**published, "computed_at": "2026-03-01T09:00:00Z"})
     opted_in = {"assessment_id": "asm-1", "administration_id": "adm-1", "region": "wca"}
     (queued,) = _apply(app, "peer_participation.opted_in", {**opted_in, "framework": FRAMEWORK})
+    return first, queued
+
+
+def _revised(app, make_report) -> tuple[ReportJob, ReportJob]:
+    """Build a report, then opt its assessment in to a published region and build revision 2."""
+    first, queued = _queue_revision(app, make_report)
     with app.extensions["db"].session(write=True) as session:
         second = jobs.build_report(
             session=session, store=app.extensions["reports.store"], job_id=queued
@@ -36,11 +42,11 @@ def _revised(app, make_report) -> tuple[ReportJob, ReportJob]:
     return first, second
 
 
-def _ready_events(app) -> list[CloudEvent]:
+def _ready_events(app, event_type="report.ready") -> list[CloudEvent]:
     with app.extensions["db"].session() as session:
         rows = session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.event_type == "report.ready")
+            .where(OutboxMessage.event_type == event_type)
             .order_by(OutboxMessage.id)
         ).all()
         return [CloudEvent.from_json(row.payload) for row in rows]
@@ -87,6 +93,24 @@ def test_report_ready_carries_the_revision_and_the_report_it_supersedes(app, mak
     assert revised.data["supersedes"] == first.id
     same = ("assessment_id", "version", "language")
     assert [revised.data[key] for key in same] == [original.data[key] for key in same]
+
+
+def test_report_failed_carries_the_failed_revision_and_the_report_that_stays_current(
+    app, make_report
+):
+    lone = make_report(build=False, assessment_id="asm-9")
+    first, queued = _queue_revision(app, make_report)
+    with app.extensions["db"].session(write=True) as session:
+        jobs.fail_report(session=session, job_id=lone.id, reason="invalid report data")
+        jobs.fail_report(session=session, job_id=queued, reason="invalid report data")
+    lone_failed, revision_failed = _ready_events(app, "report.failed")
+    assert lone_failed.data["report_id"] == lone.id
+    assert (lone_failed.data["revision"], lone_failed.data["supersedes"]) == (1, None)
+    assert revision_failed.data["report_id"] == queued
+    assert (revision_failed.data["revision"], revision_failed.data["supersedes"]) == (2, first.id)
+    body = json.loads(webhooks.body_of(revision_failed, load_payload(revision_failed)))
+    assert body["data"]["revision"] == 2 and body["data"]["supersedes"] == first.id
+    assert body["data"]["reason"] == "invalid report data" and "notify" not in body["data"]
 
 
 def test_the_webhook_body_tells_a_revision_from_a_new_submission(app, make_report):
