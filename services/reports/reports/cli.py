@@ -1,6 +1,6 @@
 """Command-line entry points: ``flask --app reports init-db``, ``... db ...`` (migrations),
 ``... events run``, ``... events dead-letters ...``, ``... jobs ...``, ``... deliveries ...`` and
-``... emails ...`` (the operator's) and ``... digests send`` (the scheduled forum digests)."""
+``... emails ...`` (the operator's) and ``... digests send|purge`` (the scheduled forum digests)."""
 
 from __future__ import annotations
 

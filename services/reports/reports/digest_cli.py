@@ -1,18 +1,21 @@
 """``flask --app reports digests send --period daily|weekly [--on DATE]``: gather each member's
-waiting forum notifications into one digest e-mail for the period and queue it (ADR 0012)."""
+waiting forum notifications into one digest e-mail for the period and queue it (ADR 0013);
+``... digests purge [--older-than-days N]``: delete the digests tried to the end before then."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from reports import deliveries, digest_rendering, digests, mail
+from reports import deliveries, digest_rendering, digest_retention, digests, mail
 from reports.migrations import SCHEMA
 from shared.migrations import require_current
 from shared.timestamps import utcnow
+
+DEFAULT_DAYS = 90
 
 
 def _day(value: str | None) -> date:
@@ -48,5 +51,21 @@ def command_group() -> AppGroup:
                 session=session, frequency=period, day=day, enqueue=enqueue
             )
         click.echo(f"reports: {period} digests queued for {key}: {len(queued)}")
+
+    @group.command("purge")
+    @click.option("--older-than-days", type=click.IntRange(min=1), default=DEFAULT_DAYS)
+    @click.option("--batch-size", type=click.IntRange(min=1), default=digest_retention.BATCH_SIZE)
+    def purge(older_than_days: int, batch_size: int) -> None:
+        """Delete the delivered and failed digests older than N days and their items."""
+        flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
+        require_current(flask_app, SCHEMA)
+        before = utcnow() - timedelta(days=older_than_days)
+        with flask_app.extensions["db"].session(write=True) as session:
+            purged = digest_retention.purge(session=session, before=before, batch_size=batch_size)
+        click.echo(
+            f"reports: purged digests made before {before:%Y-%m-%d %H:%M} UTC: "
+            f"{purged.digests} digests, {purged.items} of their items, "
+            f"{purged.waiting_items} items waiting for no digest"
+        )
 
     return group

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,13 +44,20 @@ def get_preference(*, session: Session, principal: Principal) -> str:
 
 
 def set_preference(*, session: Session, principal: Principal, frequency: str) -> str:
-    """Set the caller's digest frequency; return it."""
+    """Set the caller's digest frequency; on ``none``, drop their waiting items at once (they
+    stay in-app; between daily and weekly they wait for the new period's digest). Return it."""
     with session.begin():
         row = session.get(DigestPreference, principal.subject, with_for_update=True)
         if row is None:
             session.add(DigestPreference(user_id=principal.subject, frequency=frequency))
         else:
             row.frequency = frequency
+        if frequency == Frequency.NONE.value:
+            session.execute(
+                delete(DigestItem)
+                .where(DigestItem.user_id == principal.subject, DigestItem.digest_id.is_(None))
+                .execution_options(synchronize_session=False)
+            )
     return frequency
 
 
