@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
+
+from portal.demo import DEMO_PASSWORD
 
 CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 FLAGS = [
@@ -37,13 +41,16 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture
-def sign_in(gateway_url: str):
-    """Sign a page in through the portal's form, then land on ``next_path``."""
+def form_sign_in(gateway_url: str) -> Callable[[Page, str, str], None]:
+    """Sign a page in through the portal's form, then land on ``next_path``.
 
-    def go(page: Any, email: str, next_path: str) -> None:
+    (The root ``sign_in`` fixture signs in through the API and returns Authorization headers.)
+    """
+
+    def go(page: Page, email: str, next_path: str) -> None:
         page.goto(f"{gateway_url}/login?next={next_path}")
         page.locator("#email").fill(email)
-        page.locator("#password").fill("demo-password-2026")
+        page.locator("#password").fill(DEMO_PASSWORD)
         page.locator("form[action='/login'] button[type=submit]").click()
         page.wait_for_url(f"{gateway_url}{next_path}*")
 

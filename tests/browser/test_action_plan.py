@@ -33,10 +33,10 @@ def _start_and_answer_data(page: Page, title: str, level: str) -> str:
 
 
 def test_an_action_plan_is_built_done_with_evidence_and_tracked_to_the_next_assessment(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in
 ) -> None:
     coordinator = browser.new_context(locale="fr-FR").new_page()
-    sign_in(coordinator, "coordinator@demo.example", "/assessment/")
+    form_sign_in(coordinator, "coordinator@demo.example", "/assessment/")
     key = _start_and_answer_data(coordinator, "Plan navigateur 2026", "1")
     coordinator.get_by_label("Choisir dans votre administration").select_option(
         label="Demo Respondent <respondent@demo.example>"
@@ -70,7 +70,7 @@ def test_an_action_plan_is_built_done_with_evidence_and_tracked_to_the_next_asse
 
     # The owner marks it done with a note and a link, in English.
     owner = browser.new_context(locale="en-GB").new_page()
-    sign_in(owner, "respondent@demo.example", "/assessment/")
+    form_sign_in(owner, "respondent@demo.example", "/assessment/")
     owner.get_by_role("link", name="My actions").click()
     mine = owner.locator("section[data-action]", has_text="Nommer les responsables")
     expect(mine).to_contain_text("Planned")

@@ -11,10 +11,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_coordinator_and_respondent_complete_an_assessment(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in
 ) -> None:
     coordinator = browser.new_context(locale="fr-FR").new_page()
-    sign_in(coordinator, "coordinator@demo.example", "/assessment/")
+    form_sign_in(coordinator, "coordinator@demo.example", "/assessment/")
     expect(coordinator.get_by_role("heading", level=1)).to_have_text(
         "Auto-évaluations de préparation"
     )
@@ -38,7 +38,7 @@ def test_coordinator_and_respondent_complete_an_assessment(
 
     # The respondent answers the data area in English; answers save at once.
     respondent = browser.new_context(locale="en-GB").new_page()
-    sign_in(respondent, "respondent@demo.example", "/assessment/")
+    form_sign_in(respondent, "respondent@demo.example", "/assessment/")
     respondent.get_by_role("link", name="Évaluation navigateur").click()
     expect(respondent.get_by_role("link", name=re.compile("Answer"))).to_have_count(1)
     respondent.get_by_role("link", name=re.compile("Answer")).click()
@@ -106,9 +106,11 @@ def test_coordinator_and_respondent_complete_an_assessment(
     assert download.value.suggested_filename.endswith(".html")
 
 
-def test_switching_language_keeps_the_page(browser: Browser, gateway_url: str, sign_in) -> None:
+def test_switching_language_keeps_the_page(
+    browser: Browser, gateway_url: str, form_sign_in
+) -> None:
     page = browser.new_context(locale="en-GB").new_page()
-    sign_in(page, "coordinator@demo.example", "/assessment/")
+    form_sign_in(page, "coordinator@demo.example", "/assessment/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Readiness self-assessments")
     page.get_by_role("link", name=re.compile("(Langue|Language): Français")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Auto-évaluations de préparation")

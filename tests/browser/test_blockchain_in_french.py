@@ -15,10 +15,10 @@ TOOL = "Auto-évaluation de la préparation à la chaîne de blocs pour les doua
 
 
 def test_a_coordinator_takes_the_blockchain_tool_end_to_end_in_french(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in
 ) -> None:
     page = browser.new_context(locale="fr-FR").new_page()
-    sign_in(page, "coordinator@demo.example", "/assessment/")
+    form_sign_in(page, "coordinator@demo.example", "/assessment/")
     page.get_by_label("Outil de préparation").select_option(value="blockchain-readiness")
     page.get_by_label("Titre").fill("Chaîne de blocs 2027")
     page.get_by_label("Langue du rapport").select_option("fr")

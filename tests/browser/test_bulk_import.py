@@ -81,11 +81,11 @@ def _csp_errors(page: Page) -> list[str]:
 
 
 def test_a_coordinator_imports_offline_workbooks_refused_then_accepted(
-    browser: Browser, gateway_url: str, sign_in, tmp_path: Path
+    browser: Browser, gateway_url: str, form_sign_in, tmp_path: Path
 ) -> None:
     aid = _team_assessment(gateway_url)
     page = browser.new_context(locale="fr-FR", accept_downloads=True).new_page()
-    sign_in(page, COORDINATOR, f"/assessment/{aid}")
+    form_sign_in(page, COORDINATOR, f"/assessment/{aid}")
     page.goto(f"{gateway_url}/assessment/{aid}?lang=fr")  # French, remembered in the lang cookie
     page.get_by_role("link", name="Réponses en masse").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

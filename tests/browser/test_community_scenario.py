@@ -22,7 +22,7 @@ def _pdf(name: str, extra: bytes = b"") -> dict[str, object]:
 
 
 def test_a_shared_case_study_is_reviewed_published_found_and_discussed(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in
 ) -> None:
     token = uuid.uuid4().hex[:6]
     english = f"Container scanner case study {token}"
@@ -30,7 +30,7 @@ def test_a_shared_case_study_is_reviewed_published_found_and_discussed(
     remark = f"Add the results of {token}"
 
     member = browser.new_context(locale="en-GB").new_page()
-    sign_in(member, "coordinator@demo.example", "/contributions")
+    form_sign_in(member, "coordinator@demo.example", "/contributions")
     member.get_by_role("link", name="Share new material").click()
     member.locator("#file").set_input_files(_pdf("scanner-case.pdf"))
     member.get_by_label("Kind").select_option("case_study")
@@ -43,7 +43,7 @@ def test_a_shared_case_study_is_reviewed_published_found_and_discussed(
     contribution_url = member.url.split("?")[0]
 
     editor = browser.new_context(locale="en-GB").new_page()
-    sign_in(editor, "editor@demo.example", "/editor/")
+    form_sign_in(editor, "editor@demo.example", "/editor/")
     editor.get_by_role("link", name="Members' contributions").click()
     editor.get_by_role("link", name=english).click()
     expect(editor.locator("#contribution-status")).to_have_text("In review")
@@ -65,7 +65,7 @@ def test_a_shared_case_study_is_reviewed_published_found_and_discussed(
     expect(member.get_by_role("table", name="Versions of the file")).to_contain_text("Version 2")
 
     reviewer = browser.new_context(locale="fr-FR").new_page()
-    sign_in(reviewer, "reviewer@demo.example", "/editor/contributions/")
+    form_sign_in(reviewer, "reviewer@demo.example", "/editor/contributions/")
     reviewer.get_by_role("link", name=french).click()
     expect(reviewer.locator("#versions")).to_contain_text("scanner-case-v2.pdf")
     expect(reviewer.locator("#remarks")).to_contain_text(remark)
@@ -77,7 +77,7 @@ def test_a_shared_case_study_is_reviewed_published_found_and_discussed(
 
     other = browser.new_context(locale="fr-FR")
     reader = other.new_page()
-    sign_in(reader, "coordinator@other.example", "/")
+    form_sign_in(reader, "coordinator@other.example", "/")
     search = reader.get_by_label("Rechercher dans le catalogue")
     search.fill(f"etude detection {token}")  # no accents
     search.press("Enter")

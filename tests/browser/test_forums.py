@@ -13,17 +13,17 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-pytestmark = pytest.mark.browser
+from portal.demo import DEMO_PASSWORD
 
-PASSWORD = "demo-password-2026"
+pytestmark = pytest.mark.browser
 
 
 def test_two_members_discuss_in_french_with_a_quote_until_an_editor_locks_the_thread(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in
 ) -> None:
     title = f"Scanners et IA {uuid.uuid4().hex[:6]}"
     author = browser.new_context(locale="fr-FR").new_page()
-    sign_in(author, "coordinator@demo.example", "/forums")
+    form_sign_in(author, "coordinator@demo.example", "/forums")
     expect(author.get_by_role("heading", level=1)).to_have_text("Forums")
     author.get_by_role("link", name="Intelligence artificielle", exact=True).click()
     expect(author.get_by_role("heading", level=1)).to_have_text("Intelligence artificielle")
@@ -37,7 +37,7 @@ def test_two_members_discuss_in_french_with_a_quote_until_an_editor_locks_the_th
     assert re.fullmatch(r"/forums/threads/[0-9a-f-]{36}", thread_path)
 
     replier = browser.new_context(locale="fr-FR").new_page()
-    sign_in(replier, "respondent@demo.example", thread_path)
+    form_sign_in(replier, "respondent@demo.example", thread_path)
     replier.locator("#posts article").first.get_by_role("link", name="Citer").click()
     expect(replier.locator("#quoting")).to_contain_text("Citation de Demo Coordinator")
     reply = replier.get_by_label("Votre réponse (Markdown)")
@@ -57,7 +57,7 @@ def test_two_members_discuss_in_french_with_a_quote_until_an_editor_locks_the_th
     expect(author.locator("#reply-form")).to_be_visible()
 
     editor = browser.new_context(locale="en-GB").new_page()
-    sign_in(editor, "editor@demo.example", thread_path)
+    form_sign_in(editor, "editor@demo.example", thread_path)
     editor.get_by_role("button", name="Lock the thread").click()
     expect(editor.locator("p.ok")).to_have_text("Done: the moderation log keeps it.")
     expect(editor.locator("#reply-form")).to_have_count(0)
@@ -71,7 +71,7 @@ def test_two_members_discuss_in_french_with_a_quote_until_an_editor_locks_the_th
 
 
 def test_the_forums_menu_entry_is_for_members_and_current_on_forum_pages(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in
 ) -> None:
     visitor = browser.new_context(locale="en-GB").new_page()
     visitor.goto(f"{gateway_url}/catalogue")
@@ -79,7 +79,7 @@ def test_the_forums_menu_entry_is_for_members_and_current_on_forum_pages(
     expect(visitor.locator("#menu-forums")).to_have_count(0)
 
     member = browser.new_context(locale="en-GB").new_page()
-    sign_in(member, "respondent@demo.example", "/assessment/")
+    form_sign_in(member, "respondent@demo.example", "/assessment/")
     menu = member.get_by_role("navigation", name="Main navigation")
     entry = menu.get_by_role("link", name="Forums", exact=True)
     expect(entry).to_have_attribute("href", "/forums")
@@ -96,19 +96,10 @@ def test_the_forums_menu_entry_is_for_members_and_current_on_forum_pages(
     expect(entry).to_have_attribute("aria-current", "page")
 
 
-def _api_headers(gateway_url: str, email: str, password: str = PASSWORD) -> dict[str, str]:
-    login = requests.post(
-        f"{gateway_url}/api/v1/portal/auth/login",
-        json={"email": email, "password": password},
-        timeout=10,
-    )
-    assert login.status_code == 200, login.text
-    return {"Authorization": f"Bearer {login.json()['access_token']}"}
-
-
-def _new_member_of_the_other_administration(gateway_url: str, name: str, email: str) -> None:
+def _new_member_of_the_other_administration(
+    gateway_url: str, operator: dict[str, str], name: str, email: str
+) -> None:
     """Have the operator create an English-speaking coordinator of the other administration."""
-    operator = _api_headers(gateway_url, "operator@demo.example")
     api = f"{gateway_url}/api/v1/portal/administrations"
     listed = requests.get(api, params={"page_size": 100}, headers=operator, timeout=10)
     listed.raise_for_status()
@@ -118,7 +109,7 @@ def _new_member_of_the_other_administration(gateway_url: str, name: str, email: 
         json={
             "email": email,
             "display_name": name,
-            "password": PASSWORD,
+            "password": DEMO_PASSWORD,
             "roles": ["coordinator"],
             "language": "en",
         },
@@ -140,20 +131,21 @@ def _start_a_thread(page: Page, title: str) -> str:
 
 
 def test_a_member_of_another_administration_found_without_accents_is_told_of_the_mention(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in, sign_in
 ) -> None:
     token = uuid.uuid4().hex[:6]
     name = f"Hélène Lefèvre {token}"
     email = f"helene-{token}@other.example"
-    _new_member_of_the_other_administration(gateway_url, name, email)
+    operator = sign_in("operator@demo.example")
+    _new_member_of_the_other_administration(gateway_url, operator, name, email)
     title = f"Container screening {token}"
 
     mentioned = browser.new_context(locale="en-GB").new_page()
-    sign_in(mentioned, email, "/reports/")
+    form_sign_in(mentioned, email, "/reports/")
     expect(mentioned.locator("#notif-section")).to_have_attribute("data-live", "open")
 
     replier = browser.new_context(locale="en-GB").new_page()
-    sign_in(replier, "coordinator@demo.example", "/forums")
+    form_sign_in(replier, "coordinator@demo.example", "/forums")
     thread_url = _start_a_thread(replier, title)
     replier.get_by_label("Your reply (Markdown)").fill("Hélène, your port tried it in 2025?")
     search = replier.get_by_label("Mention members (type the start of a name)")

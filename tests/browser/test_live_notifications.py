@@ -37,10 +37,10 @@ def _submit_an_assessment(gateway_url: str) -> None:
 
 
 def test_a_new_report_notification_appears_live_with_the_unread_count(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in
 ) -> None:
     page = browser.new_context(locale="fr-FR").new_page()
-    sign_in(page, "coordinator@demo.example", "/reports/")
+    form_sign_in(page, "coordinator@demo.example", "/reports/")
     badge = page.locator("#unread-count")
     expect(badge).to_have_text(re.compile(r"^(0|1) non lue$|^\d+ non lues$"))
     before = int(badge.inner_text().split()[0])

@@ -10,10 +10,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_coordinator_opts_in_and_out_from_the_results_page_in_french(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in
 ) -> None:
     page = browser.new_context(locale="fr-FR").new_page()
-    sign_in(page, "coordinator@demo.example", "/assessment/")
+    form_sign_in(page, "coordinator@demo.example", "/assessment/")
     page.get_by_label("Titre").fill("Évaluation pairs")
     page.get_by_role("button", name="Démarrer une évaluation").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Évaluation pairs")

@@ -69,11 +69,11 @@ def test_switching_language_on_an_item_keeps_the_reader_on_it(
 
 
 def test_an_editor_writes_an_item_and_a_second_editor_publishes_it(
-    browser: Browser, gateway_url: str, sign_in
+    browser: Browser, gateway_url: str, form_sign_in
 ) -> None:
     title = f"Guide to scanner images {uuid.uuid4().hex[:6]}"
     editor = browser.new_context(locale="en-GB").new_page()
-    sign_in(editor, "editor@demo.example", "/editor/")
+    form_sign_in(editor, "editor@demo.example", "/editor/")
     editor.get_by_role("link", name="New item").click()
     editor.get_by_label("Kind").select_option("resource")
     editor.locator("#en-title").fill(title)
@@ -97,7 +97,7 @@ def test_an_editor_writes_an_item_and_a_second_editor_publishes_it(
     expect(visitor.get_by_text(title)).to_have_count(0)
 
     reviewer = browser.new_context(locale="fr-FR").new_page()
-    sign_in(reviewer, "reviewer@demo.example", "/editor/")
+    form_sign_in(reviewer, "reviewer@demo.example", "/editor/")
     reviewer.get_by_role("link", name=french_title).click()  # the desk speaks their language
     assert reviewer.url.split("?")[0] == edit_url
     reviewer.locator("#note-publish").fill("Relu")
