@@ -132,6 +132,10 @@ SCHEDULED = {
         ["flask", "--app", "reports", "digests", "send", "--period", "weekly"],
         "30 6 * * 1",
     ),
+    "reports-forum-digest-purge": (
+        ["flask", "--app", "reports", "digests", "purge", "--older-than-days", "90"],
+        "0 3 * * 0",
+    ),
 }
 
 
@@ -158,6 +162,9 @@ def test_scheduled_commands_run_on_schedule_one_run_at_a_time(built: list[dict[s
     assert send is not None
     (period,) = [p for p in send.params if "--period" in p.opts]
     assert set(period.type.choices) == {"daily", "weekly"}  # type: ignore[attr-defined]
+    # and the digests' retention, with the option its CronJob passes
+    purge = digest_commands().get_command(None, "purge")  # type: ignore[arg-type]
+    assert purge is not None and "--older-than-days" in {o for p in purge.params for o in p.opts}
 
 
 def test_every_container_sets_what_the_code_reads(built: list[dict[str, Any]]) -> None:
