@@ -32,6 +32,7 @@ def test_a_member_chooses_the_weekly_digest_in_french_with_the_keyboard(
     none = choice.get_by_role("radio", name="Pas d'e-mail (notifications ici seulement)")
     weekly = choice.get_by_role("radio", name="Résumé hebdomadaire (le lundi)")
     expect(none).to_be_checked()  # the current choice
+    expect(choice).to_have_accessible_description(re.compile("^Envoyé à l'adresse de votre compte"))
 
     none.focus()
     page.keyboard.press("ArrowDown")  # daily

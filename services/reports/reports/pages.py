@@ -100,8 +100,8 @@ def read_all() -> ResponseReturnValue:
 def choose_digest() -> ResponseReturnValue:
     """Choose the forum digest e-mail's frequency (form on the page)."""
     principal = optional_principal()
-    if principal is None:
-        raise ApiError(401, "unauthenticated")
+    if principal is None:  # e.g. the session ended while the page was open: sign in again
+        return redirect(f"/login?next={url_for('pages.index')}")
     if not principal.has_any(*digests.PEOPLE):
         raise ApiError(403, "forbidden")
     try:

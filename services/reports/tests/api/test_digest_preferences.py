@@ -98,3 +98,20 @@ def test_the_page_offers_the_choice_and_saves_it(client, make_token):
 def test_a_machine_client_gets_no_choice_on_the_page(client, make_token):
     client.set_cookie("sc_session", make_token("svc-1", "adm-1", ("client",)))
     assert 'id="digest"' not in client.get("/reports/").get_data(as_text=True)
+
+
+def test_a_visitor_whose_session_ended_is_sent_to_sign_in_and_nothing_changes(client, auth):
+    client.set_cookie("sc_csrf", "tok")
+    sent = client.post(
+        "/reports/notifications/digest", data={"csrf_token": "tok", "frequency": "weekly"}
+    )
+    assert sent.status_code == 302
+    assert sent.headers["Location"] == "/login?next=/reports/"
+    assert client.get(URL, headers=_member(auth)).json == {"frequency": "none"}
+
+
+def test_the_hint_describes_the_choice_on_the_page(client, make_token):
+    client.set_cookie("sc_session", make_token("author-1", "adm-1", ("respondent",)))
+    page = client.get("/reports/").get_data(as_text=True)
+    assert '<fieldset aria-describedby="digest-hint">' in page
+    assert '<p class="muted" id="digest-hint">Sent to the address of your account' in page
