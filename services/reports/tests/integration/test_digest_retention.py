@@ -7,7 +7,7 @@ waits for a member who chose a digest."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from reports.digest_models import Digest, DigestItem
 from reports.models import Notification
@@ -109,9 +109,27 @@ def test_the_purge_deletes_old_finished_digests_in_batches_and_never_a_pending_o
 
     kept_waiting = waiting[1]
 
-    assert _purge(app, "--batch-size", "1") == (
-        "2 digests, 2 of their items, 1 items waiting for no digest"
-    )
+    engine = app.extensions["db"].engine
+    deletes, commits = [], []
+
+    def on_statement(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("DELETE FROM DIGESTS"):
+            deletes.append(statement)
+
+    def on_commit(conn):
+        commits.append(conn)
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "commit", on_commit)
+    try:
+        assert _purge(app, "--batch-size", "1") == (
+            "2 digests, 2 of their items, 1 items waiting for no digest"
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine, "commit", on_commit)
+    # one digest per transaction: two batches of digests, one of waiting items, two empty looks
+    assert (len(deletes), len(commits)) == (2, 5)
     assert {d.id for d in _rows(app, Digest)} == {pending, recent}
     left = _rows(app, DigestItem)
     assert {i.id for i in left if i.digest_id is None} == {kept_waiting}  # none waits again
