@@ -12,7 +12,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -173,17 +173,22 @@ def _take_over(client: redis.Redis, stale: bytes | str, owner: str, ttl_s: int) 
     return client.eval(_TAKE_OVER, 1, _LOCK_KEY, stale, owner, ttl_s) is not None
 
 
-def claim_redis_database(base_url: str, *, ttl_s: int = 6 * 3600) -> tuple[str, Callable[[], None]]:
+def claim_redis_database(
+    base_url: str, *, ttl_s: int = 6 * 3600, databases: Iterable[int] | None = None
+) -> tuple[str, Callable[[], None]]:
     """Claim and empty a Redis database (9-15) on ``base_url``'s server; return it and a release.
 
     A lock key marks the owner, so two test runs (or a test run and the system-test stack) on
     the same server never flush each other's data. ``REDIS_TEST_DB`` forces one database. A lock
     left by a run of this machine that was killed (its process is gone) is taken over, so an
-    interrupted run does not hold a database for the lock's six hours.
+    interrupted run does not hold a database for the lock's six hours. ``databases`` narrows the
+    candidates (the claims' own tests).
     """
     parts = urlsplit(base_url)
     forced = os.environ.get("REDIS_TEST_DB")
-    candidates = [int(forced)] if forced else list(REDIS_TEST_DBS)
+    candidates = (
+        [int(forced)] if forced else list(REDIS_TEST_DBS if databases is None else databases)
+    )
     owner = f"{socket.gethostname()}:{os.getpid()}-{uuid.uuid4().hex}"
     for db in candidates:
         url = urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
@@ -195,8 +200,7 @@ def claim_redis_database(base_url: str, *, ttl_s: int = 6 * 3600) -> tuple[str, 
                 stale is not None and _abandoned(stale) and _take_over(client, stale, owner, ttl_s)
             )
         if claimed:
-            client.flushdb()
-            client.set(_LOCK_KEY, owner, ex=ttl_s)
+            _flush_and_lock(client, owner, ttl_s=ttl_s)
 
             def release(client: redis.Redis = client) -> None:
                 if client.get(_LOCK_KEY) == owner.encode():
@@ -230,9 +234,19 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
 
 def _flush_keeping_lock(client: redis.Redis) -> None:
     owner = client.get(_LOCK_KEY)
-    client.flushdb()
-    if owner is not None:
-        client.set(_LOCK_KEY, owner, ex=3600)
+    if owner is None:
+        client.flushdb()
+        return
+    _flush_and_lock(client, owner, ttl_s=3600)
+
+
+def _flush_and_lock(client: redis.Redis, owner: bytes | str, *, ttl_s: int) -> None:
+    """Empty the database and set its lock in one transaction: between a flush and the lock's
+    return, another test run would find the database free and claim it too."""
+    with client.pipeline(transaction=True) as both:
+        both.flushdb()
+        both.set(_LOCK_KEY, owner, ex=ttl_s)
+        both.execute()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,10 @@ import socket
 import subprocess
 import sys
 
-from shared.testing import _LOCK_KEY, REDIS_TEST_DBS, claim_redis_database
+import pytest
+import redis
+
+from shared.testing import _LOCK_KEY, claim_redis_database
 
 
 def _gone_pid() -> int:
@@ -13,30 +16,38 @@ def _gone_pid() -> int:
     return child.pid
 
 
-def test_a_killed_runs_claims_are_taken_over_and_a_live_runs_are_not(redis_url):
-    base = redis_url.rsplit("/", 1)[0] + "/0"
-    import redis
+def _database(url: str) -> int:
+    return int(url.rsplit("/", 1)[1])
 
-    held, released = [], []
+
+def test_a_live_runs_claim_is_kept_and_a_killed_runs_is_taken_over(redis_url):
+    # One database of this run's own: other test runs on this server are never starved or
+    # touched (the suite's passes run side by side).
+    base = redis_url.rsplit("/", 1)[0] + "/0"
+    url, release = claim_redis_database(base)
     try:
-        # Every other free database is held by a live run (this process), one by a dead one.
-        while True:
-            try:
-                url, release = claim_redis_database(base)
-            except RuntimeError:
-                break
-            held.append(url)
-            released.append(release)
-        dead_url = held.pop()
-        released.pop()()  # free it, then lock it as a killed run would have left it
-        dead = redis.Redis.from_url(dead_url)
-        dead.set(_LOCK_KEY, f"{socket.gethostname()}:{_gone_pid()}-abc", ex=60)
-        dead.set("left-behind", "x")
-        url, release = claim_redis_database(base)
-        released.append(release)
-        assert url == dead_url
-        assert dead.get("left-behind") is None  # flushed for the new owner
-        assert len(held) + 1 <= len(REDIS_TEST_DBS)
+        database = _database(url)
+        with pytest.raises(RuntimeError, match="no free Redis test database"):
+            claim_redis_database(base, databases=[database])  # this live run holds it
+
+        left = redis.Redis.from_url(url)
+        left.set("left-behind", "x")
+        left.set(_LOCK_KEY, f"{socket.gethostname()}:{_gone_pid()}-abc", ex=60)
+        taken, release_taken = claim_redis_database(base, databases=[database])
+        try:
+            assert taken == url
+            assert left.get("left-behind") is None  # flushed for the new owner
+            assert left.get(_LOCK_KEY) not in (None, b"")
+            assert b"-abc" not in left.get(_LOCK_KEY)
+        finally:
+            release_taken()
+            left.close()
     finally:
-        for release in released:
-            release()
+        release()
+
+
+def test_the_per_test_flush_keeps_the_database_claimed(redis_url, redis_client):
+    owner = redis_client.get(_LOCK_KEY)
+    assert owner is not None
+    with pytest.raises(RuntimeError, match="no free Redis test database"):
+        claim_redis_database(redis_url.rsplit("/", 1)[0] + "/0", databases=[_database(redis_url)])
