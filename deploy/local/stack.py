@@ -8,8 +8,9 @@ Started, in order: Redis (unless a ``redis_url`` is given), ``flask --app <svc> 
 service (its schema migrations, ``db upgrade``, then its seeds), ``flask --app portal seed-demo``
 (optional), one gunicorn per service, one ``flask --app <svc> events run`` per service, the
 assessment importer, the reports Celery workers (one on the build queue, one on the delivery
-queue: ADR 0011), and the gateway (nginx with deploy/gateway/render.py, or
-deploy/local/dispatcher.py where nginx is missing).
+queue: ADR 0011), the schedulers (deploy/local/every.py running the commands Kubernetes runs as
+CronJobs, every ``SCHEDULER_INTERVAL_S`` seconds, default 3600), and the gateway (nginx with
+deploy/gateway/render.py, or deploy/local/dispatcher.py where nginx is missing).
 
 Every process runs in its own process group with its output in ``<data>/logs/<name>.log``;
 ``stop()`` sends SIGTERM to each group, then SIGKILL after a grace period, so workers and other
@@ -27,6 +28,7 @@ import http.client
 import importlib.util
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -70,6 +72,17 @@ WORKERS = {
     "reports-worker": ("REPORTS_CELERY_QUEUE", "reports"),
     "reports-delivery-worker": ("REPORTS_DELIVERY_QUEUE", "reports-deliveries"),
 }
+# The scheduled commands (CronJobs in deploy/k8s): name -> the commands each round runs, in
+# order. Idempotent (ADR 0010, ADR 0013), so running them every interval is correct.
+SCHEDULERS = {
+    "assessment-scheduler": (("flask", "--app", "assessment", "actions", "remind", "--days", "7"),),
+    "reports-scheduler": (
+        ("flask", "--app", "reports", "digests", "send", "--period", "daily"),
+        ("flask", "--app", "reports", "digests", "send", "--period", "weekly"),
+        ("flask", "--app", "reports", "digests", "purge", "--older-than-days", "90"),
+    ),
+}
+DEFAULT_SCHEDULER_INTERVAL_S = "3600"
 
 
 def web_workers(svc: str) -> str:
@@ -395,6 +408,8 @@ class Stack:
         self._add("assessment-importer", ["flask", "--app", "assessment", "imports", "run"])
         for worker in WORKERS:
             self._add(worker, self._worker_argv(worker))
+        for scheduler in SCHEDULERS:
+            self._add(scheduler, self._scheduler_argv(scheduler))
         self._start_gateway()
         self._wait_ready({svc: f"{self.service_url(svc)}/readyz" for svc in SERVICES})
         self._wait_ready(
@@ -467,6 +482,14 @@ class Stack:
             "--pidfile", str(self.run_dir / f"{name}.pid"),
             "--hostname", f"{name.removesuffix('-worker')}-{self.ports['gateway']}@%h",
         ]  # fmt: skip
+
+    def _scheduler_argv(self, name: str) -> list[str]:
+        interval = self.env.get("SCHEDULER_INTERVAL_S") or DEFAULT_SCHEDULER_INTERVAL_S
+        argv = [sys.executable, str(self.root / "deploy" / "local" / "every.py")]
+        argv += ["--interval-s", interval]
+        for command in SCHEDULERS[name]:
+            argv += ["--command", shlex.join([self._exe(command[0]), *command[1:]])]
+        return argv
 
     def _start_gateway(self) -> None:
         upstreams = {svc: f"{self.host}:{self.ports[svc]}" for svc in SERVICES}

@@ -95,7 +95,7 @@ def test_run_prints_a_working_url_and_ctrl_c_stops_everything(tmp_path: Path) ->
         )
         assert login.status_code == 200
         started = _descendants(launcher.pid)
-        assert len(started) >= 8  # redis, 3 web masters, 3 event processes, worker, gateway
+        assert len(started) >= 10  # redis, 3 webs, 3 event processes, worker, 2 schedulers, gateway
 
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=60) == 0
