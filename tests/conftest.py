@@ -40,6 +40,9 @@ GENEROUS_LIMITS = {
     "GATEWAY_WRITE_RATE": "1000r/s",
     "GATEWAY_WRITE_BURST": "1000",
 }
+# The schedulers' commands (each loads a whole app) would compete with the tests for the CPU;
+# no test needs them to run (tests/contract/test_local_schedulers.py tests the runner).
+QUIET_SCHEDULERS = {"SCHEDULER_FIRST_RUN_S": "86400"}
 # Cheap password hashing: many logins; hashes carry their parameters, so nothing else changes.
 FAST_HASHING = {
     "PORTAL_ARGON2_TIME_COST": "1",
@@ -83,7 +86,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running = Stack(
             tmp_path_factory.mktemp("stack"),
             ports={name: free_port() for name in ("gateway", "redis", *SERVICES)},
-            env={**GENEROUS_LIMITS, **FAST_HASHING, **_database_env(cleanup)},
+            env={**GENEROUS_LIMITS, **FAST_HASHING, **QUIET_SCHEDULERS, **_database_env(cleanup)},
             gateway="nginx" if os.environ.get("CI") else "auto",
             seed_demo=True,
             redis_url=redis_url,

@@ -32,10 +32,13 @@ TICK_S = 0.5  # how often the wait between rounds looks whether it was asked to 
 class Runner:
     """Runs its commands every ``interval_s`` seconds until ``stop()``."""
 
-    def __init__(self, commands: Sequence[Sequence[str]], interval_s: float) -> None:
+    def __init__(
+        self, commands: Sequence[Sequence[str]], interval_s: float, first_after_s: float = 0.0
+    ) -> None:
         """Describe the rounds; nothing runs before ``run_forever()``."""
         self.commands = [list(c) for c in commands]
         self.interval_s = interval_s
+        self.first_after_s = first_after_s
         self.stopping = False
         self._child: subprocess.Popen[bytes] | None = None
 
@@ -62,26 +65,30 @@ class Runner:
         return code
 
     def run_forever(self) -> int:
-        """Run a round now, then one every interval, until stopped; return 0."""
+        """Run a round after ``first_after_s``, then one every interval, until stopped; return 0."""
+        self._wait_until(time.monotonic() + self.first_after_s)
         while not self.stopping:
             began = time.monotonic()
             for argv in self.commands:
                 if self.stopping:
                     break
                 self.run_once(argv)
-            deadline = began + self.interval_s
-            while not self.stopping and time.monotonic() < deadline:
-                time.sleep(min(TICK_S, max(0.0, deadline - time.monotonic())))
+            self._wait_until(began + self.interval_s)
         _log("stopped")
         return 0
+
+    def _wait_until(self, deadline: float) -> None:
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(TICK_S, max(0.0, deadline - time.monotonic())))
 
 
 def _log(message: str) -> None:
     print(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} every: {message}", flush=True)
 
 
-def parse_args(argv: Sequence[str]) -> tuple[list[list[str]], float]:
-    """Return the commands (``--command`` strings, then the one after ``--``) and the interval."""
+def parse_args(argv: Sequence[str]) -> tuple[list[list[str]], float, float]:
+    """Return the commands (``--command`` strings, then the one after ``--``), the interval and
+    the wait before the first round."""
     argv = list(argv)
     tail: list[str] = []
     if "--" in argv:
@@ -89,6 +96,12 @@ def parse_args(argv: Sequence[str]) -> tuple[list[list[str]], float]:
         argv, tail = argv[:split], argv[split + 1 :]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--interval-s", type=float, required=True, help="seconds between rounds")
+    parser.add_argument(
+        "--first-after-s",
+        type=float,
+        default=0.0,
+        help="seconds before the first round (0: at once); a starting platform is busy",
+    )
     parser.add_argument(
         "--command", action="append", default=[], help="a command line (repeatable, in order)"
     )
@@ -98,13 +111,15 @@ def parse_args(argv: Sequence[str]) -> tuple[list[list[str]], float]:
         parser.error("give a command: --command '...' or -- program args...")
     if args.interval_s <= 0:
         parser.error("--interval-s must be positive")
-    return commands, args.interval_s
+    if args.first_after_s < 0:
+        parser.error("--first-after-s must not be negative")
+    return commands, args.interval_s, args.first_after_s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, install the signal handlers and run until stopped."""
-    commands, interval_s = parse_args(sys.argv[1:] if argv is None else argv)
-    runner = Runner(commands, interval_s)
+    commands, interval_s, first_after_s = parse_args(sys.argv[1:] if argv is None else argv)
+    runner = Runner(commands, interval_s, first_after_s)
     signal.signal(signal.SIGTERM, runner.stop)
     signal.signal(signal.SIGINT, runner.stop)
     _log(f"every {interval_s:g} s: {'; '.join(shlex.join(c) for c in commands)}")

@@ -83,6 +83,8 @@ SCHEDULERS = {
     ),
 }
 DEFAULT_SCHEDULER_INTERVAL_S = "3600"
+# The first round waits for the platform to have started (its commands load a whole app each).
+DEFAULT_SCHEDULER_FIRST_RUN_S = "60"
 
 
 def web_workers(svc: str) -> str:
@@ -486,7 +488,8 @@ class Stack:
     def _scheduler_argv(self, name: str) -> list[str]:
         interval = self.env.get("SCHEDULER_INTERVAL_S") or DEFAULT_SCHEDULER_INTERVAL_S
         argv = [sys.executable, str(self.root / "deploy" / "local" / "every.py")]
-        argv += ["--interval-s", interval]
+        first = self.env.get("SCHEDULER_FIRST_RUN_S") or DEFAULT_SCHEDULER_FIRST_RUN_S
+        argv += ["--interval-s", interval, "--first-after-s", first]
         for command in SCHEDULERS[name]:
             argv += ["--command", shlex.join([self._exe(command[0]), *command[1:]])]
         return argv

@@ -132,12 +132,34 @@ def test_the_schedulers_run_every_interval_with_the_stacks_programs(
 ) -> None:
     monkeypatch.delenv("SCHEDULER_INTERVAL_S", raising=False)
     default = Stack(tmp_path)._scheduler_argv("reports-scheduler")
-    assert default[:4] == [sys.executable, str(EVERY), "--interval-s", "3600"]
+    assert default[:6] == [
+        sys.executable, str(EVERY), "--interval-s", "3600", "--first-after-s", "60",
+    ]  # fmt: skip
     commands = [shlex.split(default[i + 1]) for i, a in enumerate(default) if a == "--command"]
     assert [tuple(c[1:]) for c in commands] == [c[1:] for c in SCHEDULERS["reports-scheduler"]]
     assert all(Path(c[0]).is_absolute() and Path(c[0]).name == "flask" for c in commands)
-    quick = Stack(tmp_path, env={"SCHEDULER_INTERVAL_S": "5"})
-    assert quick._scheduler_argv("assessment-scheduler")[3] == "5"
+    quick = Stack(tmp_path, env={"SCHEDULER_INTERVAL_S": "5", "SCHEDULER_FIRST_RUN_S": "0"})
+    assert quick._scheduler_argv("assessment-scheduler")[3:6] == ["5", "--first-after-s", "0"]
+
+
+def test_the_first_round_waits_its_delay_and_a_stop_meanwhile_runs_nothing(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "runs"
+    record = f"{sys.executable} -c \"open({str(log)!r}, 'a').write('run\\n')\""
+    argv = [sys.executable, str(EVERY), "--interval-s", "3600", "--first-after-s", "1.5"]
+    delayed = subprocess.Popen([*argv, "--command", record])
+    started = time.monotonic()
+    _wait_for(lambda: _runs(log) >= 1)
+    assert time.monotonic() - started >= 1.5
+    delayed.send_signal(signal.SIGTERM)
+    assert delayed.wait(timeout=10) == 0
+
+    never = subprocess.Popen([*argv[:-1], "3600", "--command", record])
+    time.sleep(0.5)  # the runner is waiting for its first round
+    never.send_signal(signal.SIGTERM)
+    assert never.wait(timeout=10) == 0
+    assert _runs(log) == 1  # the stopped runner ran nothing
 
 
 def test_compose_runs_the_same_scheduled_commands_in_a_loop() -> None:
