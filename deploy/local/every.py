@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run commands now and then again every interval, for `make run`'s schedulers.
+"""Run commands at once (or ``--first-after-s`` later), then every interval: the schedulers.
 
     python deploy/local/every.py --interval-s 3600 -- flask --app assessment actions remind --days 7
     python deploy/local/every.py --interval-s 3600 \

@@ -9,7 +9,8 @@ service (its schema migrations, ``db upgrade``, then its seeds), ``flask --app p
 (optional), one gunicorn per service, one ``flask --app <svc> events run`` per service, the
 assessment importer, the reports Celery workers (one on the build queue, one on the delivery
 queue: ADR 0011), the schedulers (deploy/local/every.py running the commands Kubernetes runs as
-CronJobs, every ``SCHEDULER_INTERVAL_S`` seconds, default 3600), and the gateway (nginx with
+CronJobs, first ``SCHEDULER_FIRST_RUN_S`` after start, default 60, then every
+``SCHEDULER_INTERVAL_S`` seconds, default 3600), and the gateway (nginx with
 deploy/gateway/render.py, or deploy/local/dispatcher.py where nginx is missing).
 
 Every process runs in its own process group with its output in ``<data>/logs/<name>.log``;
